@@ -1,0 +1,39 @@
+/**
+ * Every released machine version a log can reference. A log row names its machine id and
+ * version; replay and audit look the definition up here. Never remove or edit a released
+ * version: add a new one beside it (E5).
+ */
+import type { AnyStateMachine } from 'xstate';
+import { BACKUP_MACHINE_ID, BACKUP_MACHINE_VERSION, backupMachine } from './backup.machine.ts';
+import { OFFLINE_COPY_MACHINE_ID, OFFLINE_COPY_MACHINE_VERSION, offlineCopyMachine } from './offline-copy.machine.ts';
+import {
+  PROVIDER_SWITCH_MACHINE_ID,
+  PROVIDER_SWITCH_MACHINE_VERSION,
+  providerSwitchMachine,
+} from './provider-switch.machine.ts';
+import { RESTORE_MACHINE_ID, RESTORE_MACHINE_VERSION, restoreMachine } from './restore.machine.ts';
+
+export interface MachineRelease {
+  id: string;
+  version: number;
+  machine: AnyStateMachine;
+}
+
+export const MACHINE_RELEASES: readonly MachineRelease[] = [
+  { id: BACKUP_MACHINE_ID, version: BACKUP_MACHINE_VERSION, machine: backupMachine },
+  { id: RESTORE_MACHINE_ID, version: RESTORE_MACHINE_VERSION, machine: restoreMachine },
+  { id: PROVIDER_SWITCH_MACHINE_ID, version: PROVIDER_SWITCH_MACHINE_VERSION, machine: providerSwitchMachine },
+  { id: OFFLINE_COPY_MACHINE_ID, version: OFFLINE_COPY_MACHINE_VERSION, machine: offlineCopyMachine },
+];
+
+export type MachineLookup =
+  | { ok: true; machine: AnyStateMachine }
+  | { ok: false; reason: 'unknown-machine' | 'unknown-version'; known: number[] };
+
+export function findMachine(id: string, version: number): MachineLookup {
+  const releases = MACHINE_RELEASES.filter((r) => r.id === id);
+  if (releases.length === 0) return { ok: false, reason: 'unknown-machine', known: [] };
+  const release = releases.find((r) => r.version === version);
+  if (!release) return { ok: false, reason: 'unknown-version', known: releases.map((r) => r.version) };
+  return { ok: true, machine: release.machine };
+}
