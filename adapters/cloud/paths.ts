@@ -27,6 +27,16 @@ export function checkDrivePath(path: string): string {
   return checkSegments(path, path.split('/'));
 }
 
+/** True when checkDrivePath would accept the path (used to skip foreign names found on disk). */
+export function isDrivePath(path: string): boolean {
+  try {
+    checkDrivePath(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Returns the folder prefix for list(), without a trailing '/'. '' (or '/'-free empty) means the
  * whole account folder; one trailing '/' is accepted ("wallet-backup/" is "wallet-backup").

@@ -1,0 +1,100 @@
+/**
+ * File-system helpers of the local-folder cloud adapter: atomic writes and walking a folder.
+ *
+ * A write goes to a temp file in the target's own folder (so the rename stays on one file system
+ * and is atomic), is fsynced, renamed over the target, and the folder is fsynced so the rename
+ * itself survives a power cut. Temp files carry the reserved TEMP_NAME_PREFIX, which the walk
+ * skips: a crash mid-write leaves a file nobody lists, reads or counts against the quota.
+ * Node only.
+ */
+import { randomBytes } from 'node:crypto';
+import { lstat, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { TEMP_NAME_PREFIX, isDrivePath } from './paths.ts';
+
+export const FILE_MODE = 0o600;
+export const FOLDER_MODE = 0o700;
+
+export interface StoredFile {
+  /** '/'-separated, relative to the walked folder. */
+  path: string;
+  size: number;
+}
+
+/** Replaces `target` with `bytes` so that a reader sees the old or the new content, never a part; no temp file outlives a failure. */
+export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
+  const folder = dirname(target);
+  const temp = join(folder, `${TEMP_NAME_PREFIX}${randomBytes(8).toString('hex')}`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temp, 'wx', FILE_MODE);
+    // The umask can only narrow the mode given to open(); chmod makes it exactly 0600.
+    await handle.chmod(FILE_MODE);
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temp, target);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await syncFolder(folder);
+}
+
+/** Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files and names that are not valid drive paths are skipped. */
+export async function listStoredFiles(folder: string): Promise<StoredFile[]> {
+  const found: StoredFile[] = [];
+  await walk(folder, '', found);
+  return found;
+}
+
+export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
+  return typeof error === 'object' && error !== null && codes.includes(String((error as { code?: unknown }).code));
+}
+
+async function walk(folder: string, relative: string, found: StoredFile[]): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (!isDrivePath(path)) continue;
+    const full = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      await walk(full, path, found);
+    } else if (entry.isFile()) {
+      const size = await fileSize(full);
+      if (size !== null) found.push({ path, size });
+    }
+  }
+}
+
+async function fileSize(path: string): Promise<number | null> {
+  try {
+    return (await lstat(path)).size;
+  } catch (error) {
+    // Deleted between readdir and lstat: it is simply no longer there.
+    if (hasErrorCode(error, 'ENOENT')) return null;
+    throw error;
+  }
+}
+
+/** fsync of a folder persists the rename in it; some platforms (Windows) cannot open a folder, which is fine to skip. */
+async function syncFolder(folder: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort: the data itself was already fsynced before the rename.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

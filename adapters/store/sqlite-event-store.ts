@@ -1,0 +1,256 @@
+/**
+ * The EventStore port on SQLite through better-sqlite3 (Node only): the durable, hash-chained
+ * event log of E4.
+ *
+ * Opening sets `journal_mode=WAL`, `synchronous=FULL` (each commit is fsynced: a row is on disk
+ * when append resolves; 'NORMAL' trades the last commits on power loss for speed),
+ * `foreign_keys=ON` and `temp_store=MEMORY` (sorts never spill to temp files, R6), then brings the
+ * schema up to date (sqlite-migrations.ts). A database newer than this code is refused untouched.
+ *
+ * `append` is one IMMEDIATE transaction: the write lock is taken first, so the flow's next position
+ * and the log's last hash cannot move between reading them and inserting the row. A wrong position
+ * is an answer (`position-conflict` with the expected one), not an exception; a malformed record
+ * is a programming error and rejects with a TypeError.
+ *
+ * `readAll` streams in pages by seq (keyset pagination), each page read with `stmt.iterate()`:
+ * memory stays bounded by the page size, and no cursor stays open between yields, because
+ * better-sqlite3 refuses every write on a connection with an open cursor and the engine appends
+ * while others read.
+ */
+import Database from 'better-sqlite3';
+import {
+  GENESIS_HASH,
+  type AppendResult,
+  type EventStore,
+  type FlowFilter,
+  type FlowSummary,
+  type FlowTags,
+  type StoredRow,
+  type TransitionRecord,
+} from '../../src/ports/event-store.ts';
+import { hashRow, recordProblem, tagsProblem } from '../../src/log/row-hash.ts';
+import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** Default 'FULL'. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Rows per page of readAll (default 256). */
+  pageSize?: number;
+}
+
+export type SqliteEventStore = EventStore & {
+  readonly db: Database.Database;
+  /** The database's PRAGMA user_version. */
+  schemaVersion(): number;
+};
+
+const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, machine_version AS machineVersion,
+  from_state AS fromState, event_type AS eventType, payload, to_state AS toState, at,
+  prev_hash AS prevHash, hash`;
+
+const FLOW_COLUMNS = `flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
+  last_position AS lastPosition, started_at AS startedAt, updated_at AS updatedAt,
+  provider, account, wallet_id AS walletId, epoch`;
+
+interface FlowRow {
+  flowId: string;
+  machineId: string;
+  machineVersion: number;
+  state: string;
+  lastPosition: number;
+  startedAt: string;
+  updatedAt: string;
+  provider: string | null;
+  account: string | null;
+  walletId: string | null;
+  epoch: number | null;
+}
+
+/** FlowFilter field → column; the order fixes the shape of the cached statements. */
+const FILTER_COLUMNS = [
+  ['machineId', 'machine_id'],
+  ['provider', 'provider'],
+  ['account', 'account'],
+  ['walletId', 'wallet_id'],
+  ['state', 'state'],
+] as const satisfies readonly (readonly [keyof FlowFilter, string])[];
+
+function toSummary(row: FlowRow): FlowSummary {
+  const summary: FlowSummary = {
+    flowId: row.flowId,
+    machineId: row.machineId,
+    machineVersion: row.machineVersion,
+    state: row.state,
+    lastPosition: row.lastPosition,
+    startedAt: row.startedAt,
+    updatedAt: row.updatedAt,
+  };
+  if (row.provider !== null) summary.provider = row.provider;
+  if (row.account !== null) summary.account = row.account;
+  if (row.walletId !== null) summary.walletId = row.walletId;
+  if (row.epoch !== null) summary.epoch = row.epoch;
+  return summary;
+}
+
+function openDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  try {
+    // Refuse a too-new database before any pragma below writes to it.
+    const found = db.pragma('user_version', { simple: true }) as number;
+    if (found > LATEST_SCHEMA_VERSION) {
+      throw new SchemaVersionError(
+        found,
+        LATEST_SCHEMA_VERSION,
+        `The event log ${path} has schema version ${found}, newer than this build supports ` +
+          `(${LATEST_SCHEMA_VERSION}). Use a newer wallet-backup-engine; the log was not changed.`,
+      );
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Opens (creating and migrating if needed) the SQLite event log at `path`. */
+export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  const synchronous = options.synchronous ?? 'FULL';
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new TypeError(`synchronous must be 'FULL' or 'NORMAL', got ${String(synchronous)}`);
+  }
+  const pageSize = options.pageSize ?? 256;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new TypeError('pageSize must be a positive integer');
+
+  const db = openDatabase(options.path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('temp_store = MEMORY');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const stmt = {
+    lastPosition: db.prepare<[string], number | null>('SELECT MAX(position) FROM events WHERE flow_id = ?').pluck(),
+    lastHash: db.prepare<[], string>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck(),
+    insert: db.prepare<[TransitionRecord & { prevHash: string; hash: string }]>(
+      `INSERT INTO events (flow_id, position, machine_id, machine_version, from_state, event_type, payload,
+         to_state, at, prev_hash, hash)
+       VALUES (@flowId, @position, @machineId, @machineVersion, @fromState, @eventType, @payload,
+         @toState, @at, @prevHash, @hash)`,
+    ),
+    upsertFlow: db.prepare<
+      [{
+        flowId: string; machineId: string; machineVersion: number; state: string; position: number; at: string;
+        provider: string | null; account: string | null; walletId: string | null; epoch: number | null;
+      }]
+    >(
+      `INSERT INTO flows (flow_id, machine_id, machine_version, state, last_position, started_at, updated_at,
+         provider, account, wallet_id, epoch)
+       VALUES (@flowId, @machineId, @machineVersion, @state, @position, @at, @at, @provider, @account, @walletId, @epoch)
+       ON CONFLICT (flow_id) DO UPDATE SET
+         machine_id = excluded.machine_id,
+         machine_version = excluded.machine_version,
+         state = excluded.state,
+         last_position = excluded.last_position,
+         updated_at = excluded.updated_at,
+         provider = COALESCE(excluded.provider, flows.provider),
+         account = COALESCE(excluded.account, flows.account),
+         wallet_id = COALESCE(excluded.wallet_id, flows.wallet_id),
+         epoch = COALESCE(excluded.epoch, flows.epoch)`,
+    ),
+    readFlow: db.prepare<[string], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE flow_id = ? ORDER BY position`),
+    page: db.prepare<[number, number], StoredRow>(
+      `SELECT ${ROW_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ),
+  };
+  const flowQueries = new Map<string, Database.Statement<string[], FlowRow>>();
+
+  const appendTx = db.transaction((record: TransitionRecord, tags: FlowTags): AppendResult => {
+    const last = stmt.lastPosition.get(record.flowId);
+    const expectedPosition = last === null || last === undefined ? 0 : last + 1;
+    if (record.position !== expectedPosition) return { ok: false, reason: 'position-conflict', expectedPosition };
+    const prevHash = stmt.lastHash.get() ?? GENESIS_HASH;
+    const hash = hashRow(prevHash, record);
+    const stored = {
+      flowId: record.flowId,
+      position: record.position,
+      machineId: record.machineId,
+      machineVersion: record.machineVersion,
+      fromState: record.fromState,
+      eventType: record.eventType,
+      payload: record.payload,
+      toState: record.toState,
+      at: record.at,
+      prevHash,
+      hash,
+    };
+    const seq = Number(stmt.insert.run(stored).lastInsertRowid);
+    stmt.upsertFlow.run({
+      flowId: record.flowId,
+      machineId: record.machineId,
+      machineVersion: record.machineVersion,
+      state: record.toState,
+      position: record.position,
+      at: record.at,
+      provider: tags.provider ?? null,
+      account: tags.account ?? null,
+      walletId: tags.walletId ?? null,
+      epoch: tags.epoch ?? null,
+    });
+    return { ok: true, row: { seq, ...stored } };
+  });
+
+  function flowQuery(filter: FlowFilter): { statement: Database.Statement<string[], FlowRow>; params: string[] } {
+    const used = FILTER_COLUMNS.filter(([field]) => filter[field] !== undefined);
+    const key = used.map(([field]) => field).join(',');
+    let statement = flowQueries.get(key);
+    if (statement === undefined) {
+      const where = used.length === 0 ? '' : `WHERE ${used.map(([, column]) => `${column} = ?`).join(' AND ')}`;
+      statement = db.prepare<string[], FlowRow>(`SELECT ${FLOW_COLUMNS} FROM flows ${where} ORDER BY rowid`);
+      flowQueries.set(key, statement);
+    }
+    return { statement, params: used.map(([field]) => filter[field] as string) };
+  }
+
+  return {
+    db,
+    schemaVersion: () => db.pragma('user_version', { simple: true }) as number,
+
+    async append(record, tags) {
+      const problem = recordProblem(record) ?? tagsProblem(tags);
+      if (problem !== null) throw new TypeError(`Invalid transition record: ${problem}`);
+      return appendTx.immediate(record, tags ?? {});
+    },
+
+    async readFlow(flowId) {
+      return stmt.readFlow.all(flowId);
+    },
+
+    async *readAll() {
+      let after = Number.MIN_SAFE_INTEGER;
+      for (;;) {
+        const page: StoredRow[] = [];
+        for (const row of stmt.page.iterate(after, pageSize)) page.push(row);
+        const last = page[page.length - 1];
+        if (last === undefined) return;
+        yield* page;
+        after = last.seq;
+      }
+    },
+
+    async flows(filter = {}) {
+      const { statement, params } = flowQuery(filter);
+      return statement.all(...params).map(toSummary);
+    },
+
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * The effects of the backup machine: what each state with `meta.effect` does in the world,
+ * and the event it answers with. One KDF run per backup: createKeyring (binding or new
+ * epoch) or unlockKeyring (verify); verification reuses the identity in memory (E1, E3).
+ */
+import type { CloudDrive } from '../ports/cloud-drive.ts';
+import type { ScryptKdf } from '../ports/kdf.ts';
+import type { ProviderId } from '../ports/providers.ts';
+import {
+  checkMnemonic,
+  createKeyring,
+  decodeManifest,
+  deriveWalletId,
+  emptyManifest,
+  encodeManifest,
+  keyringPath,
+  KEYRINGS_FOLDER,
+  MANIFEST_PATH,
+  openKeyring,
+  openWallet,
+  passwordHints,
+  RecordError,
+  sealWallet,
+  walletPath,
+  withEpoch,
+  withWallet,
+  type EpochIdentity,
+  type Manifest,
+} from '../format/index.ts';
+import { withCloud } from './cloud-outcome.ts';
+import type { Effect, MachineEvent } from './flow-runner.ts';
+import { checkProvider } from './provider-check.ts';
+
+/** Secrets and bytes of one backup, never in machine context or the log. */
+export interface BackupSlot {
+  mnemonic: string | null;
+  /** Held only between the person typing it and the one KDF run. */
+  password: string | null;
+  keyringBytes: Uint8Array | null;
+  newKeyring: boolean;
+  identity: EpochIdentity | null;
+  walletBytes: Uint8Array | null;
+  createdAt: string | null;
+}
+
+export function emptyBackupSlot(mnemonic: string): BackupSlot {
+  return {
+    mnemonic,
+    password: null,
+    keyringBytes: null,
+    newKeyring: false,
+    identity: null,
+    walletBytes: null,
+    createdAt: null,
+  };
+}
+
+export function wipeBackupSlot(slot: BackupSlot): void {
+  slot.mnemonic = null;
+  slot.password = null;
+  slot.identity = null;
+  slot.keyringBytes = null;
+  slot.walletBytes = null;
+}
+
+export interface BackupEffectDeps {
+  drive: CloudDrive;
+  kdf: ScryptKdf;
+  scryptLogN: number;
+  now: () => Date;
+  activeProvider: () => Promise<ProviderId | null>;
+}
+
+interface BackupContextView {
+  account: string;
+  epoch: number | null;
+  walletName: string;
+  walletId: string;
+  expectedAccount: string | null;
+}
+
+/** Reads the account's manifest; a missing one is an empty manifest. */
+export async function readManifest(drive: CloudDrive, account: string): Promise<Manifest> {
+  const bytes = await drive.read(MANIFEST_PATH);
+  return bytes === null ? emptyManifest(account) : decodeManifest(bytes, account);
+}
+
+/** Epochs that have a keyring file: the source of truth, even if a manifest update was lost. */
+export async function keyringEpochs(drive: CloudDrive): Promise<number[]> {
+  const paths = await drive.list(KEYRINGS_FOLDER);
+  return paths
+    .map((p) => /epoch-(\d+)\.age$/.exec(p)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+function recordProblem(error: unknown): MachineEvent | null {
+  return error instanceof RecordError ? { type: 'KEYRING.CORRUPT', reason: error.code } : null;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** The signed-in account must still be the one checked at the start (R11: no switch mid-backup). */
+async function accountUnchanged(drive: CloudDrive, account: string): Promise<MachineEvent | null> {
+  const status = await drive.status();
+  return status.account === account ? null : { type: 'ACCOUNT.CHANGED', account: status.account };
+}
+
+export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<BackupSlot>> {
+  const { drive, kdf, scryptLogN, now } = deps;
+  const view = (context: Record<string, unknown>) => context as unknown as BackupContextView;
+
+  return {
+    async checkMnemonic({ slot }) {
+      const result = checkMnemonic(slot.mnemonic ?? '');
+      if (!result.ok) {
+        slot.mnemonic = null;
+        return { type: 'MNEMONIC.INVALID', reason: result.reason };
+      }
+      slot.mnemonic = result.normalized;
+      return { type: 'MNEMONIC.VALID', words: result.words };
+    },
+
+    async checkProvider({ context }) {
+      return checkProvider({
+        drive,
+        expectedAccount: view(context()).expectedAccount,
+        activeProvider: deps.activeProvider,
+      });
+    },
+
+    async loadKeyring({ slot, context }) {
+      const { account } = view(context());
+      return withCloud('loadKeyring', async () => {
+        try {
+          const manifest = await readManifest(drive, account);
+          const epochs = [...new Set([...(await keyringEpochs(drive)), ...manifest.epochs.map((e) => e.epoch)])];
+          const latest = Math.max(0, ...epochs);
+          if (latest === 0) return { type: 'KEYRING.NONE' };
+          const bytes = await drive.read(keyringPath(latest));
+          if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
+          slot.keyringBytes = bytes;
+          return { type: 'KEYRING.FOUND', epoch: latest };
+        } catch (error) {
+          const problem = recordProblem(error);
+          if (problem) return problem;
+          throw error;
+        }
+      });
+    },
+
+    async createKeyring({ slot, context }) {
+      const { account, epoch: latest } = view(context());
+      const epoch = (latest ?? 0) + 1;
+      const password = slot.password ?? '';
+      slot.password = null;
+      const createdAt = now();
+      const keyring = await createKeyring({ accountId: account, epoch, password, kdf, logN: scryptLogN, now: createdAt });
+      slot.keyringBytes = keyring.bytes;
+      slot.identity = keyring.identity;
+      slot.newKeyring = true;
+      slot.createdAt = createdAt.toISOString();
+      return { type: 'KEYRING.CREATED', epoch };
+    },
+
+    async unlockKeyring({ slot, context }) {
+      const { account, epoch } = view(context());
+      const password = slot.password ?? '';
+      slot.password = null;
+      try {
+        slot.identity = await openKeyring(slot.keyringBytes ?? new Uint8Array(), password, { accountId: account, epoch: epoch ?? 0 }, kdf);
+        slot.newKeyring = false;
+        return { type: 'KEYRING.UNLOCKED', epoch: epoch ?? 0 };
+      } catch (error) {
+        if (error instanceof RecordError && error.code === 'wrong-password') {
+          return { type: 'KEYRING.WRONG_PASSWORD', hints: passwordHints(password) };
+        }
+        const problem = recordProblem(error);
+        if (problem) return problem;
+        throw error;
+      }
+    },
+
+    async encryptWallet({ slot, context }) {
+      const { account, walletName } = view(context());
+      const identity = slot.identity!;
+      const walletId = deriveWalletId(identity, slot.mnemonic ?? '');
+      slot.createdAt ??= now().toISOString();
+      slot.walletBytes = await sealWallet(
+        { walletId, accountId: account, epoch: identity.epoch, name: walletName, mnemonic: slot.mnemonic ?? '', createdAt: slot.createdAt },
+        identity,
+      );
+      return { type: 'WALLET.ENCRYPTED', walletId, bytes: slot.walletBytes.length };
+    },
+
+    async upload({ slot, context }) {
+      const { account, walletId } = view(context());
+      return withCloud('upload', async () => {
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
+        if (slot.newKeyring) await drive.write(keyringPath(slot.identity!.epoch), slot.keyringBytes!);
+        await drive.write(walletPath(walletId), slot.walletBytes!);
+        return { type: 'UPLOAD.DONE' };
+      });
+    },
+
+    async verifyUpload({ slot, context }) {
+      const { account, walletId } = view(context());
+      const identity = slot.identity!;
+      return withCloud('verifyUpload', async () => {
+        const keyringAt = keyringPath(identity.epoch);
+        if (slot.newKeyring) {
+          const keyring = await drive.read(keyringAt);
+          if (keyring === null || !sameBytes(keyring, slot.keyringBytes!)) return { type: 'VERIFY.MISMATCH', path: keyringAt };
+        }
+        const at = walletPath(walletId);
+        const record = await drive.read(at);
+        if (record === null) return { type: 'VERIFY.MISMATCH', path: at };
+        try {
+          const payload = await openWallet(record, identity, { walletId, accountId: account, epoch: identity.epoch });
+          if (payload.mnemonic !== slot.mnemonic) return { type: 'VERIFY.MISMATCH', path: at };
+        } catch (error) {
+          if (error instanceof RecordError) return { type: 'VERIFY.MISMATCH', path: at };
+          throw error;
+        }
+        return { type: 'VERIFY.OK' };
+      });
+    },
+
+    async publishManifest({ slot, context }) {
+      const { account, walletId, walletName } = view(context());
+      const identity = slot.identity!;
+      return withCloud('publishManifest', async () => {
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
+        // loadKeyring already refused a broken manifest; one broken since then fails the flow loudly.
+        let manifest = await readManifest(drive, account);
+        const at = now().toISOString();
+        if (!manifest.epochs.some((e) => e.epoch === identity.epoch)) manifest = withEpoch(manifest, identity.epoch, slot.createdAt ?? at);
+        const previous = manifest.wallets.find((w) => w.walletId === walletId);
+        manifest = withWallet(manifest, {
+          walletId,
+          name: walletName,
+          epoch: identity.epoch,
+          words: slot.mnemonic!.split(' ').length as 12 | 24,
+          createdAt: previous?.createdAt ?? at,
+          updatedAt: at,
+        });
+        const bytes = encodeManifest(manifest);
+        await drive.write(MANIFEST_PATH, bytes);
+        const readBack = await drive.read(MANIFEST_PATH);
+        if (readBack === null || !sameBytes(readBack, bytes)) return { type: 'NETWORK.FAILED', operation: 'publishManifest' };
+        return { type: 'MANIFEST.PUBLISHED' };
+      });
+    },
+  };
+}

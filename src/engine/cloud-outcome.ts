@@ -1,0 +1,31 @@
+/**
+ * Turns a CloudError thrown by an adapter into the machine event that names it. Errors that
+ * are not CloudErrors are bugs and propagate.
+ */
+import { isCloudError } from '../ports/cloud-drive.ts';
+import type { MachineEvent } from './flow-runner.ts';
+
+export async function withCloud(
+  operation: string,
+  run: () => Promise<MachineEvent>,
+): Promise<MachineEvent> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isCloudError(error)) throw error;
+    switch (error.code) {
+      case 'network':
+        return { type: 'NETWORK.FAILED', operation };
+      case 'quota-exceeded':
+        return { type: 'UPLOAD.QUOTA_EXCEEDED', neededBytes: error.neededBytes ?? 0 };
+      case 'not-signed-in':
+        return { type: 'ACCOUNT.CHANGED', account: null };
+      case 'hms-missing':
+        return { type: 'PROVIDER.HMS_MISSING' };
+      case 'hms-outdated':
+        return { type: 'PROVIDER.HMS_OUTDATED' };
+      case 'corrupt':
+        return { type: 'RECORD.CORRUPT', reason: 'malformed' };
+    }
+  }
+}

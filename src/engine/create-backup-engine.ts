@@ -1,0 +1,226 @@
+/**
+ * createBackupEngine: the one object a wallet app embeds.
+ *
+ * It starts flows (backup, restore, provider switch) as XState actors over the pure
+ * machines, runs their effects through the ports it is given (cloud drives, event store,
+ * scrypt), and records every transition in the event log. It imports no Node-only module:
+ * React Native and browsers hand in their own adapters.
+ */
+import { Subject, type Observable } from 'rxjs';
+import type { InspectionEvent, Observer } from 'xstate';
+import {
+  BACKUP_MACHINE_VERSION,
+  backupMachine,
+  OFFLINE_COPY_MACHINE_VERSION,
+  offlineCopyMachine,
+  PROVIDER_SWITCH_MACHINE_VERSION,
+  providerSwitchMachine,
+  RESTORE_MACHINE_VERSION,
+  restoreMachine,
+} from '../../machines/index.ts';
+import type { CloudDrive, CloudDrives } from '../ports/cloud-drive.ts';
+import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
+import { PRODUCTION_SCRYPT_LOG_N, type ScryptKdf } from '../ports/kdf.ts';
+import { isProviderId, type ProviderId } from '../ports/providers.ts';
+import { createRedactor } from '../log/redact.ts';
+import { normalizePassword } from '../format/index.ts';
+import { backupEffects, emptyBackupSlot, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
+import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
+import { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';
+import { EngineError } from './engine-error.ts';
+import { checkProvider } from './provider-check.ts';
+import { FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
+import { backupFlow, providerSwitchFlow, restoreFlow, type BackupFlow, type ProviderSwitchFlow, type RestoreFlow } from './flows.ts';
+import { LOGGED_EVENT_FIELDS } from './redaction-rules.ts';
+
+export interface BackupEngineOptions {
+  eventLog: EventStore;
+  clouds: CloudDrives;
+  /** scrypt for age's scrypt stanza: node:crypto on Node, @noble/hashes elsewhere. */
+  kdf: ScryptKdf;
+  device?: { id?: string };
+  /** scrypt work factor for new keyrings; production is 17 (E1). Tests may lower it explicitly. */
+  scryptLogN?: number;
+  now?: () => Date;
+  newFlowId?: () => string;
+  /** Passed to every actor: e.g. @statelyai/inspect's inspector.inspect. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+export interface BackupRequest {
+  provider: ProviderId;
+  mnemonic: string;
+  walletName?: string;
+  expectedAccount?: string;
+  newEpoch?: boolean;
+  offlineCopyConfirmed?: boolean;
+}
+
+export interface RestoreRequest {
+  provider: ProviderId;
+  expectedAccount?: string;
+  /** Choose this wallet as soon as the listing arrives. */
+  walletId?: string;
+}
+
+export interface BackupEngine {
+  backup(request: BackupRequest): Promise<BackupFlow>;
+  restore(request: RestoreRequest): Promise<RestoreFlow>;
+  switchProvider(request: { to: ProviderId; expectedAccount?: string }): Promise<ProviderSwitchFlow>;
+  /** Records that the person keeps a written copy of this wallet's phrase (R17). */
+  confirmOfflineCopy(request: { provider: ProviderId; account: string; walletId: string }): Promise<void>;
+  activeProvider(): Promise<ProviderId | null>;
+  /** Backed-up wallets with no confirmed offline copy (R17). */
+  cloudOnlyWallets(): Promise<CloudOnlyWallet[]>;
+  /** Every row the engine appends, as it is appended. */
+  readonly rows$: Observable<StoredRow>;
+}
+
+function randomFlowId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
+  const store = options.eventLog;
+  const kdf = options.kdf;
+  const scryptLogN = options.scryptLogN ?? PRODUCTION_SCRYPT_LOG_N;
+  const now = options.now ?? (() => new Date());
+  const newFlowId = options.newFlowId ?? randomFlowId;
+  const deviceId = options.device?.id ?? null;
+  const redact = createRedactor(LOGGED_EVENT_FIELDS);
+  const rows = new Subject<StoredRow>();
+
+  function driveFor(provider: ProviderId): CloudDrive {
+    if (!isProviderId(provider)) throw new EngineError('bad-input', `Unknown provider "${String(provider)}"; use icloud, gdrive or huawei.`);
+    const drive = options.clouds[provider];
+    if (!drive) throw new EngineError('provider-not-configured', `No ${provider} drive was given to the engine; pass it in clouds.${provider}.`);
+    return drive;
+  }
+
+  function tagsFrom(provider: ProviderId) {
+    return (context: Record<string, unknown>): FlowTags => {
+      const tags: FlowTags = { provider };
+      if (typeof context.account === 'string') tags.account = context.account;
+      if (typeof context.walletId === 'string') tags.walletId = context.walletId;
+      if (typeof context.epoch === 'number') tags.epoch = context.epoch;
+      return tags;
+    };
+  }
+
+  function common<Slot>(
+    rest: Omit<FlowRunnerOptions<Slot>, 'flowId' | 'store' | 'redact' | 'now' | 'onRow' | 'inspect' | 'loggedInput'>,
+  ): FlowRunnerOptions<Slot> {
+    const input = rest.input;
+    const loggedInput = deviceId === null ? { ...input } : { ...input, deviceId };
+    return {
+      ...rest,
+      flowId: newFlowId(),
+      loggedInput: redact({ type: 'xstate.init', ...loggedInput }),
+      store,
+      redact,
+      now,
+      onRow: (row) => rows.next(row),
+      ...(options.inspect ? { inspect: options.inspect } : {}),
+    };
+  }
+
+  const passwordForms = (password: string | null) => (password ? [password, normalizePassword(password)] : []);
+
+  const engine: BackupEngine = {
+    rows$: rows.asObservable(),
+
+    async backup(request) {
+      const drive = driveFor(request.provider);
+      const slot = emptyBackupSlot(request.mnemonic);
+      const input = {
+        provider: request.provider,
+        walletName: request.walletName ?? 'Wallet',
+        newEpoch: request.newEpoch === true,
+        expectedAccount: request.expectedAccount ?? null,
+        offlineCopyConfirmed: request.offlineCopyConfirmed === true,
+      };
+      const raw = request.mnemonic;
+      const runner = await FlowRunner.start<BackupSlot>(
+        common({
+          machine: backupMachine,
+          machineVersion: BACKUP_MACHINE_VERSION,
+          input,
+          slot,
+          effects: backupEffects({ drive, kdf, scryptLogN, now, activeProvider: () => activeProvider(store) }),
+          secrets: (s) => [raw, ...(s.mnemonic ? [s.mnemonic] : []), ...passwordForms(s.password), ...(s.identity ? [s.identity.identity] : [])],
+          tags: tagsFrom(request.provider),
+          wipe: wipeBackupSlot,
+          // R17: a backup made with a confirmed offline copy records that confirmation too.
+          onFinal: async (context, meta) => {
+            const { account, walletId } = context as { account: string | null; walletId: string | null };
+            if (meta.outcome === 'done' && request.offlineCopyConfirmed && account && walletId) {
+              await engine.confirmOfflineCopy({ provider: request.provider, account, walletId });
+            }
+          },
+        }),
+      );
+      return backupFlow(runner, slot);
+    },
+
+    async restore(request) {
+      const drive = driveFor(request.provider);
+      const slot = emptyRestoreSlot();
+      const runner = await FlowRunner.start<RestoreSlot>(
+        common({
+          machine: restoreMachine,
+          machineVersion: RESTORE_MACHINE_VERSION,
+          input: { provider: request.provider, expectedAccount: request.expectedAccount ?? null },
+          slot,
+          effects: restoreEffects({ drive, kdf, knownAccounts: () => accountsWithBackups(store, request.provider) }),
+          secrets: (s) => [...passwordForms(s.password), ...(s.identity ? [s.identity.identity] : []), ...(s.mnemonic ? [s.mnemonic] : [])],
+          tags: tagsFrom(request.provider),
+          wipe: wipeRestoreSecrets,
+        }),
+      );
+      const flow = restoreFlow(runner, slot);
+      if (request.walletId !== undefined && flow.view().meta.waitsFor?.includes('WALLET.CHOSEN')) {
+        await flow.chooseWallet(request.walletId);
+      }
+      return flow;
+    },
+
+    async switchProvider(request) {
+      const drive = driveFor(request.to);
+      const from = await activeProvider(store);
+      const runner = await FlowRunner.start<object>(
+        common({
+          machine: providerSwitchMachine,
+          machineVersion: PROVIDER_SWITCH_MACHINE_VERSION,
+          input: { from, provider: request.to, expectedAccount: request.expectedAccount ?? null },
+          slot: {},
+          effects: { checkProvider: async () => checkProvider({ drive, expectedAccount: request.expectedAccount ?? null }) },
+          secrets: () => [],
+          tags: tagsFrom(request.to),
+          wipe: () => {},
+        }),
+      );
+      return providerSwitchFlow(runner);
+    },
+
+    async confirmOfflineCopy(request) {
+      const runner = await FlowRunner.start<object>(
+        common({
+          machine: offlineCopyMachine,
+          machineVersion: OFFLINE_COPY_MACHINE_VERSION,
+          input: { provider: request.provider, account: request.account, walletId: request.walletId },
+          slot: {},
+          effects: {},
+          secrets: () => [],
+          tags: () => ({ provider: request.provider, account: request.account, walletId: request.walletId }),
+          wipe: () => {},
+        }),
+      );
+      await runner.idle();
+    },
+
+    activeProvider: () => activeProvider(store),
+    cloudOnlyWallets: () => cloudOnlyWallets(store),
+  };
+  return engine;
+}
+

@@ -1,0 +1,227 @@
+/**
+ * Runs one flow: an XState actor of a pure machine, the effects its states name, and the
+ * log row of every transition (E4, E5).
+ *
+ * The loop: send an event to the actor -> append (from, redacted event, to) to the event
+ * store, durably -> if the new state names an effect, run it and send its outcome. Events
+ * reach the actor one at a time, in order; a person's input is refused unless the machine
+ * can take it in its current state. Secrets live in the flow's private slot and are checked
+ * against every row before it is appended (R6).
+ */
+import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
+import type { StateMeta } from '../../machines/state-meta.ts';
+import { assertNoSecrets } from '../log/redact.ts';
+import { EngineError } from './engine-error.ts';
+
+export interface MachineEvent {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** What an effect answers: the event to send next. */
+export type Effect<Slot> = (flow: FlowHandle<Slot>) => Promise<MachineEvent>;
+
+export interface FlowHandle<Slot> {
+  readonly flowId: string;
+  readonly slot: Slot;
+  context(): Record<string, unknown>;
+}
+
+export interface FlowRunnerOptions<Slot> {
+  flowId: string;
+  machine: AnyStateMachine;
+  machineVersion: number;
+  input: Record<string, unknown>;
+  /** The input as logged: no secret, only the fields replay needs. */
+  loggedInput: Record<string, unknown>;
+  slot: Slot;
+  effects: Record<string, Effect<Slot>>;
+  store: EventStore;
+  redact: (event: MachineEvent) => Record<string, unknown>;
+  /** The secret strings this flow holds, for the last check before a row is written. */
+  secrets: (slot: Slot) => string[];
+  tags: (context: Record<string, unknown>) => FlowTags;
+  /** Forget every secret; called when the flow reaches a final state. */
+  wipe: (slot: Slot) => void;
+  /** Runs once when the flow reaches a final state, after the wipe, before the flow settles. */
+  onFinal?: (context: Record<string, unknown>, meta: StateMeta) => Promise<void>;
+  now: () => Date;
+  onRow: (row: StoredRow) => void;
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+export interface FlowView {
+  /** A snapshot of where the flow stands, and what it waits for, if anything. */
+  state: unknown;
+  status: 'active' | 'done' | 'error' | 'stopped';
+  meta: StateMeta;
+  busy: boolean;
+}
+
+export class FlowRunner<Slot> {
+  readonly flowId: string;
+  readonly actor: AnyActorRef;
+  private readonly options: FlowRunnerOptions<Slot>;
+  private position = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private running = 0;
+  private failure: unknown = null;
+  private readonly snapshots: BehaviorSubject<SnapshotFrom<AnyStateMachine>>;
+  private idleWaiters: Array<() => void> = [];
+
+  private constructor(options: FlowRunnerOptions<Slot>) {
+    this.options = options;
+    this.flowId = options.flowId;
+    this.actor = createActor(options.machine, {
+      input: options.input,
+      id: options.flowId,
+      ...(options.inspect ? { inspect: options.inspect } : {}),
+    });
+    this.snapshots = new BehaviorSubject(this.actor.getSnapshot());
+  }
+
+  /** Starts the actor, logs its initial transition (position 0) and runs the first effect. */
+  static async start<Slot>(options: FlowRunnerOptions<Slot>): Promise<FlowRunner<Slot>> {
+    const runner = new FlowRunner(options);
+    runner.actor.start();
+    const snapshot = runner.actor.getSnapshot();
+    runner.snapshots.next(snapshot);
+    await runner.record(null, { type: 'xstate.init', ...options.loggedInput }, snapshot, options.loggedInput);
+    runner.schedule(() => runner.afterTransition());
+    await runner.idle();
+    return runner;
+  }
+
+  get snapshot(): SnapshotFrom<AnyStateMachine> {
+    return this.actor.getSnapshot();
+  }
+
+  get state$(): Observable<SnapshotFrom<AnyStateMachine>> {
+    return this.snapshots.asObservable();
+  }
+
+  view(): FlowView {
+    const snapshot = this.snapshot;
+    return { state: snapshot.value, status: snapshot.status, meta: activeMeta(snapshot), busy: this.running > 0 };
+  }
+
+  /** Sends a person's input. Refused (EngineError) when the machine cannot take it now. */
+  async send(event: MachineEvent, beforeSend?: () => void): Promise<void> {
+    await this.idle();
+    if (this.snapshot.status !== 'active') {
+      throw new EngineError('flow-finished', `This flow has already finished (${JSON.stringify(this.snapshot.value)}); start a new one.`);
+    }
+    if (!this.snapshot.can(event)) {
+      const waits = activeMeta(this.snapshot).waitsFor ?? [];
+      throw new EngineError(
+        'unexpected-input',
+        `The flow is at ${JSON.stringify(this.snapshot.value)} and cannot take ${event.type} now; it waits for ${waits.join(', ') || 'nothing'}.`,
+      );
+    }
+    beforeSend?.();
+    this.schedule(() => this.dispatch(event));
+    await this.idle();
+  }
+
+  /** Resolves when no effect runs: the flow waits for the person or has finished. */
+  async idle(): Promise<void> {
+    while (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.failure !== null) {
+      const failure = this.failure;
+      this.failure = null;
+      throw failure;
+    }
+  }
+
+  private schedule(step: () => Promise<void>): void {
+    this.running++;
+    this.queue = this.queue
+      .then(step)
+      .catch((error: unknown) => {
+        this.failure = error;
+      })
+      .finally(() => {
+        this.running--;
+        if (this.running === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      });
+  }
+
+  private async dispatch(event: MachineEvent): Promise<void> {
+    const before = this.snapshot;
+    if (!before.can(event)) {
+      throw new EngineError('unexpected-outcome', `Effect outcome ${event.type} does not fit state ${JSON.stringify(before.value)}.`);
+    }
+    this.actor.send(event);
+    const after = this.snapshot;
+    this.snapshots.next(after);
+    await this.record(before.value, event, after, this.options.redact(event));
+    await this.afterTransition();
+  }
+
+  private async afterTransition(): Promise<void> {
+    const snapshot = this.snapshot;
+    if (snapshot.status !== 'active') {
+      this.options.wipe(this.options.slot);
+      this.snapshots.complete();
+      await this.options.onFinal?.(snapshot.context as Record<string, unknown>, activeMeta(snapshot));
+      return;
+    }
+    const effectName = activeMeta(snapshot).effect;
+    if (effectName === undefined) return;
+    const effect = this.options.effects[effectName];
+    if (!effect) throw new EngineError('unknown-effect', `No effect named ${effectName} for ${this.options.machine.id}.`);
+    const outcome = await effect({
+      flowId: this.flowId,
+      slot: this.options.slot,
+      context: () => this.snapshot.context as Record<string, unknown>,
+    });
+    await this.dispatch(outcome);
+  }
+
+  private async record(
+    fromValue: unknown,
+    event: MachineEvent,
+    after: SnapshotFrom<AnyStateMachine>,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    const { store, machine, machineVersion, now } = this.options;
+    const record = {
+      flowId: this.flowId,
+      position: this.position,
+      machineId: machine.id,
+      machineVersion,
+      fromState: fromValue === null ? null : JSON.stringify(fromValue),
+      eventType: event.type,
+      payload: JSON.stringify(payload),
+      toState: JSON.stringify(after.value),
+      at: now().toISOString(),
+    };
+    assertNoSecrets(JSON.stringify(record), this.options.secrets(this.options.slot));
+    const result = await store.append(record, this.options.tags(after.context as Record<string, unknown>));
+    if (!result.ok) {
+      throw new EngineError(
+        'log-conflict',
+        `Flow ${this.flowId} expected log position ${this.position} but the log is at ${result.expectedPosition}; another writer appended to this flow.`,
+      );
+    }
+    this.position++;
+    this.options.onRow(result.row);
+  }
+}
+
+/** The meta of the deepest active state (the leaf) that has one. */
+export function activeMeta(snapshot: SnapshotFrom<AnyStateMachine>): StateMeta {
+  const metas = Object.entries(snapshot.getMeta() as Record<string, StateMeta | undefined>);
+  let best: StateMeta = {};
+  let depth = -1;
+  for (const [id, meta] of metas) {
+    const d = id.split('.').length;
+    if (meta && d > depth) {
+      best = meta;
+      depth = d;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,127 @@
+/**
+ * The effects of the restore machine. Everything comes from the cloud, so a fresh install
+ * with an empty log restores (R14). One KDF run per restore: unlockKeyring (E1).
+ */
+import type { CloudDrive } from '../ports/cloud-drive.ts';
+import type { ScryptKdf } from '../ports/kdf.ts';
+import {
+  checkMnemonic,
+  keyringPath,
+  openKeyring,
+  openWallet,
+  passwordHints,
+  RecordError,
+  walletPath,
+  type EpochIdentity,
+} from '../format/index.ts';
+import type { BackupEntry } from '../../machines/events.ts';
+import { withCloud } from './cloud-outcome.ts';
+import type { Effect } from './flow-runner.ts';
+import { checkProvider } from './provider-check.ts';
+import { readManifest } from './backup-effects.ts';
+
+export interface RestoreSlot {
+  password: string | null;
+  identity: EpochIdentity | null;
+  /** The restored phrase, handed to the app through the flow's result only. */
+  mnemonic: string | null;
+  walletName: string | null;
+}
+
+export function emptyRestoreSlot(): RestoreSlot {
+  return { password: null, identity: null, mnemonic: null, walletName: null };
+}
+
+export function wipeRestoreSecrets(slot: RestoreSlot): void {
+  slot.password = null;
+  slot.identity = null;
+}
+
+export interface RestoreEffectDeps {
+  drive: CloudDrive;
+  kdf: ScryptKdf;
+  /** Accounts this device's log saw backing up to the provider (R11 guidance). */
+  knownAccounts: () => Promise<string[]>;
+}
+
+interface RestoreContextView {
+  account: string;
+  walletId: string;
+  epoch: number;
+  wallets: BackupEntry[];
+  expectedAccount: string | null;
+}
+
+export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<RestoreSlot>> {
+  const { drive, kdf } = deps;
+  const view = (context: Record<string, unknown>) => context as unknown as RestoreContextView;
+
+  return {
+    async checkProvider({ context }) {
+      return checkProvider({ drive, expectedAccount: view(context()).expectedAccount });
+    },
+
+    async listBackups({ context }) {
+      const { account } = view(context());
+      return withCloud('listBackups', async () => {
+        try {
+          const manifest = await readManifest(drive, account);
+          if (manifest.wallets.length === 0) {
+            const knownAccounts = (await deps.knownAccounts()).filter((a) => a !== account);
+            return { type: 'BACKUPS.NONE', knownAccounts };
+          }
+          const wallets = manifest.wallets.map((w) => ({ walletId: w.walletId, name: w.name, epoch: w.epoch }));
+          return { type: 'BACKUPS.FOUND', wallets };
+        } catch (error) {
+          if (error instanceof RecordError) return { type: 'MANIFEST.CORRUPT', reason: error.code };
+          throw error;
+        }
+      });
+    },
+
+    async unlockKeyring({ slot, context }) {
+      const { account, epoch } = view(context());
+      return withCloud('unlockKeyring', async () => {
+        const bytes = await drive.read(keyringPath(epoch));
+        if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
+        const password = slot.password ?? '';
+        slot.password = null;
+        try {
+          slot.identity = await openKeyring(bytes, password, { accountId: account, epoch }, kdf);
+          return { type: 'KEYRING.UNLOCKED', epoch };
+        } catch (error) {
+          if (!(error instanceof RecordError)) throw error;
+          if (error.code === 'wrong-password') return { type: 'KEYRING.WRONG_PASSWORD', hints: passwordHints(password) };
+          return { type: 'KEYRING.CORRUPT', reason: error.code };
+        }
+      });
+    },
+
+    async decryptWallet({ slot, context }) {
+      const { account, walletId, epoch } = view(context());
+      return withCloud('decryptWallet', async () => {
+        const bytes = await drive.read(walletPath(walletId));
+        if (bytes === null) return { type: 'RECORD.CORRUPT', reason: 'missing' };
+        try {
+          const payload = await openWallet(bytes, slot.identity!, { walletId, accountId: account, epoch });
+          slot.mnemonic = payload.mnemonic;
+          slot.walletName = payload.name;
+          slot.identity = null;
+          return { type: 'WALLET.DECRYPTED' };
+        } catch (error) {
+          if (error instanceof RecordError) return { type: 'RECORD.CORRUPT', reason: error.code };
+          throw error;
+        }
+      });
+    },
+
+    async validateMnemonic({ slot }) {
+      const result = checkMnemonic(slot.mnemonic ?? '');
+      if (!result.ok) {
+        slot.mnemonic = null;
+        return { type: 'MNEMONIC.INVALID', reason: result.reason };
+      }
+      return { type: 'MNEMONIC.VALID', words: result.words };
+    },
+  };
+}

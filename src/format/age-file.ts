@@ -1,0 +1,79 @@
+/**
+ * Encrypting and decrypting whole age v1 files (age-encryption.org/v1) with typage, with every
+ * failure mapped to a RecordError (E2, E6).
+ *
+ * typage reports failures as plain Errors whose messages are not an API, so the mapping does not
+ * read them. It watches where decryption got to instead, with two no-op identities around the
+ * real one: the first is called only once the header parsed (before it: malformed), the last
+ * only when the real identity found no stanza it could open (tampered, or made for another key).
+ * Anything failing after the real identity returned the file key is the header MAC or the
+ * payload failing authentication (tampered). Errors our own identities throw pass unchanged.
+ */
+import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from 'age-encryption';
+import { RecordError } from './errors.ts';
+
+export async function encryptAgeFile(plaintext: Uint8Array, recipient: Recipient | string): Promise<Uint8Array> {
+  const encrypter = new Encrypter();
+  encrypter.addRecipient(recipient);
+  return encrypter.encrypt(plaintext);
+}
+
+export interface DecryptAgeFileOptions {
+  /** What the file is, for messages: "keyring record", "wallet record". */
+  what: string;
+  /** The identity that should open it: our scrypt identity, or an X25519 identity string. */
+  identity: Identity | string;
+  /**
+   * Checks the parsed stanzas before the identity sees them; throws RecordError('malformed') for
+   * a header this kind of record never has, so the identity is only given shapes it accepts.
+   */
+  checkStanzas?: (stanzas: Stanza[]) => void;
+}
+
+export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileOptions): Promise<Uint8Array> {
+  const { what, identity, checkStanzas } = options;
+  let headerParsed = false;
+  let noStanzaOpened = false;
+  const decrypter = new Decrypter();
+  decrypter.addIdentity({
+    unwrapFileKey(stanzas) {
+      headerParsed = true;
+      checkStanzas?.(stanzas);
+      return null;
+    },
+  });
+  decrypter.addIdentity(identity);
+  decrypter.addIdentity({
+    unwrapFileKey() {
+      noStanzaOpened = true;
+      return null;
+    },
+  });
+  try {
+    return await decrypter.decrypt(bytes);
+  } catch (cause) {
+    if (cause instanceof RecordError) throw cause;
+    if (!headerParsed) {
+      throw new RecordError(
+        'malformed',
+        `The ${what} is not a valid age file: its header could not be read. ` +
+          'It is damaged or is not a backup record; restore it from another copy if you have one.',
+        { cause },
+      );
+    }
+    if (noStanzaOpened) {
+      throw new RecordError(
+        'tampered',
+        `The ${what} cannot be opened with this backup key: it was altered, or it belongs to another ` +
+          'account or password epoch. Check that you are signed in to the account that made the backup.',
+        { cause },
+      );
+    }
+    throw new RecordError(
+      'tampered',
+      `The ${what} failed authentication: it was altered or truncated after it was written. ` +
+        'It cannot be trusted; restore it from another copy if you have one.',
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * BIP39 mnemonic checks (R16), on the English wordlist of BIP39
+ * (github.com/bitcoin/bips/blob/master/bip-0039.mediawiki) through @scure/bip39.
+ *
+ * A phrase is normalised the way BIP39 prescribes (NFKD), lower-cased and its whitespace
+ * collapsed, then refused unless it has 12 or 24 words, every word is in the list and the
+ * checksum holds. Nothing is derived or uploaded from a phrase that fails. Details name word
+ * positions, never the words, because they may be logged (R6).
+ */
+import { mnemonicToEntropy } from '@scure/bip39';
+import { wordlist as englishWordlist } from '@scure/bip39/wordlists/english.js';
+
+export const MNEMONIC_WORD_COUNTS = [12, 24] as const;
+export type MnemonicWordCount = (typeof MNEMONIC_WORD_COUNTS)[number];
+
+export type MnemonicCheck =
+  | { ok: true; words: MnemonicWordCount; normalized: string }
+  | { ok: false; reason: 'wrong-length' | 'unknown-word' | 'bad-checksum'; detail: string };
+
+const ENGLISH_WORDS = new Set(englishWordlist);
+
+export function normalizeMnemonic(phrase: string): string {
+  return phrase.normalize('NFKD').toLowerCase().trim().split(/\s+/u).filter(Boolean).join(' ');
+}
+
+function isAcceptedWordCount(count: number): count is MnemonicWordCount {
+  return (MNEMONIC_WORD_COUNTS as readonly number[]).includes(count);
+}
+
+export function checkMnemonic(phrase: string): MnemonicCheck {
+  const normalized = normalizeMnemonic(phrase);
+  const words = normalized === '' ? [] : normalized.split(' ');
+  if (!isAcceptedWordCount(words.length)) {
+    return {
+      ok: false,
+      reason: 'wrong-length',
+      detail: `The recovery phrase has ${words.length} words; it must have 12 or 24.`,
+    };
+  }
+  const unknownPositions = words.flatMap((word, index) => (ENGLISH_WORDS.has(word) ? [] : [index + 1]));
+  if (unknownPositions.length > 0) {
+    const plural = unknownPositions.length > 1;
+    return {
+      ok: false,
+      reason: 'unknown-word',
+      detail:
+        `Word${plural ? 's' : ''} ${unknownPositions.join(', ')} ${plural ? 'are' : 'is'} not in the ` +
+        'BIP39 English word list; check the spelling.',
+    };
+  }
+  try {
+    mnemonicToEntropy(normalized, englishWordlist);
+  } catch {
+    return {
+      ok: false,
+      reason: 'bad-checksum',
+      detail:
+        'Every word is valid but the checksum does not match: a word is wrong or two words are swapped.',
+    };
+  }
+  return { ok: true, words: words.length, normalized };
+}
