@@ -21,7 +21,7 @@ import {
   passwordHints,
   RecordError,
   sealWallet,
-  walletPath,
+  walletRecordPath,
   withEpoch,
   withWallet,
   type EpochIdentity,
@@ -202,7 +202,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
         if (slot.newKeyring) await drive.write(keyringPath(slot.identity!.epoch), slot.keyringBytes!);
-        await drive.write(walletPath(walletId), slot.walletBytes!);
+        await drive.write(walletRecordPath(walletId), slot.walletBytes!);
         return { type: 'UPLOAD.DONE' };
       });
     },
@@ -216,7 +216,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
           const keyring = await drive.read(keyringAt);
           if (keyring === null || !sameBytes(keyring, slot.keyringBytes!)) return { type: 'VERIFY.MISMATCH', path: keyringAt };
         }
-        const at = walletPath(walletId);
+        const at = walletRecordPath(walletId);
         const record = await drive.read(at);
         if (record === null) return { type: 'VERIFY.MISMATCH', path: at };
         try {

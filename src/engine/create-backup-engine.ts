@@ -23,8 +23,9 @@ import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { PRODUCTION_SCRYPT_LOG_N, type ScryptKdf } from '../ports/kdf.ts';
 import { isProviderId, type ProviderId } from '../ports/providers.ts';
 import { createRedactor } from '../log/redact.ts';
-import { normalizePassword } from '../format/index.ts';
-import { backupEffects, emptyBackupSlot, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
+import { normalizePassword, RecordError, type Manifest, type ManifestWallet } from '../format/index.ts';
+import { withCloud } from './cloud-outcome.ts';
+import { backupEffects, emptyBackupSlot, keyringEpochs, readManifest, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
 import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
 import { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';
 import { EngineError } from './engine-error.ts';
@@ -63,12 +64,25 @@ export interface RestoreRequest {
   walletId?: string;
 }
 
+export type BackupListing =
+  | {
+      ok: true;
+      account: string;
+      wallets: Array<ManifestWallet & { offlineCopyConfirmed: boolean }>;
+      epochs: number[];
+      /** Other accounts this device's log saw backing up to the provider (R11). */
+      otherAccounts: string[];
+    }
+  | { ok: false; problem: string; detail: Record<string, unknown> };
+
 export interface BackupEngine {
   backup(request: BackupRequest): Promise<BackupFlow>;
   restore(request: RestoreRequest): Promise<RestoreFlow>;
   switchProvider(request: { to: ProviderId; expectedAccount?: string }): Promise<ProviderSwitchFlow>;
   /** Records that the person keeps a written copy of this wallet's phrase (R17). */
   confirmOfflineCopy(request: { provider: ProviderId; account: string; walletId: string }): Promise<void>;
+  /** The signed-in account's backups, read from its manifest; no flow, nothing logged. */
+  listBackups(request: { provider: ProviderId; expectedAccount?: string }): Promise<BackupListing>;
   activeProvider(): Promise<ProviderId | null>;
   /** Backed-up wallets with no confirmed offline copy (R17). */
   cloudOnlyWallets(): Promise<CloudOnlyWallet[]>;
@@ -216,6 +230,43 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         }),
       );
       await runner.idle();
+    },
+
+    async listBackups(request) {
+      let listing: { manifest: Manifest; epochs: number[] } | null = null;
+      const drive = driveFor(request.provider);
+      const check = await checkProvider({ drive, expectedAccount: request.expectedAccount ?? null });
+      if (check.type !== 'PROVIDER.READY') {
+        const { type, ...detail } = check;
+        return { ok: false, problem: type, detail };
+      }
+      const account = check.account as string;
+      const outcome = await withCloud('listBackups', async () => {
+        const manifest = await readManifest(drive, account);
+        const epochs = [...new Set([...(await keyringEpochs(drive)), ...manifest.epochs.map((e) => e.epoch)])].sort((a, b) => a - b);
+        listing = { manifest, epochs };
+        return { type: 'LISTED' };
+      }).catch((error: unknown) => {
+        if (error instanceof RecordError) return { type: 'MANIFEST.CORRUPT', reason: error.code };
+        throw error;
+      });
+      if (outcome.type !== 'LISTED' || listing === null) {
+        const { type, ...detail } = outcome;
+        return { ok: false, problem: type, detail };
+      }
+      const { manifest, epochs } = listing as { manifest: Manifest; epochs: number[] };
+      const cloudOnly = new Set(
+        (await cloudOnlyWallets(store)).filter((w) => w.provider === request.provider && w.account === account).map((w) => w.walletId),
+      );
+      const confirmed = await store.flows({ machineId: 'offlineCopy', provider: request.provider, account });
+      const confirmedIds = new Set(confirmed.map((f) => f.walletId));
+      return {
+        ok: true,
+        account,
+        epochs,
+        wallets: manifest.wallets.map((w) => ({ ...w, offlineCopyConfirmed: confirmedIds.has(w.walletId) && !cloudOnly.has(w.walletId) })),
+        otherAccounts: (await accountsWithBackups(store, request.provider)).filter((a) => a !== account),
+      };
     },
 
     activeProvider: () => activeProvider(store),

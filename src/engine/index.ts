@@ -1,6 +1,6 @@
 /** The engine: flows over the pure machines, effects through ports, every transition logged. */
 export { createBackupEngine } from './create-backup-engine.ts';
-export type { BackupEngine, BackupEngineOptions, BackupRequest, RestoreRequest } from './create-backup-engine.ts';
+export type { BackupEngine, BackupEngineOptions, BackupListing, BackupRequest, RestoreRequest } from './create-backup-engine.ts';
 export type { BackupFlow, BackupResult, FlowBase, ProviderSwitchFlow, RestoreFlow, RestoreResult } from './flows.ts';
 export type { FlowView } from './flow-runner.ts';
 export { activeMeta } from './flow-runner.ts';

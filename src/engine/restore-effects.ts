@@ -11,7 +11,7 @@ import {
   openWallet,
   passwordHints,
   RecordError,
-  walletPath,
+  walletRecordPath,
   type EpochIdentity,
 } from '../format/index.ts';
 import type { BackupEntry } from '../../machines/events.ts';
@@ -100,7 +100,7 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
     async decryptWallet({ slot, context }) {
       const { account, walletId, epoch } = view(context());
       return withCloud('decryptWallet', async () => {
-        const bytes = await drive.read(walletPath(walletId));
+        const bytes = await drive.read(walletRecordPath(walletId));
         if (bytes === null) return { type: 'RECORD.CORRUPT', reason: 'missing' };
         try {
           const payload = await openWallet(bytes, slot.identity!, { walletId, accountId: account, epoch });

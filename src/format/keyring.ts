@@ -21,7 +21,7 @@ import { generateX25519Identity, identityToRecipient, type Stanza } from 'age-en
 import type { ScryptKdf } from '../ports/kdf.ts';
 import { decryptAgeFile, encryptAgeFile } from './age-file.ts';
 import { RecordError } from './errors.ts';
-import { assertAccountId, assertEpoch, isEpoch } from './identifiers.ts';
+import { assertAccountId, assertEpoch, isEpoch, isIsoTime } from './identifiers.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from './password.ts';
 import { SCRYPT_STANZA_TYPE, ScryptStanzaIdentity, ScryptStanzaRecipient } from './scrypt-stanza.ts';
 
@@ -140,7 +140,7 @@ function parseKeyringText(text: string, expected: { accountId: string; epoch: nu
   if (epochText === undefined || !/^[1-9][0-9]*$/.test(epochText) || !isEpoch(Number(epochText))) {
     throw malformed('its "# epoch:" line is missing or not a number');
   }
-  if (!metadata.has('created')) throw malformed('it has no "# created:" line');
+  if (!isIsoTime(metadata.get('created'))) throw malformed('its "# created:" line is missing or not an ISO time');
   const epoch = Number(epochText);
   if (accountId !== expected.accountId) {
     throw new RecordError(

@@ -1,0 +1,340 @@
+/**
+ * The CloudDrive contract, as one test suite every cloud adapter must pass.
+ *
+ * An adapter test file calls describeCloudDriveContract with a factory that builds a drive and a
+ * handle on its simulated device (who is signed in, quota, HMS Core, scripted network failures),
+ * so the same promises are checked on the local folder and in memory.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isCloudError, type CloudDrive, type CloudErrorCode, type HmsCoreState } from '../../src/ports/cloud-drive.ts';
+import type { ProviderId } from '../../src/ports/providers.ts';
+
+export interface DriveHarness {
+  drive: CloudDrive;
+  /** Signs in another account (null signs out). */
+  setAccount(account: string | null): Promise<void>;
+  setQuotaBytes(bytes: number): Promise<void>;
+  setHms(state: HmsCoreState): Promise<void>;
+  /** The next `count` cloud calls fail with CloudError('network'). */
+  failNextOps(count: number): Promise<void>;
+  /** Every stored file of every account, to prove nothing half-written stays. */
+  storedFiles(): Promise<Record<string, Record<string, Uint8Array>>>;
+  dispose(): Promise<void>;
+}
+
+export type MakeHarness = (options: { provider: ProviderId; account: string | null }) => Promise<DriveHarness>;
+
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+export const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** Runs the call and returns the CloudError it threw (failing the test when it threw anything else or nothing). */
+export async function cloudErrorOf(call: Promise<unknown>, code: CloudErrorCode) {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(isCloudError(error, code), `expected CloudError('${code}'), got ${String(error)}`).toBe(true);
+  if (!isCloudError(error)) throw new Error('unreachable');
+  return error;
+}
+
+/** One thunk per call that reaches the cloud (all but status), each started only when called. */
+export function everyCloudCall(drive: CloudDrive, path = 'a'): Array<() => Promise<unknown>> {
+  return [() => drive.read(path), () => drive.write(path, bytesOf('x')), () => drive.list(''), () => drive.delete(path), () => drive.quota()];
+}
+
+export function describeCloudDriveContract(adapterName: string, makeHarness: MakeHarness): void {
+  describe(`CloudDrive contract: ${adapterName}`, () => {
+    const harnesses: DriveHarness[] = [];
+    async function open(provider: ProviderId = 'gdrive', account: string | null = ALICE): Promise<DriveHarness> {
+      const harness = await makeHarness({ provider, account });
+      harnesses.push(harness);
+      return harness;
+    }
+    afterEach(async () => {
+      await Promise.all(harnesses.splice(0).map((harness) => harness.dispose()));
+    });
+
+    describe('files', () => {
+      it('R1: a written file reads back byte for byte; a missing file reads as null', async () => {
+        const { drive } = await open();
+        const bytes = Uint8Array.from({ length: 300 }, (_, index) => index % 256);
+        await drive.write('wallet-backup/wallets/w1.age', bytes);
+        expect(await drive.read('wallet-backup/wallets/w1.age')).toEqual(bytes);
+        expect(await drive.read('wallet-backup/wallets/missing.age')).toBeNull();
+        expect(await drive.read('wallet-backup/nowhere/x')).toBeNull();
+      });
+
+      it('E3: an overwrite replaces the whole content (atomic: old or new, never a mix)', async () => {
+        const { drive } = await open();
+        await drive.write('wallet-backup/keyring.age', bytesOf('old content that is longer'));
+        await drive.write('wallet-backup/keyring.age', bytesOf('new'));
+        expect(await drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('new'));
+        expect(await drive.list('wallet-backup')).toEqual(['wallet-backup/keyring.age']);
+      });
+
+      it('E3: the stored bytes are a copy: changing the caller\'s buffer or the returned one changes nothing stored', async () => {
+        const { drive } = await open();
+        const bytes = bytesOf('abc');
+        await drive.write('f', bytes);
+        bytes[0] = 0;
+        const first = await drive.read('f');
+        expect(first).toEqual(bytesOf('abc'));
+        first![1] = 0;
+        expect(await drive.read('f')).toEqual(bytesOf('abc'));
+      });
+
+      it('list(prefix) is recursive, sorted, relative to the account folder, and only under that folder', async () => {
+        const { drive } = await open();
+        for (const path of ['wallet-backup/wallets/b.age', 'wallet-backup/manifest.json', 'wallet-backup/wallets/a.age', 'wallet-backupX/other', 'top']) {
+          await drive.write(path, bytesOf(path));
+        }
+        const expected = ['wallet-backup/manifest.json', 'wallet-backup/wallets/a.age', 'wallet-backup/wallets/b.age'];
+        expect(await drive.list('wallet-backup')).toEqual(expected);
+        expect(await drive.list('wallet-backup/')).toEqual(expected);
+        expect(await drive.list('wallet-backup/wallets')).toEqual(['wallet-backup/wallets/a.age', 'wallet-backup/wallets/b.age']);
+        expect(await drive.list('')).toEqual(['top', ...expected, 'wallet-backupX/other']);
+        expect(await drive.list('absent')).toEqual([]);
+        expect(await drive.list('top')).toEqual([]); // a file is not a folder
+      });
+
+      it('delete removes a file; deleting a missing file (or a folder) is not an error', async () => {
+        const { drive } = await open();
+        await drive.write('wallet-backup/wallets/a.age', bytesOf('a'));
+        await drive.delete('wallet-backup/wallets/a.age');
+        expect(await drive.read('wallet-backup/wallets/a.age')).toBeNull();
+        expect(await drive.list('')).toEqual([]);
+        await drive.delete('wallet-backup/wallets/a.age');
+        await drive.delete('never/was');
+        await drive.write('wallet-backup/wallets/b.age', bytesOf('b'));
+        await drive.delete('wallet-backup/wallets');
+        expect(await drive.list('')).toEqual(['wallet-backup/wallets/b.age']);
+      });
+
+      it('a file where a folder is needed, or a folder where a file is needed, is refused with a plain Error', async () => {
+        const { drive } = await open();
+        await drive.write('a/b', bytesOf('file'));
+        await expect(drive.write('a/b/c', bytesOf('x'))).rejects.toThrow(/"a\/b" is a file/);
+        await expect(drive.write('a', bytesOf('x'))).rejects.toThrow(/it is a folder/);
+        expect(await drive.list('')).toEqual(['a/b']);
+      });
+
+      it('quota() reports the bytes the signed-in account uses and its total', async () => {
+        const harness = await open();
+        await harness.setQuotaBytes(1000);
+        await harness.drive.write('x', new Uint8Array(100));
+        await harness.drive.write('y/z', new Uint8Array(23));
+        expect(await harness.drive.quota()).toEqual({ usedBytes: 123, totalBytes: 1000 });
+      });
+
+      it('behaves like a map of path to bytes under any sequence of writes and deletes', async () => {
+        const harness = await open();
+        const paths = ['w/a', 'w/b', 'w/c/d', 'x'];
+        const step = fc.oneof(
+          fc.record({ kind: fc.constant('write' as const), path: fc.constantFrom(...paths), bytes: fc.uint8Array({ maxLength: 40 }) }),
+          fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...paths) }),
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps) => {
+            for (const path of await harness.drive.list('')) await harness.drive.delete(path);
+            const model = new Map<string, Uint8Array>();
+            for (const next of steps) {
+              if (next.kind === 'write') {
+                await harness.drive.write(next.path, next.bytes);
+                model.set(next.path, next.bytes);
+              } else {
+                await harness.drive.delete(next.path);
+                model.delete(next.path);
+              }
+            }
+            expect(await harness.drive.list('')).toEqual([...model.keys()].sort());
+            for (const path of paths) expect(await harness.drive.read(path)).toEqual(model.get(path) ?? null);
+            const used = [...model.values()].reduce((sum, bytes) => sum + bytes.length, 0);
+            expect((await harness.drive.quota()).usedBytes).toBe(used);
+          }),
+          { numRuns: 25 },
+        );
+      });
+    });
+
+    describe('storage full (R12)', () => {
+      it('R12: a write over quota fails with quota-exceeded naming the bytes needed and leaves the old file intact', async () => {
+        const harness = await open();
+        await harness.setQuotaBytes(100);
+        await harness.drive.write('wallet-backup/photos.bin', new Uint8Array(60));
+        await harness.drive.write('wallet-backup/keyring.age', bytesOf('old keyring'));
+        const before = await harness.storedFiles();
+
+        // 60 + 50 = 110 after replacing the 11-byte keyring: 10 bytes over.
+        const error = await cloudErrorOf(harness.drive.write('wallet-backup/keyring.age', new Uint8Array(50)), 'quota-exceeded');
+        expect(error.neededBytes).toBe(10);
+        expect(error.message).toMatch(/10 more bytes/);
+        expect(error.message).toMatch(/free up space/i);
+        expect(error.message).toMatch(/retry/i);
+
+        expect(await harness.storedFiles()).toEqual(before);
+        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('old keyring'));
+        expect(await harness.drive.list('')).toEqual(['wallet-backup/keyring.age', 'wallet-backup/photos.bin']);
+      });
+
+      it('R12: a new file over quota leaves nothing behind; after the user frees space the same write succeeds', async () => {
+        const harness = await open();
+        await harness.setQuotaBytes(100);
+        await harness.drive.write('photos/big.jpg', new Uint8Array(80));
+        const error = await cloudErrorOf(harness.drive.write('wallet-backup/wallets/w1.age', new Uint8Array(30)), 'quota-exceeded');
+        expect(error.neededBytes).toBe(10);
+        expect(await harness.drive.list('')).toEqual(['photos/big.jpg']);
+        expect(await harness.drive.quota()).toEqual({ usedBytes: 80, totalBytes: 100 });
+
+        await harness.drive.delete('photos/big.jpg');
+        await harness.drive.write('wallet-backup/wallets/w1.age', new Uint8Array(30));
+        expect(await harness.drive.read('wallet-backup/wallets/w1.age')).toEqual(new Uint8Array(30));
+      });
+
+      it('R12: after the storage plan is upgraded the retry succeeds', async () => {
+        const harness = await open();
+        await harness.setQuotaBytes(10);
+        await cloudErrorOf(harness.drive.write('a', new Uint8Array(25)), 'quota-exceeded');
+        await harness.setQuotaBytes(25);
+        await harness.drive.write('a', new Uint8Array(25));
+        expect(await harness.drive.quota()).toEqual({ usedBytes: 25, totalBytes: 25 });
+      });
+
+      it('R12: replacing a file only needs the difference in size', async () => {
+        const harness = await open();
+        await harness.setQuotaBytes(100);
+        await harness.drive.write('a', new Uint8Array(90));
+        await harness.drive.write('a', new Uint8Array(100));
+        expect(await harness.drive.quota()).toEqual({ usedBytes: 100, totalBytes: 100 });
+      });
+    });
+
+    describe('accounts (R11)', () => {
+      it('R11: signed out, status says so without throwing and every cloud call fails with not-signed-in', async () => {
+        const harness = await open('icloud', null);
+        expect(await harness.drive.status()).toEqual({ account: null, hms: 'ok' });
+        for (const call of everyCloudCall(harness.drive)) {
+          const error = await cloudErrorOf(call(), 'not-signed-in');
+          expect(error.message).toMatch(/iCloud/);
+          expect(error.message).toMatch(/sign in/i);
+        }
+        await harness.setAccount(ALICE);
+        expect(await harness.drive.status()).toEqual({ account: ALICE, hms: 'ok' });
+        expect(await harness.drive.list('')).toEqual([]);
+      });
+
+      it('R11: signed in to another account, the first account\'s backups are not visible; signing back in shows them again', async () => {
+        const harness = await open('gdrive', ALICE);
+        await harness.drive.write('wallet-backup/keyring.age', bytesOf('alice keyring'));
+
+        await harness.setAccount(BOB);
+        expect(await harness.drive.status()).toEqual({ account: BOB, hms: 'ok' });
+        expect(await harness.drive.list('wallet-backup')).toEqual([]);
+        expect(await harness.drive.read('wallet-backup/keyring.age')).toBeNull();
+        expect((await harness.drive.quota()).usedBytes).toBe(0);
+        await harness.drive.write('wallet-backup/keyring.age', bytesOf('bob keyring'));
+
+        await harness.setAccount(ALICE);
+        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('alice keyring'));
+        const stored = await harness.storedFiles();
+        expect(Object.keys(stored).sort()).toEqual([ALICE, BOB]);
+        expect(stored[BOB]).toEqual({ 'wallet-backup/keyring.age': bytesOf('bob keyring') });
+      });
+
+      it('R11: a deletion under one account does not touch another account\'s files', async () => {
+        const harness = await open('gdrive', ALICE);
+        await harness.drive.write('f', bytesOf('alice'));
+        await harness.setAccount(BOB);
+        await harness.drive.delete('f');
+        await harness.setAccount(ALICE);
+        expect(await harness.drive.read('f')).toEqual(bytesOf('alice'));
+      });
+    });
+
+    describe('HMS Core (R13)', () => {
+      for (const [state, code, fix] of [
+        ['missing', 'hms-missing', /Install HMS Core from Huawei AppGallery, restart the phone, then retry/],
+        ['outdated', 'hms-outdated', /Update HMS Core .*Huawei AppGallery, restart the phone, then retry/],
+      ] as const) {
+        it(`R13: on Huawei with HMS Core ${state}, every cloud call fails loudly with ${code} and the guide's fix; after the fix the retry works`, async () => {
+          const harness = await open('huawei', ALICE);
+          await harness.drive.write('wallet-backup/keyring.age', bytesOf('k'));
+          await harness.setHms(state);
+          expect(await harness.drive.status()).toEqual({ account: ALICE, hms: state });
+          for (const call of everyCloudCall(harness.drive, 'wallet-backup/keyring.age')) {
+            const error = await cloudErrorOf(call(), code);
+            expect(error.message).toMatch(fix);
+          }
+          await harness.setHms('ok');
+          expect(await harness.drive.list('')).toEqual(['wallet-backup/keyring.age']);
+          await harness.drive.write('wallet-backup/w.age', bytesOf('w'));
+        });
+      }
+
+      it('R13: HMS Core comes before sign-in: a Huawei phone without it cannot tell who is signed in', async () => {
+        const harness = await open('huawei', null);
+        await harness.setHms('missing');
+        await cloudErrorOf(harness.drive.read('a'), 'hms-missing');
+      });
+
+      for (const provider of ['icloud', 'gdrive'] as const) {
+        it(`R13: HMS Core is Huawei only: ${provider} reports hms ok and works whatever the device's HMS state`, async () => {
+          const harness = await open(provider, ALICE);
+          await harness.setHms('missing');
+          expect(await harness.drive.status()).toEqual({ account: ALICE, hms: 'ok' });
+          await harness.drive.write('a', bytesOf('a'));
+          expect(await harness.drive.read('a')).toEqual(bytesOf('a'));
+        });
+      }
+    });
+
+    describe('network', () => {
+      it('a scripted network failure fails the next calls with network, loses nothing, and the retry works', async () => {
+        const harness = await open();
+        await harness.drive.write('wallet-backup/keyring.age', bytesOf('old'));
+        await harness.failNextOps(2);
+        const error = await cloudErrorOf(harness.drive.write('wallet-backup/keyring.age', bytesOf('new')), 'network');
+        expect(error.message).toMatch(/Google Drive/);
+        expect(error.message).toMatch(/retry/i);
+        await cloudErrorOf(harness.drive.read('wallet-backup/keyring.age'), 'network');
+        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('old'));
+        await harness.drive.write('wallet-backup/keyring.age', bytesOf('new'));
+        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('new'));
+      });
+
+      it('status() answers from the device even while the network fails', async () => {
+        const harness = await open();
+        await harness.failNextOps(1);
+        expect(await harness.drive.status()).toEqual({ account: ALICE, hms: 'ok' });
+        await cloudErrorOf(harness.drive.list(''), 'network');
+        expect(await harness.drive.list('')).toEqual([]);
+      });
+    });
+
+    describe('paths', () => {
+      const badPaths = ['../x', 'a/../../x', '/abs', '/etc/passwd', '', 'a//b', 'a/', './a', 'a/./b', '..', 'a\\..\\b', 'a\0b', '.wbe-partial-1234'];
+      for (const bad of badPaths) {
+        it(`refuses the path ${JSON.stringify(bad)} with a plain Error (not a CloudError) and touches nothing`, async () => {
+          const { drive } = await open();
+          for (const call of [() => drive.read(bad), () => drive.write(bad, bytesOf('x')), () => drive.delete(bad)]) {
+            const error = await call().then(() => undefined, (thrown: unknown) => thrown);
+            expect(error).toBeInstanceOf(Error);
+            expect(isCloudError(error)).toBe(false);
+            expect((error as Error).message).toMatch(/Invalid cloud path/);
+          }
+          expect(await drive.list('')).toEqual([]);
+        });
+      }
+
+      it('refuses list prefixes that climb out or are absolute', async () => {
+        const { drive } = await open();
+        for (const bad of ['..', '../', '../x', '/abs', '/', 'a//b', 'a/../..']) {
+          await expect(drive.list(bad)).rejects.toThrow(/Invalid cloud path/);
+        }
+      });
+    });
+  });
+}

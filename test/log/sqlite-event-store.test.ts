@@ -1,0 +1,226 @@
+/**
+ * What only the SQLite store has: pragmas, migrations, append-only triggers, persistence, and
+ * tampering with the database file from outside (E4).
+ */
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaVersionError, migrate } from '../../adapters/store/sqlite-migrations.ts';
+import { verifyChain } from '../../src/log/row-hash.ts';
+import type { StoredRow } from '../../src/ports/event-store.ts';
+import {
+  appendAll, collect, flipValue, historyArb, record, recordsOf, tamperArb, type HashedColumn, type Tamper,
+} from './log-fixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbe-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+const freshPath = () => join(dir, `log-${counter++}.db`);
+
+const COLUMN: Record<HashedColumn, string> = {
+  flowId: 'flow_id', position: 'position', machineId: 'machine_id', machineVersion: 'machine_version',
+  fromState: 'from_state', eventType: 'event_type', payload: 'payload', toState: 'to_state', at: 'at',
+  prevHash: 'prev_hash', hash: 'hash',
+};
+
+/** A second connection, as an attacker (or a careless tool) would open it: triggers dropped. */
+function openTamperer(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('foreign_keys = OFF');
+  db.exec('DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete;');
+  return db;
+}
+
+const INSERT_ROW = `INSERT INTO events (seq, flow_id, position, machine_id, machine_version, from_state, event_type,
+  payload, to_state, at, prev_hash, hash) VALUES (@seq, @flowId, @position, @machineId, @machineVersion, @fromState,
+  @eventType, @payload, @toState, @at, @prevHash, @hash)`;
+
+/** Applies a tampering through SQL on a second connection; returns the seqs where the break may be reported. */
+function tamperDatabase(path: string, rows: readonly StoredRow[], t: Tamper): number[] {
+  const db = openTamperer(path);
+  try {
+    switch (t.kind) {
+      case 'flip': {
+        const row = rows[t.row]!;
+        const update = db.prepare(`UPDATE events SET ${COLUMN[t.column]} = ? WHERE seq = ?`);
+        const flipped = flipValue(row[t.column], t.at);
+        try {
+          update.run(flipped, row.seq);
+        } catch (error) {
+          // The flipped flow id or position collides with another row: UNIQUE(flow_id, position).
+          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+          update.run(typeof flipped === 'number' ? flipped + 1_000_000 : `${String(flipped)}~`, row.seq);
+        }
+        return [row.seq];
+      }
+      case 'delete':
+        db.prepare('DELETE FROM events WHERE seq = ?').run(rows[t.row]!.seq);
+        return [rows[t.row + 1]!.seq];
+      case 'swap': {
+        const a = rows[t.row]!;
+        const b = rows[t.other]!;
+        db.transaction(() => {
+          db.prepare('DELETE FROM events WHERE seq IN (?, ?)').run(a.seq, b.seq);
+          db.prepare(INSERT_ROW).run({ ...b, seq: a.seq });
+          db.prepare(INSERT_ROW).run({ ...a, seq: b.seq });
+        })();
+        return [a.seq];
+      }
+      case 'insert': {
+        // Make room in seq order, then put a copy of another row (position made unique) there.
+        const at = rows[t.row]!;
+        db.prepare('UPDATE events SET seq = seq + 1000000 WHERE seq >= ?').run(at.seq);
+        const source = rows[t.source]!;
+        db.prepare(INSERT_ROW).run({ ...source, seq: at.seq, flowId: `${source.flowId}-copy` });
+        return [at.seq];
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite event store: pragmas (E4 durability)', () => {
+  it('sets WAL, synchronous FULL by default, foreign keys on, temp store in memory', async () => {
+    const store = openSqliteEventStore({ path: freshPath() });
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
+    await store.close();
+  });
+
+  it('takes synchronous NORMAL when asked, and refuses anything else', async () => {
+    const store = openSqliteEventStore({ path: freshPath(), synchronous: 'NORMAL' });
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(1);
+    await store.close();
+    expect(() => openSqliteEventStore({ path: freshPath(), synchronous: 'OFF' as 'FULL' })).toThrow(/synchronous/);
+  });
+});
+
+describe('SQLite event store: migrations', () => {
+  it('gives a fresh database user_version 1 with both tables', async () => {
+    const store = openSqliteEventStore({ path: freshPath() });
+    expect(store.schemaVersion()).toBe(1);
+    expect(LATEST_SCHEMA_VERSION).toBe(1);
+    const tables = store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['events', 'flows']);
+    await store.close();
+  });
+
+  it('reopens an existing log without migrating again, and keeps its rows', async () => {
+    const path = freshPath();
+    const first = openSqliteEventStore({ path });
+    await appendAll(first, [record('a', 0), record('a', 1)]);
+    await first.close();
+    const second = openSqliteEventStore({ path });
+    expect(second.schemaVersion()).toBe(1);
+    expect((await second.readFlow('a')).length).toBe(2);
+    expect(await second.append(record('a', 2))).toMatchObject({ ok: true });
+    expect(await verifyChain(second.readAll())).toEqual({ ok: true, rows: 3 });
+    await second.close();
+  });
+
+  it('refuses a database with a newer user_version, with a clear error, and leaves it untouched', () => {
+    const path = freshPath();
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE future (x)');
+    raw.pragma('user_version = 7');
+    raw.close();
+    const before = readFileSync(path);
+    let error: unknown;
+    try {
+      openSqliteEventStore({ path });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SchemaVersionError);
+    expect((error as SchemaVersionError).message).toMatch(/schema version 7, newer than this build supports \(1\)/);
+    expect(error).toMatchObject({ found: 7, supported: 1 });
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('migrate() applies pending migrations in one transaction and rolls back a failing one', () => {
+    const db = new Database(':memory:');
+    const broken = [...MIGRATIONS, { version: 2, up: 'CREATE TABLE extra (x); THIS IS NOT SQL;' }];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(0);
+    expect(migrate(db)).toEqual({ from: 0, to: 1, applied: [1] });
+    expect(migrate(db)).toEqual({ from: 1, to: 1, applied: [] });
+    expect(() => migrate(db, [{ version: 2, up: '' }])).toThrow(/Migration list is broken/);
+    db.close();
+  });
+});
+
+describe('SQLite event store: append-only (E4)', () => {
+  it('refuses UPDATE and DELETE of rows through the schema itself', async () => {
+    const store = openSqliteEventStore({ path: freshPath() });
+    await appendAll(store, [record('a', 0)]);
+    expect(() => store.db.prepare("UPDATE events SET payload = '{}'").run()).toThrow(/append-only/);
+    expect(() => store.db.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    await store.close();
+  });
+
+  it('keeps the column types strict', async () => {
+    const store = openSqliteEventStore({ path: freshPath() });
+    expect(() =>
+      store.db.prepare(
+        "INSERT INTO events (flow_id, position, machine_id, machine_version, event_type, payload, to_state, at, prev_hash, hash) VALUES ('f', 'zero', 'm', 1, 'e', '{}', '\"s\"', 'now', 'p', 'h')",
+      ).run(),
+    ).toThrow();
+    await store.close();
+  });
+});
+
+describe('SQLite event store: tampering from outside the store is found (E4)', () => {
+  it('a flipped byte in the raw database file is reported at its row', async () => {
+    const path = freshPath();
+    const store = openSqliteEventStore({ path });
+    const marker = 'MARKER-4fd1c2';
+    const rows = await appendAll(store, [
+      record('a', 0), record('b', 0), record('a', 1, { payload: JSON.stringify({ note: marker }) }), record('b', 1),
+    ]);
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    await store.close();
+
+    const bytes = readFileSync(path);
+    const offset = bytes.indexOf(Buffer.from(marker, 'utf8'));
+    expect(offset).toBeGreaterThan(0);
+    bytes[offset] = bytes[offset]! ^ 0x01; // 'M' -> 'L'
+    writeFileSync(path, bytes);
+
+    const reopened = openSqliteEventStore({ path });
+    expect(await verifyChain(reopened.readAll())).toMatchObject({ ok: false, problem: 'hash-mismatch', seq: rows[2]!.seq });
+    await reopened.close();
+  });
+
+  it('random histories + random tampering through a second connection: every change is found where it happened', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArb.chain((steps) => fc.tuple(fc.constant(steps), tamperArb(steps.length))),
+        async ([steps, tamper]) => {
+          const path = freshPath();
+          const store = openSqliteEventStore({ path, synchronous: 'NORMAL' });
+          try {
+            const rows = await appendAll(store, recordsOf(steps));
+            expect(await collect(store.readAll())).toEqual(rows);
+            expect(await verifyChain(store.readAll())).toEqual({ ok: true, rows: steps.length });
+            const breakAt = tamperDatabase(path, rows, tamper);
+            const result = await verifyChain(store.readAll());
+            expect(result.ok).toBe(false);
+            if (!result.ok) expect(breakAt).toContain(result.seq);
+          } finally {
+            await store.close();
+            for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
