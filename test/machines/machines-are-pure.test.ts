@@ -94,7 +94,7 @@ describe('reachability', () => {
       events,
       input: { provider: 'gdrive', walletName: 'w' },
       // Context counts (attempts, hints) do not change where a flow can go next.
-      serializeState: (s) => JSON.stringify(s.value),
+      serializeState: (s: { value: unknown }) => JSON.stringify(s.value),
     } as never);
     const reached = new Set(paths.map((p) => JSON.stringify(p.state.value)));
     const leaves = allNodes(release.machine).filter((n) => n.type === 'atomic' || n.type === 'final');

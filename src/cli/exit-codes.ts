@@ -1,0 +1,199 @@
+/**
+ * The CLI's one table of problems: every machine outcome or reason and every input error, with
+ * its exit code and a message that names the problem AND the fix, in the guide's words.
+ *
+ * Commands never print an error themselves: they throw a CliError naming a row of this table,
+ * and main prints the row's message and exits with its code. So the README's exit-code table
+ * and the program cannot drift apart: both read PROBLEMS.
+ */
+import { HINT_TEXT, type PasswordHint } from '../format/index.ts';
+import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
+import { HMS_MISSING_FIX, HMS_OUTDATED_FIX } from '../../adapters/cloud/drive-errors.ts';
+
+export const EXIT_OK = 0;
+
+/** Which cloud record a corrupt-record problem is about (E2: "say which"). */
+export type RecordKind = 'keyring' | 'wallet record' | 'manifest';
+
+/** The reasons a record fails to open, as the machines' RecordProblem names them. */
+const RECORD_PROBLEM_TEXT: Record<string, string> = {
+  tampered: 'failed authentication: it was altered or damaged after it was written',
+  malformed: 'is not a well-formed backup file (age v1) of this app',
+  'unsupported-version': 'has a format version this build does not know; update wallet-backup and retry',
+  'metadata-mismatch': 'belongs to another account, password epoch or wallet (it was moved or copied)',
+  'invalid-mnemonic': 'decrypted, but the phrase inside is not a valid BIP39 phrase',
+  missing: 'is missing from the cloud folder',
+};
+
+const name = (provider: ProviderId) => PROVIDER_NAMES[provider];
+const quoteList = (items: readonly string[]) => items.join(', ');
+
+function wrongPasswordText(hints: readonly PasswordHint[]): string {
+  const specific = hints.map((hint) => `  - ${HINT_TEXT[hint]}`);
+  const checks =
+    specific.length > 0
+      ? `What you typed suggests:\n${specific.join('\n')}`
+      : 'Double-check Caps Lock, spaces before or after, and similar-looking characters (0 vs O, l vs I vs 1).';
+  return `The backup password is wrong: one wrong character is enough. ${checks}\nThere is no stored hint and no way to reset it.`;
+}
+
+/**
+ * Each row: the exit code, then the message built from the row's details. The detail types
+ * are the message parameters, so a CliError cannot be thrown without what its text needs.
+ */
+export const PROBLEMS = {
+  // 1: a bug or an environment failure nobody anticipated.
+  unexpected: {
+    exitCode: 1,
+    message: (d: { message: string }) => `Unexpected error: ${d.message}. Run again with DEBUG=1 for details.`,
+  },
+
+  // 2: bad input (E6).
+  'bad-flags': {
+    exitCode: 2,
+    message: (d: { problem: string }) => `${d.problem} Run "wallet-backup help" for the usage.`,
+  },
+  'unreadable-file': {
+    exitCode: 2,
+    message: (d: { what: string; path: string; cause: string }) => `Cannot read the ${d.what} ${d.path}: ${d.cause}. Check the path, then retry.`,
+  },
+  'invalid-mnemonic': {
+    exitCode: 2,
+    message: (d: { reason: string; detail: string }) =>
+      `The recovery phrase is not a valid BIP39 phrase (${d.reason}): ${d.detail} Nothing was derived or uploaded; fix the phrase file, then retry.`,
+  },
+  'password-too-short': {
+    exitCode: 2,
+    message: () => 'The backup password is too short: it needs at least 6 characters (any characters; spaces count). Choose a longer one, then retry.',
+  },
+  'password-mismatch': {
+    exitCode: 2,
+    message: () => 'The two backup passwords you typed are not the same. Type the same password twice.',
+  },
+  'no-password': {
+    exitCode: 2,
+    message: () =>
+      'No backup password given. Set WALLET_BACKUP_PASSWORD, pass --password-file FILE, or run in a terminal to be asked for it.',
+  },
+  'provider-inactive': {
+    exitCode: 2,
+    message: (d: { provider: ProviderId; active: ProviderId | null; account: string }) =>
+      `${name(d.provider)} is not this device's backup provider: it backs up to ${d.active ? name(d.active) : 'another provider'}, ` +
+      `one provider at a time. Switch provider first: wallet-backup switch --provider ${d.provider} --account ${d.account}, then retry.`,
+  },
+  'out-exists': {
+    exitCode: 2,
+    message: (d: { path: string }) =>
+      `${d.path} already exists and restore never overwrites a file. Choose another --out path, or pass --force to replace it.`,
+  },
+  'switch-not-confirmed': {
+    exitCode: 2,
+    message: (d: { from: ProviderId | null; to: ProviderId }) =>
+      `Switching to ${name(d.to)} needs your confirmation: new backups will go to ${name(d.to)} only` +
+      `${d.from ? `, and backups already in ${name(d.from)} stay there` : ''}. Pass --yes to confirm, or run in a terminal to be asked.`,
+  },
+  'bad-sim-state': {
+    exitCode: 2,
+    message: (d: { problem: string }) => `${d.problem}. Fix the sim flags (or delete the device.json it names), then retry.`,
+  },
+
+  // 3: wrong password (R10).
+  'wrong-password': {
+    exitCode: 3,
+    message: (d: { hints: readonly PasswordHint[]; canStartNewEpoch: boolean }) =>
+      wrongPasswordText(d.hints) +
+      (d.canStartNewEpoch
+        ? '\nIf you forgot it, back up with --new-password to start a new password; wallets backed up with the old one stay in the cloud and can still be restored with it if you recall it.'
+        : ''),
+  },
+
+  // 4: nothing to restore in this account (R11).
+  'no-backups': {
+    exitCode: 4,
+    message: (d: { provider: ProviderId; account: string; knownAccounts: readonly string[] }) =>
+      d.knownAccounts.length > 0
+        ? `No backup in ${name(d.provider)} account ${d.account}. This device made backups under ${quoteList(d.knownAccounts)}: sign in to it and retry.`
+        : `No backup in ${name(d.provider)} account ${d.account}. Backups are found only in the account that made them: sign in with the account of your first backup, then retry.`,
+  },
+  'wallet-not-found': {
+    exitCode: 4,
+    message: (d: { provider: ProviderId; account: string; walletId: string; walletIds: readonly string[] }) =>
+      `No backup of wallet ${d.walletId} in ${name(d.provider)} account ${d.account}; it holds ${d.walletIds.length > 0 ? quoteList(d.walletIds) : 'none'}. ` +
+      `Run "wallet-backup list --provider ${d.provider} --account ${d.account}" to see them.`,
+  },
+
+  // 5: storage full (R12).
+  'storage-full': {
+    exitCode: 5,
+    message: (d: { provider: ProviderId; neededBytes: number }) =>
+      `${name(d.provider)} storage is full: the backup needs ${d.neededBytes} more bytes. Free up space (delete unused files or photos, ` +
+      'clear app caches, or upgrade the storage plan), then retry the backup. Nothing was marked as backed up.',
+  },
+
+  // 6: HMS Core (R13).
+  'hms-missing': {
+    exitCode: 6,
+    message: () => `Huawei Cloud needs HMS Core, which is not installed on this device. ${HMS_MISSING_FIX}`,
+  },
+  'hms-outdated': {
+    exitCode: 6,
+    message: () => `Huawei Cloud needs a newer HMS Core than the one on this device. ${HMS_OUTDATED_FIX}`,
+  },
+
+  // 7: a record that cannot be trusted (E2).
+  corrupt: {
+    exitCode: 7,
+    message: (d: { record: RecordKind; path: string; reason: string }) =>
+      `The ${d.record} ${d.path} ${RECORD_PROBLEM_TEXT[d.reason] ?? `cannot be opened (${d.reason})`}. ` +
+      'It was refused and left untouched. Restore from your written (offline) copy of the phrase, or back the wallet up again from a device that has it.',
+  },
+  'verify-mismatch': {
+    exitCode: 7,
+    message: (d: { provider: ProviderId; path: string }) =>
+      `${name(d.provider)} returned something else than was uploaded when ${d.path} was read back, so the backup does not count as done. Retry the backup later.`,
+  },
+
+  // 9: the account (R11).
+  'not-signed-in': {
+    exitCode: 9,
+    message: (d: { provider: ProviderId; account: string }) =>
+      `No ${name(d.provider)} account is signed in on this device. Sign in with ${d.account}, then retry.`,
+  },
+  'wrong-account': {
+    exitCode: 9,
+    message: (d: { provider: ProviderId; expected: string; actual: string }) =>
+      `${name(d.provider)} is signed in as ${d.actual}, not ${d.expected}. Backups are found only in the account that made them: ` +
+      `log out, log back in with ${d.expected}, then retry (or pass --account ${d.actual} if you meant that account).`,
+  },
+  'account-changed': {
+    exitCode: 9,
+    message: (d: { provider: ProviderId; account: string; now: string | null }) =>
+      `The ${name(d.provider)} account changed during the backup (${d.now ? `now ${d.now}` : 'now signed out'}), so it was stopped and not marked as done. ` +
+      `Sign in with ${d.account} again, then retry.`,
+  },
+
+  // 10: network (the CLI already retried).
+  network: {
+    exitCode: 10,
+    message: (d: { provider: ProviderId; attempts: number }) =>
+      `Could not reach ${name(d.provider)} (${d.attempts} attempts). Check the connection, then retry.`,
+  },
+
+  // 130: the person stopped at a prompt (Ctrl-C), as shells report SIGINT.
+  cancelled: {
+    exitCode: 130,
+    message: () => 'Cancelled at your request.',
+  },
+} as const;
+
+export type ProblemKey = keyof typeof PROBLEMS;
+export type ProblemDetail<K extends ProblemKey> = Parameters<(typeof PROBLEMS)[K]['message']>[0];
+
+export function exitCodeOf(problem: ProblemKey): number {
+  return PROBLEMS[problem].exitCode;
+}
+
+export function messageOf<K extends ProblemKey>(problem: K, detail: ProblemDetail<K>): string {
+  const row = PROBLEMS[problem] as { message: (d: ProblemDetail<K>) => string };
+  return row.message(detail);
+}

@@ -1,0 +1,31 @@
+/**
+ * The cloud layout: where the manifest, keyrings and wallet records live.
+ */
+import { describe, expect, it } from 'vitest';
+import { keyringPath, MANIFEST_PATH, parseRecordPath, walletRecordPath } from '../../src/format/index.ts';
+
+describe('cloud layout', () => {
+  it('E2: manifest, keyrings and wallet records have fixed paths under wallet-backup/', () => {
+    expect(MANIFEST_PATH).toBe('wallet-backup/manifest.json');
+    expect(keyringPath(1)).toBe('wallet-backup/keyrings/epoch-1.age');
+    expect(keyringPath(12)).toBe('wallet-backup/keyrings/epoch-12.age');
+    expect(walletRecordPath('w-0123456789abcdef')).toBe('wallet-backup/wallets/w-0123456789abcdef.age');
+  });
+
+  it('E6: ids that could escape the folder or are not epochs are refused', () => {
+    expect(() => walletRecordPath('../manifest')).toThrow(RangeError);
+    expect(() => walletRecordPath('a/b')).toThrow(RangeError);
+    expect(() => walletRecordPath('')).toThrow(RangeError);
+    expect(() => keyringPath(0)).toThrow(RangeError);
+    expect(() => keyringPath(1.5)).toThrow(RangeError);
+  });
+
+  it('E2: listed paths parse back to what they are, and foreign files to null', () => {
+    expect(parseRecordPath(MANIFEST_PATH)).toEqual({ kind: 'manifest' });
+    expect(parseRecordPath(keyringPath(3))).toEqual({ kind: 'keyring', epoch: 3 });
+    expect(parseRecordPath(walletRecordPath('w-00ff'))).toEqual({ kind: 'wallet', walletId: 'w-00ff' });
+    expect(parseRecordPath('wallet-backup/keyrings/epoch-01.age')).toBeNull();
+    expect(parseRecordPath('wallet-backup/wallets/x.age.tmp')).toBeNull();
+    expect(parseRecordPath('wallet-backup/notes.txt')).toBeNull();
+  });
+});
