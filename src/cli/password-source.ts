@@ -1,0 +1,67 @@
+/**
+ * Where the backup password comes from: --password-file, else env WALLET_BACKUP_PASSWORD, else
+ * a masked prompt on a TTY. The explicit flag wins over the ambient variable.
+ *
+ * Passwords are never trimmed (R3, E1): a space typed on purpose is part of the password, and a
+ * stray one is what the wrong-password hints point out. The only thing removed is ONE line end
+ * at the end of the file (LF or CRLF), which editors and `echo` add without the person typing it.
+ * A fixed password (file or env) serves as its own confirmation when a new one is chosen.
+ */
+import { readFile } from 'node:fs/promises';
+import { CliError } from './cli-error.ts';
+import type { Terminal } from './terminal.ts';
+
+export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
+
+export interface PasswordSource {
+  /** True when asking again can give another answer: a person at a prompt. */
+  readonly canAskAgain: boolean;
+  /** The account's existing password (verify a backup, restore). */
+  existing(message: string): Promise<string>;
+  /** A new password and its confirmation (first backup, new epoch). */
+  chosen(message: string, confirmMessage: string): Promise<[password: string, confirmation: string]>;
+}
+
+/** Removes exactly one trailing line end, nothing else. */
+export function stripOneLineEnd(text: string): string {
+  if (text.endsWith('\r\n')) return text.slice(0, -2);
+  if (text.endsWith('\n')) return text.slice(0, -1);
+  return text;
+}
+
+async function readPasswordFile(path: string): Promise<string> {
+  try {
+    return stripOneLineEnd(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CliError('unreadable-file', { what: 'password file', path, cause: (error as Error).message });
+  }
+}
+
+function fixedSource(password: string): PasswordSource {
+  return {
+    canAskAgain: false,
+    existing: async () => password,
+    chosen: async () => [password, password],
+  };
+}
+
+/** Reads --password-file now (so a bad path fails before any flow starts); prompts lazily. */
+export async function openPasswordSource(passwordFile: string | undefined, env: NodeJS.ProcessEnv, terminal: Terminal): Promise<PasswordSource> {
+  if (passwordFile !== undefined) return fixedSource(await readPasswordFile(passwordFile));
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv !== undefined) return fixedSource(fromEnv);
+  if (!terminal.interactive) {
+    const missing = async (): Promise<never> => {
+      throw new CliError('no-password');
+    };
+    return { canAskAgain: false, existing: missing, chosen: missing };
+  }
+  return {
+    canAskAgain: true,
+    existing: (message) => terminal.askSecret(message),
+    async chosen(message, confirmMessage) {
+      const password = await terminal.askSecret(message);
+      return [password, await terminal.askSecret(confirmMessage)];
+    },
+  };
+}

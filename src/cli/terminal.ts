@@ -1,0 +1,63 @@
+/**
+ * The person at the terminal: masked password prompts, "press Enter to retry", yes/no.
+ *
+ * Prompts write to stderr so that stdout carries only results (and --json stays parseable).
+ * Without a TTY on stdin and stderr nobody can answer, so the flow drivers cancel instead of
+ * asking. Ctrl-C at any prompt becomes the 'cancelled' problem, so the flow is cancelled and
+ * logged rather than left hanging.
+ */
+import { createInterface } from 'node:readline/promises';
+import password from '@inquirer/password';
+import { CliError } from './cli-error.ts';
+
+export interface Terminal {
+  /** True when a person can answer prompts. */
+  readonly interactive: boolean;
+  /** A masked prompt; the answer is returned as typed (never trimmed, R3). */
+  askSecret(message: string): Promise<string>;
+  pressEnter(message: string): Promise<void>;
+  confirm(message: string): Promise<boolean>;
+}
+
+/** @inquirer's errors for Ctrl-C (ExitPromptError) and aborts; matched by name, its core is not our dependency. */
+function isPromptCancel(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+async function askLine(message: string): Promise<string> {
+  const lines = createInterface({ input: process.stdin, output: process.stderr });
+  const abort = new AbortController();
+  lines.on('SIGINT', () => abort.abort());
+  try {
+    return await lines.question(message, { signal: abort.signal });
+  } catch (error) {
+    if (abort.signal.aborted) throw new CliError('cancelled');
+    throw error;
+  } finally {
+    lines.close();
+  }
+}
+
+export function processTerminal(): Terminal {
+  return {
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+
+    async askSecret(message) {
+      try {
+        return await password({ message, mask: '*' }, { output: process.stderr });
+      } catch (error) {
+        if (isPromptCancel(error)) throw new CliError('cancelled');
+        throw error;
+      }
+    },
+
+    async pressEnter(message) {
+      await askLine(`${message} `);
+    },
+
+    async confirm(message) {
+      const answer = await askLine(`${message} [y/N] `);
+      return /^y(es)?$/i.test(answer.trim());
+    },
+  };
+}
