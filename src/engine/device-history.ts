@@ -10,6 +10,8 @@ import type { EventStore, FlowSummary } from '../ports/event-store.ts';
 import type { ProviderId } from '../ports/providers.ts';
 
 const DONE = JSON.stringify('done');
+/** The offline-copy machine's one (final) state. */
+const CONFIRMED = JSON.stringify('confirmed');
 
 export interface CloudOnlyWallet {
   provider: string;
@@ -39,7 +41,7 @@ export async function accountsWithBackups(store: EventStore, provider: string): 
 export async function cloudOnlyWallets(store: EventStore): Promise<CloudOnlyWallet[]> {
   const backups = (await store.flows({ machineId: 'backup', state: DONE })).sort(byTime);
   const confirmed = new Set(
-    (await store.flows({ machineId: 'offlineCopy', state: DONE })).map((f) => `${f.provider}|${f.account}|${f.walletId}`),
+    (await store.flows({ machineId: 'offlineCopy', state: CONFIRMED })).map((f) => `${f.provider}|${f.account}|${f.walletId}`),
   );
   const latest = new Map<string, CloudOnlyWallet>();
   for (const flow of backups) {

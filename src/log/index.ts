@@ -33,3 +33,4 @@ export {
   type ReplayProblem,
   type ReplayResult,
 } from './replay.ts';
+export { checkLog, type FlowReplayFailure, type LogCheck } from './check-log.ts';

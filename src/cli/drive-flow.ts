@@ -1,0 +1,57 @@
+/**
+ * Drives a flow from the terminal until it finishes: at each waiting state the command's own
+ * answer runs first (a password, a wallet choice, a confirmation); otherwise network failures and
+ * failed read-backs are retried automatically (twice), and anything else ends the command.
+ *
+ * Ending a command while the flow still waits cancels the flow first, so the log records the
+ * CANCEL and no flow is left half-open; the CliError then carries the flow's facts for --json.
+ */
+import type { FlowBase, FlowView } from '../engine/index.ts';
+import { CliError, isCliError } from './cli-error.ts';
+import { contextOf, flowFacts, waitingProblem, type FlowContextView, type FlowSetup } from './flow-problems.ts';
+
+/** Automatic retries after a network failure or a failed read-back, per command. */
+export const AUTO_RETRIES = 2;
+
+/** A command's answer to a waiting state, or undefined when it has none for it. */
+export type WaitAnswer = (view: FlowView, context: FlowContextView) => Promise<FlowView | undefined>;
+
+async function cancelIfWaiting(flow: FlowBase): Promise<void> {
+  if (flow.view().status === 'active') await flow.cancel();
+}
+
+export async function driveFlow(flow: FlowBase, setup: FlowSetup, answer: WaitAnswer): Promise<FlowView> {
+  let view = await flow.settled();
+  let retries = 0;
+  while (view.status === 'active') {
+    const context = contextOf(flow);
+    try {
+      const answered = await answer(view, context);
+      if (answered !== undefined) {
+        view = answered;
+        continue;
+      }
+      const retryable = view.meta.reason === 'network' || view.meta.reason === 'verify-mismatch';
+      if (retryable && retries < AUTO_RETRIES) {
+        retries++;
+        view = await flow.retry();
+        continue;
+      }
+      const problem = waitingProblem(view, context, setup, retries + 1);
+      if (problem) throw problem;
+      throw new Error(`flow ${flow.id} waits at ${JSON.stringify(view.state)} for ${(view.meta.waitsFor ?? []).join(', ')}, which this command cannot answer`);
+    } catch (error) {
+      // The reason the flow waited is what --json reports, not the 'cancelled' it ends in.
+      const waitingFacts = flowFacts(flow);
+      await cancelIfWaiting(flow);
+      if (isCliError(error)) throw error.withFacts({ ...waitingFacts, outcome: flowFacts(flow).outcome });
+      throw error;
+    }
+  }
+  return view;
+}
+
+/** Attaches the flow's facts to a CliError about a finished flow. */
+export function finishedProblem(flow: FlowBase, problem: CliError): CliError {
+  return problem.withFacts(flowFacts(flow));
+}

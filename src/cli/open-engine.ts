@@ -1,0 +1,62 @@
+/**
+ * Opens the engine a command runs on: the SQLite event log at --db, the local-folder clouds
+ * under --cloud (signed in as --account unless `sim` says otherwise), node:crypto scrypt. The
+ * log is closed when the command ends, however it ends.
+ *
+ * WALLET_BACKUP_SCRYPT_LOG_N is for TESTS ONLY: it lowers the scrypt work factor of new keyrings
+ * below the production 2^17 (E1) so that a test suite runs in seconds. Keyrings made with it are
+ * weak; a warning says so on every command that can create one.
+ */
+import { createNodeBackupEngine, type NodeBackupEngine } from '../node.ts';
+import { PRODUCTION_SCRYPT_LOG_N } from '../ports/kdf.ts';
+import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
+import { CliError } from './cli-error.ts';
+
+export const SCRYPT_LOG_N_ENV = 'WALLET_BACKUP_SCRYPT_LOG_N';
+
+export interface EngineOptions {
+  db: string;
+  cloud: string;
+  account?: string;
+}
+
+/** The test-only work factor from the environment, or undefined for production's. */
+export function scryptLogNFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[SCRYPT_LOG_N_ENV];
+  if (text === undefined || text === '') return undefined;
+  const logN = Number(text);
+  if (!/^\d+$/.test(text) || logN < 1 || logN > MAX_SCRYPT_LOG_N) {
+    throw new CliError('bad-flags', { problem: `${SCRYPT_LOG_N_ENV}=${text} is not a whole number from 1 to ${MAX_SCRYPT_LOG_N}.` });
+  }
+  return logN;
+}
+
+/** The warning for a lowered work factor, or null at production strength. */
+export function weakScryptWarning(env: NodeJS.ProcessEnv): string | null {
+  const logN = scryptLogNFromEnv(env);
+  if (logN === undefined || logN >= PRODUCTION_SCRYPT_LOG_N) return null;
+  return `Warning: ${SCRYPT_LOG_N_ENV}=${logN} makes new keyrings with scrypt 2^${logN}, weaker than the production 2^${PRODUCTION_SCRYPT_LOG_N}. It is for tests only.`;
+}
+
+function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine {
+  const scryptLogN = scryptLogNFromEnv(env);
+  try {
+    return createNodeBackupEngine({
+      db: options.db,
+      cloud: options.cloud,
+      ...(options.account !== undefined ? { account: options.account } : {}),
+      ...(scryptLogN !== undefined ? { scryptLogN } : {}),
+    });
+  } catch (error) {
+    throw new CliError('unreadable-file', { what: 'event log', path: options.db, cause: (error as Error).message });
+  }
+}
+
+export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: NodeBackupEngine) => Promise<T>): Promise<T> {
+  const engine = open(options, env);
+  try {
+    return await run(engine);
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The flags the commands share (--db, --cloud, --json, --provider, --account, --password-file)
+ * and the parsers of numeric flags. A bad value is a commander InvalidArgumentError, which
+ * main turns into exit code 2 like every other parse error.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { PROVIDERS, type ProviderId } from '../ports/providers.ts';
+import { isAccountId } from '../format/index.ts';
+
+export const DEFAULT_DB = './wallet-backup.db';
+export const DEFAULT_CLOUD = './wallet-cloud';
+
+export interface JsonOption {
+  json: boolean;
+}
+export interface DbOption {
+  db: string;
+}
+export interface CloudOption {
+  cloud: string;
+}
+export interface AccountOptions {
+  provider: ProviderId;
+  account: string;
+}
+
+export function addJson(command: Command): Command {
+  return command.option('--json', 'print one JSON object instead of text', false);
+}
+
+export function addDb(command: Command): Command {
+  return command.option('--db <file>', 'the SQLite event log of this device', DEFAULT_DB);
+}
+
+export function addCloud(command: Command): Command {
+  return command.option('--cloud <dir>', 'the local folder standing in for the clouds', DEFAULT_CLOUD);
+}
+
+export function providerOption(): Option {
+  return new Option('--provider <provider>', 'cloud provider').choices(PROVIDERS).makeOptionMandatory();
+}
+
+export function addAccount(command: Command): Command {
+  return command
+    .addOption(providerOption())
+    .requiredOption('--account <id>', 'the cloud account you expect to be signed in (Apple ID, Google or Huawei account)', parseAccount);
+}
+
+export function addPasswordFile(command: Command): Command {
+  return command.option(
+    '--password-file <file>',
+    'read the backup password from this file (one trailing newline removed, nothing else); else $WALLET_BACKUP_PASSWORD, else a prompt',
+  );
+}
+
+function parseAccount(value: string): string {
+  if (!isAccountId(value)) throw new InvalidArgumentError('an account id must be non-empty, at most 320 characters, without control characters.');
+  return value;
+}
+
+/** A whole number, 0 or more, written in decimal digits only ("1e3" and "0x10" are refused). */
+export function parseCount(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) throw new InvalidArgumentError('expected a whole number, 0 or more.');
+  return number;
+}
+
+/** A wallet name for the manifest and tables: printable, at most 100 characters. */
+export function parseWalletName(value: string): string {
+  if (value.trim() === '' || [...value].length > 100 || /[\p{Cc}\u2028\u2029]/u.test(value)) {
+    throw new InvalidArgumentError('a wallet name must be 1 to 100 printable characters.');
+  }
+  return value;
+}

@@ -1,0 +1,160 @@
+/**
+ * Interop with the reference `age` tool (Debian package "age"), E1: a user can always recover
+ * without this software. The test does exactly the README's manual recovery:
+ *
+ *   age -d -o identity.txt keyring-epoch-1.age     (asks for the backup password)
+ *   age -d -i identity.txt <walletId>.age          (prints the JSON with the mnemonic)
+ *
+ * and the one-step form, since age accepts a passphrase-encrypted identity file:
+ *
+ *   age -d -i keyring-epoch-1.age <walletId>.age
+ *
+ * age reads the passphrase from the terminal (/dev/tty), never from stdin, so the test runs it
+ * inside a pseudo-terminal made by util-linux `script` and types the password when age prompts.
+ * Keyrings here use scrypt 2^10 for speed; production uses 2^17 (PRODUCTION_SCRYPT_LOG_N).
+ *
+ * Without `age` installed this test fails (install it: apt-get install age), unless
+ * WALLET_BACKUP_SKIP_AGE_CLI=1 says to skip it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deriveWalletId,
+  keyringText,
+  openKeyring,
+  openWallet,
+  sealWallet,
+  type EpochIdentity,
+} from '../../src/format/index.ts';
+import { ACCOUNT, makeEpoch, MNEMONIC_24, nodeKdf, NOW, PASSWORD } from './helpers.ts';
+
+const SKIP = process.env['WALLET_BACKUP_SKIP_AGE_CLI'] === '1';
+
+function toolMissing(command: string, args: string[]): boolean {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return result.error !== undefined;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'wallet-backup-age-cli-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+interface TerminalRun {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs a shell command in a pseudo-terminal and types each answer (followed by Enter) when
+ * `prompt` next appears in the terminal output.
+ */
+function runInTerminal(command: string, answers: string[], prompt = /passphrase/i, timeoutMs = 30_000): Promise<TerminalRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: workDir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let promptsSeen = 0;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out running ${command}; terminal output so far:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const prompts = output.match(new RegExp(prompt.source, 'gi'))?.length ?? 0;
+      while (promptsSeen < prompts && promptsSeen < answers.length) {
+        child.stdin.write(`${answers[promptsSeen]}\n`);
+        promptsSeen += 1;
+      }
+    };
+    // age may exit before an answer is written (a wrong password): a closed pipe is not an error.
+    child.stdin.on('error', () => {});
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ code, output });
+    });
+  });
+}
+
+function runAge(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('age', args, { cwd: workDir, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe.skipIf(SKIP)('age CLI interop', () => {
+  it('E1: the age tool and a pseudo-terminal are installed (apt-get install age)', () => {
+    expect(toolMissing('age', ['--version']), 'the `age` tool is missing: run `apt-get install age`, or set WALLET_BACKUP_SKIP_AGE_CLI=1 to skip').toBe(false);
+    expect(toolMissing('script', ['--version']), 'util-linux `script` is missing: run `apt-get install bsdutils`').toBe(false);
+  });
+
+  let epoch: EpochIdentity;
+  let walletId = '';
+  let walletFile = '';
+
+  beforeAll(async () => {
+    const keyring = await makeEpoch();
+    epoch = keyring.identity;
+    walletId = deriveWalletId(epoch, MNEMONIC_24);
+    walletFile = `${walletId}.age`;
+    writeFileSync(join(workDir, 'keyring-epoch-1.age'), keyring.bytes);
+    writeFileSync(
+      join(workDir, walletFile),
+      await sealWallet({ walletId, accountId: ACCOUNT, epoch: 1, name: 'Savings', mnemonic: MNEMONIC_24, createdAt: NOW.toISOString() }, epoch),
+    );
+  });
+
+  it('E1: manual recovery with age: the keyring decrypts with the password, the wallet with the identity', async () => {
+    // (1) age -d -o identity.txt keyring-epoch-1.age, typing the password at the prompt.
+    const step1 = await runInTerminal('age -d -o identity.txt keyring-epoch-1.age', [PASSWORD]);
+    expect(step1.code, step1.output).toBe(0);
+    const identityFile = readFileSync(join(workDir, 'identity.txt'), 'utf8');
+    expect(identityFile).toContain('# format: wallet-backup-engine/keyring v1');
+    expect(identityFile).toContain(epoch.identity);
+
+    // (2) age -d -i identity.txt <walletId>.age prints the JSON with the mnemonic.
+    const step2 = runAge(['-d', '-i', 'identity.txt', walletFile]);
+    expect(step2.code, step2.stderr).toBe(0);
+    const record = JSON.parse(step2.stdout) as { mnemonic: string; walletId: string; name: string };
+    expect(record.mnemonic).toBe(MNEMONIC_24);
+    expect(record.walletId).toBe(walletId);
+    expect(record.name).toBe('Savings');
+  });
+
+  it('E1: one-step recovery: age -d -i keyring-epoch-1.age <wallet>.age asks for the password and prints the wallet', async () => {
+    rmSync(join(workDir, 'wallet.json'), { force: true });
+    const run = await runInTerminal(`age -d -i keyring-epoch-1.age -o wallet.json ${walletFile}`, [PASSWORD]);
+    expect(run.code, run.output).toBe(0);
+    const record = JSON.parse(readFileSync(join(workDir, 'wallet.json'), 'utf8')) as { mnemonic: string };
+    expect(record.mnemonic).toBe(MNEMONIC_24);
+  });
+
+  it('R10: age refuses a wrong password too', async () => {
+    const run = await runInTerminal('age -d -o wrong.txt keyring-epoch-1.age', [`${PASSWORD}!`]);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/incorrect passphrase|no identity matched/i);
+  });
+
+  it('E1: files the age tool writes open with our code (age -p keyring, age -r wallet record)', async () => {
+    // A keyring written by hand with `age -p` (age's default work factor, 2^18) opens with openKeyring.
+    writeFileSync(join(workDir, 'keyring.txt'), keyringText(ACCOUNT, 1, NOW.toISOString(), epoch.identity));
+    const encrypt = await runInTerminal('age -p -o by-age-keyring.age keyring.txt', [PASSWORD, PASSWORD]);
+    expect(encrypt.code, encrypt.output).toBe(0);
+    const opened = await openKeyring(readFileSync(join(workDir, 'by-age-keyring.age')), PASSWORD, { accountId: ACCOUNT, epoch: 1 }, nodeKdf);
+    expect(opened).toEqual(epoch);
+
+    // A wallet record re-encrypted by age to the epoch recipient opens with openWallet.
+    const json = runAge(['-d', '-i', 'identity.txt', walletFile]).stdout;
+    writeFileSync(join(workDir, 'wallet-plain.json'), json);
+    const reencrypt = runAge(['-r', epoch.recipient, '-o', 'by-age-wallet.age', 'wallet-plain.json']);
+    expect(reencrypt.code, reencrypt.stderr).toBe(0);
+    const payload = await openWallet(readFileSync(join(workDir, 'by-age-wallet.age')), epoch, { walletId, accountId: ACCOUNT, epoch: 1 });
+    expect(payload.mnemonic).toBe(MNEMONIC_24);
+  });
+});
