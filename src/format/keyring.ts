@@ -23,7 +23,7 @@ import { decryptAgeFile, encryptAgeFile } from './age-file.ts';
 import { RecordError } from './errors.ts';
 import { assertAccountId, assertEpoch, isEpoch, isIsoTime } from './identifiers.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from './password.ts';
-import { SCRYPT_STANZA_TYPE, ScryptStanzaIdentity, ScryptStanzaRecipient } from './scrypt-stanza.ts';
+import { assertScryptLogN, SCRYPT_STANZA_TYPE, ScryptStanzaIdentity, ScryptStanzaRecipient } from './scrypt-stanza.ts';
 
 export const KEYRING_FORMAT = 'wallet-backup-engine/keyring';
 export const KEYRING_VERSION = 1;
@@ -71,6 +71,7 @@ export async function createKeyring(input: CreateKeyringInput): Promise<KeyringR
   const { accountId, epoch, password, kdf, logN, now } = input;
   assertAccountId(accountId);
   assertEpoch(epoch);
+  assertScryptLogN(logN);
   if (passwordLength(password) < MIN_PASSWORD_LENGTH) {
     throw new RangeError(`the backup password must have at least ${MIN_PASSWORD_LENGTH} characters (R3)`);
   }

@@ -1,13 +1,14 @@
 /**
  * Interop with the reference `age` tool (Debian package "age"), E1: a user can always recover
- * without this software. The test does exactly the README's manual recovery:
+ * without this software. The test lays the records out as in the cloud (layout.ts) and does
+ * exactly the README's manual recovery, in the downloaded wallet-backup folder:
  *
- *   age -d -o identity.txt keyring-epoch-1.age     (asks for the backup password)
- *   age -d -i identity.txt <walletId>.age          (prints the JSON with the mnemonic)
+ *   age -d -o identity.txt keyrings/epoch-1.age         (asks for the backup password)
+ *   age -d -i identity.txt wallets/<walletId>.age       (prints the JSON with the mnemonic)
  *
  * and the one-step form, since age accepts a passphrase-encrypted identity file:
  *
- *   age -d -i keyring-epoch-1.age <walletId>.age
+ *   age -d -i keyrings/epoch-1.age wallets/<walletId>.age
  *
  * age reads the passphrase from the terminal (/dev/tty), never from stdin, so the test runs it
  * inside a pseudo-terminal made by util-linux `script` and types the password when age prompts.
@@ -17,16 +18,19 @@
  * WALLET_BACKUP_SKIP_AGE_CLI=1 says to skip it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BACKUP_FOLDER,
   deriveWalletId,
+  keyringPath,
   keyringText,
   openKeyring,
   openWallet,
   sealWallet,
+  walletRecordPath,
   type EpochIdentity,
 } from '../../src/format/index.ts';
 import { ACCOUNT, makeEpoch, MNEMONIC_24, nodeKdf, NOW, PASSWORD } from './helpers.ts';
@@ -38,8 +42,20 @@ function toolMissing(command: string, args: string[]): boolean {
   return result.error !== undefined;
 }
 
-const workDir = mkdtempSync(join(tmpdir(), 'wallet-backup-age-cli-'));
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+/** Stands for the user's download of the cloud folder; commands run inside wallet-backup/. */
+const downloadDir = mkdtempSync(join(tmpdir(), 'wallet-backup-age-cli-'));
+const workDir = join(downloadDir, BACKUP_FOLDER);
+afterAll(() => rmSync(downloadDir, { recursive: true, force: true }));
+
+function writeCloudFile(path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(join(downloadDir, path)), { recursive: true });
+  writeFileSync(join(downloadDir, path), bytes);
+}
+
+/** A cloud path as seen from inside wallet-backup/. */
+function local(path: string): string {
+  return path.slice(BACKUP_FOLDER.length + 1);
+}
 
 interface TerminalRun {
   code: number | null;
@@ -97,28 +113,30 @@ describe.skipIf(SKIP)('age CLI interop', () => {
   let epoch: EpochIdentity;
   let walletId = '';
   let walletFile = '';
+  const keyringFile = local(keyringPath(1));
 
   beforeAll(async () => {
     const keyring = await makeEpoch();
     epoch = keyring.identity;
     walletId = deriveWalletId(epoch, MNEMONIC_24);
-    walletFile = `${walletId}.age`;
-    writeFileSync(join(workDir, 'keyring-epoch-1.age'), keyring.bytes);
-    writeFileSync(
-      join(workDir, walletFile),
+    walletFile = local(walletRecordPath(walletId));
+    writeCloudFile(keyringPath(1), keyring.bytes);
+    writeCloudFile(
+      walletRecordPath(walletId),
       await sealWallet({ walletId, accountId: ACCOUNT, epoch: 1, name: 'Savings', mnemonic: MNEMONIC_24, createdAt: NOW.toISOString() }, epoch),
     );
   });
 
   it('E1: manual recovery with age: the keyring decrypts with the password, the wallet with the identity', async () => {
-    // (1) age -d -o identity.txt keyring-epoch-1.age, typing the password at the prompt.
-    const step1 = await runInTerminal('age -d -o identity.txt keyring-epoch-1.age', [PASSWORD]);
+    expect(keyringFile).toBe('keyrings/epoch-1.age');
+    // (1) age -d -o identity.txt keyrings/epoch-1.age, typing the password at the prompt.
+    const step1 = await runInTerminal(`age -d -o identity.txt ${keyringFile}`, [PASSWORD]);
     expect(step1.code, step1.output).toBe(0);
     const identityFile = readFileSync(join(workDir, 'identity.txt'), 'utf8');
     expect(identityFile).toContain('# format: wallet-backup-engine/keyring v1');
     expect(identityFile).toContain(epoch.identity);
 
-    // (2) age -d -i identity.txt <walletId>.age prints the JSON with the mnemonic.
+    // (2) age -d -i identity.txt wallets/<walletId>.age prints the JSON with the mnemonic.
     const step2 = runAge(['-d', '-i', 'identity.txt', walletFile]);
     expect(step2.code, step2.stderr).toBe(0);
     const record = JSON.parse(step2.stdout) as { mnemonic: string; walletId: string; name: string };
@@ -127,16 +145,16 @@ describe.skipIf(SKIP)('age CLI interop', () => {
     expect(record.name).toBe('Savings');
   });
 
-  it('E1: one-step recovery: age -d -i keyring-epoch-1.age <wallet>.age asks for the password and prints the wallet', async () => {
+  it('E1: one-step recovery: age -d -i keyrings/epoch-1.age wallets/<id>.age asks for the password, prints the wallet', async () => {
     rmSync(join(workDir, 'wallet.json'), { force: true });
-    const run = await runInTerminal(`age -d -i keyring-epoch-1.age -o wallet.json ${walletFile}`, [PASSWORD]);
+    const run = await runInTerminal(`age -d -i ${keyringFile} -o wallet.json ${walletFile}`, [PASSWORD]);
     expect(run.code, run.output).toBe(0);
     const record = JSON.parse(readFileSync(join(workDir, 'wallet.json'), 'utf8')) as { mnemonic: string };
     expect(record.mnemonic).toBe(MNEMONIC_24);
   });
 
   it('R10: age refuses a wrong password too', async () => {
-    const run = await runInTerminal('age -d -o wrong.txt keyring-epoch-1.age', [`${PASSWORD}!`]);
+    const run = await runInTerminal(`age -d -o wrong.txt ${keyringFile}`, [`${PASSWORD}!`]);
     expect(run.code).not.toBe(0);
     expect(run.output).toMatch(/incorrect passphrase|no identity matched/i);
   });

@@ -1,0 +1,14 @@
+/**
+ * The R17 warning: a cloud backup must not be the only one. Names the wallets that rely on
+ * the cloud alone and the command that records a written, offline copy.
+ */
+import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
+
+export function cloudOnlyWarning(provider: ProviderId, account: string, walletIds: readonly string[]): string {
+  const which = walletIds.length === 1 ? `Wallet ${walletIds[0]} relies` : `Wallets ${walletIds.join(', ')} rely`;
+  const command = `wallet-backup confirm-offline --provider ${provider} --account ${account} --wallet ${walletIds.length === 1 ? walletIds[0] : '<id>'}`;
+  return (
+    `Warning: ${which} on the ${PROVIDER_NAMES[provider]} backup alone. Write the recovery phrase on paper, keep it offline ` +
+    `(e.g. a fireproof safe), then record that with: ${command}`
+  );
+}
