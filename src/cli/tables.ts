@@ -1,0 +1,37 @@
+/**
+ * cli-table3 tables without colour codes (output often goes to files and pipes), and the small
+ * formatters the tables share.
+ */
+import Table from 'cli-table3';
+
+export function plainTable(head: string[]): Table.Table {
+  return new Table({ head, style: { head: [], border: [] } });
+}
+
+export function renderTable(head: string[], rows: string[][]): string {
+  const table = plainTable(head);
+  table.push(...rows);
+  return table.toString();
+}
+
+/** "2025-01-31T12:00:00.000Z" → "2025-01-31 12:00:00Z": readable, still exact and sortable. */
+export function shortTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+/** A JSON state value as a path: {"uploading":"storageFull"} → "uploading.storageFull". */
+export function statePath(json: string | null): string {
+  if (json === null) return '(start)';
+  const value: unknown = JSON.parse(json);
+  const walk = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object') {
+      return Object.entries(v as Record<string, unknown>)
+        .map(([key, inner]) => `${key}.${walk(inner)}`)
+        .join(' | ');
+    }
+    return String(v);
+  };
+  return walk(value);
+}
