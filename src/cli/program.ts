@@ -1,0 +1,105 @@
+/**
+ * The command line: commander's definition of every command and flag. Each action only
+ * records which command ran and the report it returned; printing and exit codes are run.ts's.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { CommandIo, CommandReport } from './command-io.ts';
+import { backupCommand, type BackupOptions } from './cmd-backup.ts';
+import { restoreCommand, type RestoreOptions } from './cmd-restore.ts';
+import { listCommand, type ListOptions } from './cmd-list.ts';
+import { historyCommand, type HistoryOptions } from './cmd-history.ts';
+import { switchCommand, type SwitchOptions } from './cmd-switch.ts';
+import { confirmOfflineCommand, type ConfirmOfflineOptions } from './cmd-confirm-offline.ts';
+import { simCommand, type SimOptions } from './cmd-sim.ts';
+import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
+
+/** What the action of the command that ran leaves for run.ts. */
+export interface ProgramRun {
+  command: string | null;
+  json: boolean;
+  report: CommandReport | null;
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+export function buildProgram(io: CommandIo, run: ProgramRun): Command {
+  const program = new Command('wallet-backup')
+    .description('Encrypted cloud backup of wallet recovery phrases (iCloud, Google Drive, Huawei Cloud) as standard age files.')
+    .version(packageVersion())
+    // Parse errors throw (and run.ts exits 2) instead of commander calling process.exit(1).
+    .exitOverride()
+    .showHelpAfterError('(run "wallet-backup help <command>" for the usage)')
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
+
+  /** Registers a command's action: remembers the command and its --json, then runs it. */
+  function act<O extends Partial<JsonOption>>(name: string, command: (options: O, io: CommandIo) => Promise<CommandReport>) {
+    return async (options: O) => {
+      run.command = name;
+      run.json = options.json === true;
+      run.report = await command(options, io);
+    };
+  }
+
+  const backup = program
+    .command('backup')
+    .description('Back up a wallet\'s recovery phrase: encrypted on this device, uploaded, read back and verified.')
+    .requiredOption('--mnemonic-file <file>', 'file holding the 12- or 24-word phrase ("-" reads stdin)')
+    .option('--name <label>', 'the wallet\'s name in listings', parseWalletName)
+    .option('--new-password', 'forgot the password: start a new password epoch (old backups stay restorable with the old one)', false)
+    .option('--offline-copy-confirmed', 'you keep a written, offline copy of this phrase', false);
+  [addAccount, addPasswordFile, addDb, addCloud, addJson].forEach((add) => add(backup));
+  backup.action(act<BackupOptions & JsonOption>('backup', backupCommand));
+
+  const restore = program
+    .command('restore')
+    .description('Restore a wallet\'s recovery phrase from the cloud into a file (mode 0600).')
+    .requiredOption('--wallet <id>', 'the wallet id (see "list")')
+    .requiredOption('--out <file>', 'where to write the phrase; never overwritten unless --force')
+    .option('--force', 'replace --out if it exists', false);
+  [addAccount, addPasswordFile, addDb, addCloud, addJson].forEach((add) => add(restore));
+  restore.action(act<RestoreOptions & JsonOption>('restore', restoreCommand));
+
+  const list = program.command('list').description('List the backups in the signed-in account.');
+  [addAccount, addDb, addCloud, addJson].forEach((add) => add(list));
+  list.action(act<ListOptions & JsonOption>('list', listCommand));
+
+  const history = program
+    .command('history')
+    .description('Show the flows in this device\'s event log and their transitions.')
+    .option('--flow <id>', 'only this flow (its full id or a unique prefix)');
+  [addDb, addJson].forEach((add) => add(history));
+  history.action(act<HistoryOptions & JsonOption>('history', historyCommand));
+
+  const switchProvider = program
+    .command('switch')
+    .description('Make --provider this device\'s one active backup provider.')
+    .option('--yes', 'confirm without asking', false);
+  [addAccount, addDb, addCloud, addJson].forEach((add) => add(switchProvider));
+  switchProvider.action(act<SwitchOptions & JsonOption>('switch', switchCommand));
+
+  const confirmOffline = program
+    .command('confirm-offline')
+    .description('Record that you keep a written, offline copy of a wallet\'s phrase.')
+    .requiredOption('--wallet <id>', 'the wallet id (see "list")');
+  [addAccount, addDb, addCloud, addJson].forEach((add) => add(confirmOffline));
+  confirmOffline.action(act<ConfirmOfflineOptions & JsonOption>('confirm-offline', confirmOfflineCommand));
+
+  const sim = program
+    .command('sim')
+    .description('Show or change the simulated device of a local-folder cloud (to reproduce every error).')
+    .addOption(providerOption())
+    .option('--sign-in <account>', 'sign in to this account (other than --account: wrong account)')
+    .option('--sign-out', 'sign out (not signed in)')
+    .option('--quota <bytes>', 'storage per account, in bytes', parseCount)
+    .addOption(new Option('--hms <state>', 'HMS Core on the device (Huawei only)').choices(['missing', 'outdated', 'ok']))
+    .option('--fail-next <n>', 'the next N cloud calls fail with a network error', parseCount)
+    .option('--reset', 'back to the defaults (signed in as --account, 15 MiB, HMS ok, no failures)');
+  [addCloud, addJson].forEach((add) => add(sim));
+  sim.action(act<SimOptions & JsonOption>('sim', simCommand));
+
+  return program;
+}

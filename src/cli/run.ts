@@ -1,0 +1,63 @@
+/**
+ * Runs one command line and returns the exit code: parses it, runs the command, prints the
+ * report (text, or with --json exactly one JSON object on stdout), and turns every error into
+ * its row of exit-codes.ts. commander's own parse errors exit 2 (bad input), not 1.
+ * A stack trace is printed only when DEBUG is set: messages never hold a secret, stacks of
+ * third-party errors might hold anything.
+ */
+import { CommanderError } from 'commander';
+import { CliError, isCliError } from './cli-error.ts';
+import type { CommandIo, CommandReport } from './command-io.ts';
+import { EXIT_OK, exitCodeOf } from './exit-codes.ts';
+import { buildProgram, type ProgramRun } from './program.ts';
+import { processTerminal } from './terminal.ts';
+
+/** The keys every --json object has, null when they do not apply. */
+const JSON_BASE = { flowId: null, outcome: null, reason: null, account: null, walletId: null, epoch: null };
+
+export function processIo(): CommandIo {
+  return { terminal: processTerminal(), env: process.env, say: (text) => process.stderr.write(`${text}\n`) };
+}
+
+function printJson(object: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
+}
+
+function printReport(run: ProgramRun, report: CommandReport): void {
+  if (run.json) {
+    printJson({ ok: true, exitCode: EXIT_OK, command: run.command, ...JSON_BASE, ...report.json, warnings: report.warnings });
+    return;
+  }
+  if (report.lines.length > 0) process.stdout.write(`${report.lines.join('\n')}\n`);
+  for (const warning of report.warnings) process.stderr.write(`${warning}\n`);
+}
+
+function printError(run: ProgramRun, error: CliError, cause: unknown): void {
+  if (process.env.DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${cause.stack}\n`);
+  process.stderr.write(`Error: ${error.message}\n`);
+  if (run.json) {
+    printJson({ ok: false, exitCode: error.exitCode, command: run.command, ...JSON_BASE, ...error.facts, problem: error.problem, message: error.message });
+  }
+}
+
+export async function runCli(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  // Until an action runs, --json anywhere on the line decides the error format.
+  const run: ProgramRun = { command: null, json: argv.includes('--json'), report: null };
+  const program = buildProgram(io, run);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (run.report) printReport(run, run.report);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version "fail" with exit code 0; commander already printed its own message.
+      if (error.exitCode === 0) return EXIT_OK;
+      const code = exitCodeOf('bad-flags');
+      if (run.json) printJson({ ok: false, exitCode: code, command: run.command, ...JSON_BASE, problem: 'bad-flags', message: error.message });
+      return code;
+    }
+    const cliError = isCliError(error) ? error : new CliError('unexpected', { message: error instanceof Error ? error.message : String(error) });
+    printError(run, cliError, error);
+    return cliError.exitCode;
+  }
+}
