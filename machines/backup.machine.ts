@@ -14,7 +14,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BackupEvent, PasswordHint, ProviderId } from './events.ts';
-import { cloudStep, providerCheckStates } from './provider-check.ts';
+import { cloudStep, hmsLostTransitions, providerCheckStates } from './provider-check.ts';
 import { effect, outcome, waitsFor } from './state-meta.ts';
 
 export const BACKUP_MACHINE_ID = 'backup';
@@ -140,6 +140,7 @@ export const backupMachine = setup({
         target: `#${ID}.keyringCorrupt`,
         actions: assign({ failure: ({ event }) => event.reason }),
       },
+      'ACCOUNT.CHANGED': `#${ID}.accountChanged`,
     }),
     // R3/R4/R8: a new password, at least 6 characters, entered twice.
     choosingPassword: {
@@ -192,12 +193,9 @@ export const backupMachine = setup({
           target: 'keyringCorrupt',
           actions: assign({ failure: ({ event }) => event.reason }),
         },
-        'NETWORK.FAILED': 'unlockNetworkError',
+        // No NETWORK.FAILED: unlocking opens the keyring bytes loadingKeyring already read, in
+        // memory; the model-based tests found the old network branch unreachable.
       },
-    },
-    unlockNetworkError: {
-      ...waitsFor(['RETRY', 'CANCEL'], 'network'),
-      on: { RETRY: 'unlockingKeyring', CANCEL: 'cancelled' },
     },
     encrypting: {
       ...effect('encryptWallet'),
@@ -222,6 +220,7 @@ export const backupMachine = setup({
             },
             'NETWORK.FAILED': 'networkError',
             'ACCOUNT.CHANGED': `#${ID}.accountChanged`,
+            ...hmsLostTransitions(ID),
           },
         },
         storageFull: {
@@ -241,6 +240,7 @@ export const backupMachine = setup({
         target: `#${ID}.verifyFailed`,
         actions: assign({ failure: ({ event }) => event.path }),
       },
+      'ACCOUNT.CHANGED': `#${ID}.accountChanged`,
     }),
     verifyFailed: {
       ...waitsFor(['RETRY', 'CANCEL'], 'verify-mismatch'),
@@ -260,6 +260,7 @@ export const backupMachine = setup({
             },
             'NETWORK.FAILED': 'networkError',
             'ACCOUNT.CHANGED': `#${ID}.accountChanged`,
+            ...hmsLostTransitions(ID),
           },
         },
         storageFull: {

@@ -74,7 +74,9 @@ export type RestoreEvent =
   | { type: 'WALLET.DECRYPTED' }
   | { type: 'RECORD.CORRUPT'; reason: RecordProblem }
   | { type: 'MNEMONIC.VALID'; words: 12 | 24 }
-  | { type: 'MNEMONIC.INVALID'; reason: MnemonicProblem };
+  | { type: 'MNEMONIC.INVALID'; reason: MnemonicProblem }
+  /** Signed out or into another account since the check: check again (R11). */
+  | { type: 'ACCOUNT.CHANGED'; account: string | null };
 
 export type ProviderSwitchEvent =
   | ProviderCheckEvent

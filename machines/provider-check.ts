@@ -46,12 +46,24 @@ export function providerCheckStates<Extra extends Record<string, unknown>>(
   } as const;
 }
 
+/**
+ * HMS Core gone or outdated in the middle of a flow (the drive refuses every call, R13): the
+ * provider check's waiting state, whose RETRY checks again. Spread into every state whose
+ * effect calls the cloud, so no drive error leaves a flow in a state it cannot leave.
+ */
+export function hmsLostTransitions(machineId: string) {
+  return {
+    'PROVIDER.HMS_MISSING': { target: `#${machineId}.hmsUnavailable`, actions: 'rememberHmsProblem' },
+    'PROVIDER.HMS_OUTDATED': { target: `#${machineId}.hmsUnavailable`, actions: 'rememberHmsProblem' },
+  } as const;
+}
+
 /** A cloud step: `running` names the effect; a network failure waits for RETRY or CANCEL. */
 export function cloudStep(machineId: string, effectName: string, on: Record<string, unknown>) {
   return {
     initial: 'running',
     states: {
-      running: { meta: { effect: effectName }, on: { ...on, 'NETWORK.FAILED': 'networkError' } },
+      running: { meta: { effect: effectName }, on: { ...hmsLostTransitions(machineId), ...on, 'NETWORK.FAILED': 'networkError' } },
       networkError: {
         ...waitsFor(['RETRY', 'CANCEL'], 'network'),
         on: { RETRY: 'running', CANCEL: `#${machineId}.cancelled` },

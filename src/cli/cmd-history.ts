@@ -1,7 +1,7 @@
 /**
  * `wallet-backup history`: the flows in this device's event log and each one's transitions
  * (E4), as tables: which machine and version ran, for which provider, account and wallet, where
- * it ended; then every transition as "from -> EVENT(payload) -> to". Payloads are the redacted
+ * it ended; then every transition: from → EVENT(payload) → to, and its time. Payloads are the redacted
  * ones the log holds: no secret is ever in them (R6).
  */
 import { existsSync } from 'node:fs';
@@ -18,6 +18,8 @@ export interface HistoryOptions extends DbOption {
 
 const SHORT_ID = 8;
 const MAX_VALUE_CHARS = 60;
+/** Wide enough for most events on one line; long payloads wrap instead of widening the table. */
+const EVENT_WIDTH = 60;
 
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -46,7 +48,7 @@ function flowRow(flow: FlowSummary): string[] {
 }
 
 function transitionRows(rows: StoredRow[]): string[][] {
-  return rows.map((row) => [String(row.position), `${statePath(row.fromState)} → ${eventText(row)} → ${statePath(row.toState)}`, shortTime(row.at)]);
+  return rows.map((row) => [String(row.position), statePath(row.fromState), eventText(row), statePath(row.toState), shortTime(row.at)]);
 }
 
 function pickFlows(flows: FlowSummary[], wanted: string | undefined): FlowSummary[] {
@@ -54,7 +56,7 @@ function pickFlows(flows: FlowSummary[], wanted: string | undefined): FlowSummar
   const matches = flows.filter((f) => f.flowId === wanted || f.flowId.startsWith(wanted));
   if (matches.length === 1) return matches;
   const problem = matches.length === 0 ? `No flow ${wanted} in the event log.` : `Flow id ${wanted} is ambiguous: ${matches.map((f) => f.flowId).join(', ')}.`;
-  throw new CliError('bad-flags', { problem: `${problem} Run "wallet-backup history" to see the flow ids.` });
+  throw new CliError('bad-flags', { problem: `${problem} "wallet-backup history" lists the flow ids.` });
 }
 
 export async function historyCommand(options: HistoryOptions, _io: CommandIo): Promise<CommandReport> {
@@ -76,7 +78,7 @@ export async function historyCommand(options: HistoryOptions, _io: CommandIo): P
     else lines.push(renderTable(['Flow', 'Machine', 'Provider', 'Account', 'Wallet', 'Final state', 'Started'], flows.map(flowRow)));
     for (const { flow, rows } of withRows) {
       lines.push('', `Flow ${flow.flowId} (${flow.machineId}@${flow.machineVersion}):`);
-      lines.push(renderTable(['#', 'From → event(payload) → to', 'Time'], transitionRows(rows)));
+      lines.push(renderTable(['#', 'From', '→ Event(payload)', '→ To', 'Time'], transitionRows(rows), [null, null, EVENT_WIDTH, null, null]));
     }
     const json = withRows.map(({ flow, rows }) => ({
       ...flow,

@@ -3,7 +3,8 @@
  * (<cloud>/<provider>/device.json): who is signed in, the storage quota, HMS Core, coming network
  * failures. So every error branch of the guide can be reproduced from a terminal.
  */
-import { readSimState, writeSimState, DEFAULT_SIM_STATE, type LocalSimPatch, type LocalSimState } from '../node.ts';
+// The sim-state module alone, not ../node.ts: sim needs no engine, SQLite or crypto.
+import { readSimState, writeSimState, DEFAULT_SIM_STATE, type LocalSimPatch, type LocalSimState } from '../../adapters/cloud/local-sim-state.ts';
 import type { HmsCoreState } from '../ports/cloud-drive.ts';
 import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
 import { CliError } from './cli-error.ts';

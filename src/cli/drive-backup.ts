@@ -3,12 +3,13 @@
  * backup or a new epoch, verify on later ones, R4/R5/R8), storage full (R12: free space and press
  * Enter on a TTY), then turns a failed ending into its CliError.
  */
-import { checkMnemonic } from '../format/index.ts';
+import { checkMnemonic, keyringPath } from '../format/index.ts';
+import type { CloudDrive } from '../ports/cloud-drive.ts';
 import type { BackupFlow, BackupResult } from '../engine/index.ts';
 import { PROVIDER_NAMES, isProviderId } from '../ports/providers.ts';
-import { CliError } from './cli-error.ts';
+import { CliError, isCliError } from './cli-error.ts';
 import { driveFlow, finishedProblem } from './drive-flow.ts';
-import { corruptProblem, lastLoggedEvent, type FlowContextView, type FlowSetup } from './flow-problems.ts';
+import { contextOf, corruptProblem, lastLoggedEvent, type FlowContextView, type FlowSetup } from './flow-problems.ts';
 import type { PasswordPrompter } from './password-prompts.ts';
 import type { Terminal } from './terminal.ts';
 
@@ -18,6 +19,17 @@ export interface BackupDriver {
   terminal: Terminal;
   /** The phrase as read, only to explain an invalid one by word position (never printed). */
   mnemonicText: string;
+  /** The provider's drive, only to look for a keyring a storage-full upload left behind. */
+  drive: CloudDrive;
+}
+
+/**
+ * Works around the upload effect leaving a new keyring in the cloud when the wallet record then
+ * does not fit (R12, see the report): that keyring binds the password, so say to reuse it.
+ */
+async function keyringLeftBehind(drive: CloudDrive, context: FlowContextView): Promise<boolean> {
+  if (!(context.binding || context.newEpochRequested) || !context.epoch) return false;
+  return (await drive.read(keyringPath(context.epoch)).catch(() => null)) !== null;
 }
 
 function choosePrompt(context: FlowContextView, setup: FlowSetup): string {
@@ -45,6 +57,10 @@ export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Pro
       return flow.spaceFreed();
     }
     return undefined;
+  }).catch(async (error: unknown) => {
+    if (!isCliError(error) || error.problem !== 'storage-full' || !(await keyringLeftBehind(driver.drive, contextOf(flow)))) throw error;
+    const detail = { provider: setup.provider, neededBytes: contextOf(flow).neededBytes ?? 0, keyringLeft: true };
+    throw new CliError('storage-full', detail).withFacts(error.facts);
   });
 
   const result = flow.result();

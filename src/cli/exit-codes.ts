@@ -6,7 +6,8 @@
  * and main prints the row's message and exits with its code. So the README's exit-code table
  * and the program cannot drift apart: both read PROBLEMS.
  */
-import { HINT_TEXT, type PasswordHint } from '../format/index.ts';
+// Sub-modules, not the format barrel: this table loads on every run, the crypto need not.
+import { HINT_TEXT, type PasswordHint } from '../format/password.ts';
 import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
 import { HMS_MISSING_FIX, HMS_OUTDATED_FIX } from '../../adapters/cloud/drive-errors.ts';
 
@@ -125,9 +126,10 @@ export const PROBLEMS = {
   // 5: storage full (R12).
   'storage-full': {
     exitCode: 5,
-    message: (d: { provider: ProviderId; neededBytes: number }) =>
+    message: (d: { provider: ProviderId; neededBytes: number; keyringLeft?: boolean }) =>
       `${name(d.provider)} storage is full: the backup needs ${d.neededBytes} more bytes. Free up space (delete unused files or photos, ` +
-      'clear app caches, or upgrade the storage plan), then retry the backup. Nothing was marked as backed up.',
+      'clear app caches, or upgrade the storage plan), then retry the backup. Nothing was marked as backed up.' +
+      (d.keyringLeft ? ' The new backup password was already stored for this account before the space ran out: retry with the same password.' : ''),
   },
 
   // 6: HMS Core (R13).

@@ -36,6 +36,7 @@ export interface FlowContextView {
   wrongPasswordAttempts?: number;
   passwordProblem?: 'too-short' | 'mismatch' | null;
   binding?: boolean;
+  newEpochRequested?: boolean;
   from?: ProviderId | null;
 }
 

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PROVIDERS, type ProviderId } from '../ports/providers.ts';
-import { isAccountId } from '../format/index.ts';
+import { isAccountId } from '../format/identifiers.ts';
 
 export const DEFAULT_DB = './wallet-backup.db';
 export const DEFAULT_CLOUD = './wallet-cloud';

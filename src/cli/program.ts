@@ -1,17 +1,19 @@
 /**
  * The command line: commander's definition of every command and flag. Each action only
  * records which command ran and the report it returned; printing and exit codes are run.ts's.
+ * Command modules are imported when their command runs, so `--help` or `sim` does not load the
+ * engine, SQLite and the crypto (half the start-up time of a run through tsx).
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CommandIo, CommandReport } from './command-io.ts';
-import { backupCommand, type BackupOptions } from './cmd-backup.ts';
-import { restoreCommand, type RestoreOptions } from './cmd-restore.ts';
-import { listCommand, type ListOptions } from './cmd-list.ts';
-import { historyCommand, type HistoryOptions } from './cmd-history.ts';
-import { switchCommand, type SwitchOptions } from './cmd-switch.ts';
-import { confirmOfflineCommand, type ConfirmOfflineOptions } from './cmd-confirm-offline.ts';
-import { simCommand, type SimOptions } from './cmd-sim.ts';
+import type { BackupOptions } from './cmd-backup.ts';
+import type { RestoreOptions } from './cmd-restore.ts';
+import type { ListOptions } from './cmd-list.ts';
+import type { HistoryOptions } from './cmd-history.ts';
+import type { SwitchOptions } from './cmd-switch.ts';
+import type { ConfirmOfflineOptions } from './cmd-confirm-offline.ts';
+import type { SimOptions } from './cmd-sim.ts';
 import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
 
 /** What the action of the command that ran leaves for run.ts. */
@@ -36,10 +38,11 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
 
   /** Registers a command's action: remembers the command and its --json, then runs it. */
-  function act<O extends Partial<JsonOption>>(name: string, command: (options: O, io: CommandIo) => Promise<CommandReport>) {
+  function act<O extends Partial<JsonOption>>(name: string, load: () => Promise<(options: O, io: CommandIo) => Promise<CommandReport>>) {
     return async (options: O) => {
       run.command = name;
       run.json = options.json === true;
+      const command = await load();
       run.report = await command(options, io);
     };
   }
@@ -52,7 +55,7 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .option('--new-password', 'forgot the password: start a new password epoch (old backups stay restorable with the old one)', false)
     .option('--offline-copy-confirmed', 'you keep a written, offline copy of this phrase', false);
   [addAccount, addPasswordFile, addDb, addCloud, addJson].forEach((add) => add(backup));
-  backup.action(act<BackupOptions & JsonOption>('backup', backupCommand));
+  backup.action(act<BackupOptions & JsonOption>('backup', async () => (await import('./cmd-backup.ts')).backupCommand));
 
   const restore = program
     .command('restore')
@@ -61,32 +64,32 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .requiredOption('--out <file>', 'where to write the phrase; never overwritten unless --force')
     .option('--force', 'replace --out if it exists', false);
   [addAccount, addPasswordFile, addDb, addCloud, addJson].forEach((add) => add(restore));
-  restore.action(act<RestoreOptions & JsonOption>('restore', restoreCommand));
+  restore.action(act<RestoreOptions & JsonOption>('restore', async () => (await import('./cmd-restore.ts')).restoreCommand));
 
   const list = program.command('list').description('List the backups in the signed-in account.');
   [addAccount, addDb, addCloud, addJson].forEach((add) => add(list));
-  list.action(act<ListOptions & JsonOption>('list', listCommand));
+  list.action(act<ListOptions & JsonOption>('list', async () => (await import('./cmd-list.ts')).listCommand));
 
   const history = program
     .command('history')
     .description('Show the flows in this device\'s event log and their transitions.')
     .option('--flow <id>', 'only this flow (its full id or a unique prefix)');
   [addDb, addJson].forEach((add) => add(history));
-  history.action(act<HistoryOptions & JsonOption>('history', historyCommand));
+  history.action(act<HistoryOptions & JsonOption>('history', async () => (await import('./cmd-history.ts')).historyCommand));
 
   const switchProvider = program
     .command('switch')
     .description('Make --provider this device\'s one active backup provider.')
     .option('--yes', 'confirm without asking', false);
   [addAccount, addDb, addCloud, addJson].forEach((add) => add(switchProvider));
-  switchProvider.action(act<SwitchOptions & JsonOption>('switch', switchCommand));
+  switchProvider.action(act<SwitchOptions & JsonOption>('switch', async () => (await import('./cmd-switch.ts')).switchCommand));
 
   const confirmOffline = program
     .command('confirm-offline')
     .description('Record that you keep a written, offline copy of a wallet\'s phrase.')
     .requiredOption('--wallet <id>', 'the wallet id (see "list")');
   [addAccount, addDb, addCloud, addJson].forEach((add) => add(confirmOffline));
-  confirmOffline.action(act<ConfirmOfflineOptions & JsonOption>('confirm-offline', confirmOfflineCommand));
+  confirmOffline.action(act<ConfirmOfflineOptions & JsonOption>('confirm-offline', async () => (await import('./cmd-confirm-offline.ts')).confirmOfflineCommand));
 
   const sim = program
     .command('sim')
@@ -99,7 +102,7 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .option('--fail-next <n>', 'the next N cloud calls fail with a network error', parseCount)
     .option('--reset', 'back to the defaults (signed in as --account, 15 MiB, HMS ok, no failures)');
   [addCloud, addJson].forEach((add) => add(sim));
-  sim.action(act<SimOptions & JsonOption>('sim', simCommand));
+  sim.action(act<SimOptions & JsonOption>('sim', async () => (await import('./cmd-sim.ts')).simCommand));
 
   return program;
 }

@@ -4,12 +4,13 @@
  */
 import Table from 'cli-table3';
 
-export function plainTable(head: string[]): Table.Table {
-  return new Table({ head, style: { head: [], border: [] } });
+/** colWidths (with word wrap) keeps long cells, such as an event's payload, inside a terminal. */
+export function plainTable(head: string[], colWidths?: Array<number | null>): Table.Table {
+  return new Table({ head, style: { head: [], border: [] }, ...(colWidths ? { colWidths, wordWrap: true } : {}) });
 }
 
-export function renderTable(head: string[], rows: string[][]): string {
-  const table = plainTable(head);
+export function renderTable(head: string[], rows: string[][], colWidths?: Array<number | null>): string {
+  const table = plainTable(head, colWidths);
   table.push(...rows);
   return table.toString();
 }

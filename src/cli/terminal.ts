@@ -7,7 +7,6 @@
  * logged rather than left hanging.
  */
 import { createInterface } from 'node:readline/promises';
-import password from '@inquirer/password';
 import { CliError } from './cli-error.ts';
 
 export interface Terminal {
@@ -44,6 +43,8 @@ export function processTerminal(): Terminal {
 
     async askSecret(message) {
       try {
+        // Loaded on first use: most runs (scripts, tests) never prompt.
+        const { default: password } = await import('@inquirer/password');
         return await password({ message, mask: '*' }, { output: process.stderr });
       } catch (error) {
         if (isPromptCancel(error)) throw new CliError('cancelled');

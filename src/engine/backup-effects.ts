@@ -41,6 +41,8 @@ export interface BackupSlot {
   identity: EpochIdentity | null;
   walletBytes: Uint8Array | null;
   createdAt: string | null;
+  /** The manifest this flow wrote whose read-back did not match (torn); a retry builds on it. Not secret. */
+  unconfirmedManifest: Uint8Array | null;
 }
 
 export function emptyBackupSlot(mnemonic: string): BackupSlot {
@@ -52,6 +54,7 @@ export function emptyBackupSlot(mnemonic: string): BackupSlot {
     identity: null,
     walletBytes: null,
     createdAt: null,
+    unconfirmedManifest: null,
   };
 }
 
@@ -61,6 +64,7 @@ export function wipeBackupSlot(slot: BackupSlot): void {
   slot.identity = null;
   slot.keyringBytes = null;
   slot.walletBytes = null;
+  slot.unconfirmedManifest = null;
 }
 
 export interface BackupEffectDeps {
@@ -103,8 +107,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-/** The signed-in account must still be the one checked at the start (R11: no switch mid-backup). */
-async function accountUnchanged(drive: CloudDrive, account: string): Promise<MachineEvent | null> {
+/** The signed-in account must still be the one checked at the start (R11: no switch mid-flow). */
+export async function accountUnchanged(drive: CloudDrive, account: string): Promise<MachineEvent | null> {
   const status = await drive.status();
   return status.account === account ? null : { type: 'ACCOUNT.CHANGED', account: status.account };
 }
@@ -135,6 +139,8 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
     async loadKeyring({ slot, context }) {
       const { account } = view(context());
       return withCloud('loadKeyring', async () => {
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
         try {
           const manifest = await readManifest(drive, account);
           const epochs = [...new Set([...(await keyringEpochs(drive)), ...manifest.epochs.map((e) => e.epoch)])];
@@ -211,6 +217,8 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
       const { account, walletId } = view(context());
       const identity = slot.identity!;
       return withCloud('verifyUpload', async () => {
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
         const keyringAt = keyringPath(identity.epoch);
         if (slot.newKeyring) {
           const keyring = await drive.read(keyringAt);
@@ -236,8 +244,15 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
       return withCloud('publishManifest', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        // loadKeyring already refused a broken manifest; one broken since then fails the flow loudly.
-        let manifest = await readManifest(drive, account);
+        // loadKeyring already refused a broken manifest; one broken since then fails the flow loudly,
+        // unless it is this flow's own write that landed torn: then build on what was meant (E3).
+        let manifest: Manifest;
+        try {
+          manifest = await readManifest(drive, account);
+        } catch (error) {
+          if (!(error instanceof RecordError) || slot.unconfirmedManifest === null) throw error;
+          manifest = decodeManifest(slot.unconfirmedManifest, account);
+        }
         const at = now().toISOString();
         if (!manifest.epochs.some((e) => e.epoch === identity.epoch)) manifest = withEpoch(manifest, identity.epoch, slot.createdAt ?? at);
         const previous = manifest.wallets.find((w) => w.walletId === walletId);
@@ -252,7 +267,11 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         const bytes = encodeManifest(manifest);
         await drive.write(MANIFEST_PATH, bytes);
         const readBack = await drive.read(MANIFEST_PATH);
-        if (readBack === null || !sameBytes(readBack, bytes)) return { type: 'NETWORK.FAILED', operation: 'publishManifest' };
+        if (readBack === null || !sameBytes(readBack, bytes)) {
+          slot.unconfirmedManifest = bytes;
+          return { type: 'NETWORK.FAILED', operation: 'publishManifest' };
+        }
+        slot.unconfirmedManifest = null;
         return { type: 'MANIFEST.PUBLISHED' };
       });
     },

@@ -6,13 +6,14 @@
  * store, durably -> if the new state names an effect, run it and send its outcome. Events
  * reach the actor one at a time, in order; a person's input is refused unless the machine
  * can take it in its current state. Secrets live in the flow's private slot and are checked
- * against every row before it is appended (R6).
+ * against every row's payload before it is appended (R6).
  */
 import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
 import type { StateMeta } from '../../machines/state-meta.ts';
 import { assertNoSecrets } from '../log/redact.ts';
+import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
 
 export interface MachineEvent {
@@ -198,7 +199,13 @@ export class FlowRunner<Slot> {
       toState: JSON.stringify(after.value),
       at: now().toISOString(),
     };
-    assertNoSecrets(JSON.stringify(record), this.options.secrets(this.options.slot));
+    // R6 without breaking R3: only the payload's text values carry data from outside the machine;
+    // the rest of the row (flow id, machine id, state names, event type, time) is the engine's own
+    // vocabulary, which a valid password such as "backup" or "PASSWORD" may equal without leaking.
+    // A string shorter than the shortest valid password (a mistyped attempt, a stray word) cannot
+    // be told apart from ordinary text ("a" is in any row), and cannot be a password: not looked for.
+    const secrets = this.options.secrets(this.options.slot).filter((s) => passwordLength(s) >= MIN_PASSWORD_LENGTH);
+    for (const text of payloadTexts(payload)) assertNoSecrets(text, secrets);
     const result = await store.append(record, this.options.tags(after.context as Record<string, unknown>));
     if (!result.ok) {
       throw new EngineError(
@@ -209,6 +216,14 @@ export class FlowRunner<Slot> {
     this.position++;
     this.options.onRow(result.row);
   }
+}
+
+/** Every string value in a payload, at any depth (keys are the allowlist's own names). */
+function payloadTexts(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) payloadTexts(item, out);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) payloadTexts(item, out);
+  return out;
 }
 
 /** The meta of the deepest active state (the leaf) that has one. */

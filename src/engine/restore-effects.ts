@@ -18,7 +18,7 @@ import type { BackupEntry } from '../../machines/events.ts';
 import { withCloud } from './cloud-outcome.ts';
 import type { Effect } from './flow-runner.ts';
 import { checkProvider } from './provider-check.ts';
-import { readManifest } from './backup-effects.ts';
+import { accountUnchanged, readManifest } from './backup-effects.ts';
 
 export interface RestoreSlot {
   password: string | null;
@@ -64,6 +64,9 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
     async listBackups({ context }) {
       const { account } = view(context());
       return withCloud('listBackups', async () => {
+        // R11: after a wait (network RETRY) the person may have signed in to another account.
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
         try {
           const manifest = await readManifest(drive, account);
           if (manifest.wallets.length === 0) {
@@ -81,7 +84,9 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
 
     async unlockKeyring({ slot, context }) {
       const { account, epoch } = view(context());
-      return withCloud('unlockKeyring', async () => {
+      const outcome = await withCloud('unlockKeyring', async () => {
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
         const bytes = await drive.read(keyringPath(epoch));
         if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
         const password = slot.password ?? '';
@@ -95,11 +100,16 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
           return { type: 'KEYRING.CORRUPT', reason: error.code };
         }
       });
+      // Signed out or switched: the flow checks the provider again and asks for the password anew.
+      if (outcome.type === 'ACCOUNT.CHANGED') slot.password = null;
+      return outcome;
     },
 
     async decryptWallet({ slot, context }) {
       const { account, walletId, epoch } = view(context());
-      return withCloud('decryptWallet', async () => {
+      const outcome = await withCloud('decryptWallet', async () => {
+        const changed = await accountUnchanged(drive, account);
+        if (changed) return changed;
         const bytes = await drive.read(walletRecordPath(walletId));
         if (bytes === null) return { type: 'RECORD.CORRUPT', reason: 'missing' };
         try {
@@ -113,6 +123,8 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
           throw error;
         }
       });
+      if (outcome.type === 'ACCOUNT.CHANGED') slot.identity = null;
+      return outcome;
     },
 
     async validateMnemonic({ slot }) {

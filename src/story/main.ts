@@ -22,7 +22,8 @@ import { HINT_TEXT, type PasswordHint } from '../format/index.ts';
 import { narrateRow, summarizeLog } from './narration.ts';
 
 const quiet = process.argv.includes('--quiet');
-const outDir = resolve('story-output');
+/** WALLET_BACKUP_STORY_DIR moves the output (the story's own test runs it in a temp folder). */
+const outDir = resolve(process.env.WALLET_BACKUP_STORY_DIR ?? 'story-output');
 const cloudDir = join(outDir, 'wallet-cloud');
 const dbPath = join(outDir, 'wallet-backup.db');
 

@@ -1,0 +1,87 @@
+/**
+ * Event payload variants shared by the machines' models: the provider check every flow starts
+ * with (R11, R13, R15), network failures, the password hints (R10) and the corruption reasons
+ * each effect can really produce (E2).
+ *
+ * A variant is an event the model may send. Payload values that the real world decides (the
+ * account, an epoch, a wallet id, byte counts) are placeholders here; the fields listed in
+ * DISCRIMINATING_FIELDS are the ones a run must reproduce exactly (see paths.ts).
+ * Browser-safe.
+ */
+import type { MnemonicProblem, PasswordHint, ProviderId, RecordProblem } from '../../machines/events.ts';
+import { leafMeta } from './machine-graph.ts';
+
+export type ModelEvent = { type: string } & Record<string, unknown>;
+
+export const MODEL_ACCOUNT = 'alice@example.com';
+export const MODEL_OTHER_ACCOUNT = 'bob@example.com';
+export const MODEL_WALLET_ID = 'w-0123456789abcdef';
+export const PROVIDERS: readonly ProviderId[] = ['icloud', 'gdrive', 'huawei'];
+
+/** Payload fields whose value a run must reproduce; the others are the world's (accounts, ids, sizes). */
+export const DISCRIMINATING_FIELDS = ['words', 'reason', 'hints', 'active', 'tooShort', 'mismatch', 'operation'] as const;
+
+export const MNEMONIC_PROBLEMS: readonly MnemonicProblem[] = ['wrong-length', 'unknown-word', 'bad-checksum'];
+
+/** No hint, each hint alone, and all three at once (R10). */
+export const HINT_SETS: readonly PasswordHint[][] = [
+  [],
+  ['caps-lock'],
+  ['leading-or-trailing-space'],
+  ['look-alike-characters'],
+  ['caps-lock', 'leading-or-trailing-space', 'look-alike-characters'],
+];
+
+/**
+ * The corruption reasons each effect can produce against a real cloud, by effect name. A reason
+ * the effect cannot produce is left out, so the model never asks the world for the impossible
+ * (backup's loadKeyring does not open the keyring, so it cannot see it tampered; backup's
+ * unlockKeyring opens the bytes loadKeyring read, so it cannot find them missing).
+ */
+export const CORRUPTION_REASONS: Readonly<Record<string, readonly RecordProblem[]>> = {
+  loadKeyring: ['malformed', 'unsupported-version', 'metadata-mismatch', 'missing'],
+  unlockKeyring: ['malformed', 'tampered', 'unsupported-version', 'metadata-mismatch', 'missing'],
+  backupUnlockKeyring: ['malformed', 'tampered', 'unsupported-version', 'metadata-mismatch'],
+  listBackups: ['malformed', 'unsupported-version', 'metadata-mismatch'],
+  decryptWallet: ['missing', 'malformed', 'tampered', 'unsupported-version', 'metadata-mismatch', 'invalid-mnemonic'],
+};
+
+interface SnapshotLike {
+  context: unknown;
+  getMeta(): Record<string, unknown>;
+}
+
+/** The running effect's name: NETWORK.FAILED carries it as `operation`, as withCloud does. */
+export function runningEffect(snapshot: SnapshotLike): string {
+  return leafMeta(snapshot).effect ?? 'none';
+}
+
+/** Outcomes of the provider check, as far as the flow's input makes them possible. */
+export function providerCheckVariants(provider: ProviderId, expectedAccount: string | null): ModelEvent[] {
+  return [
+    { type: 'PROVIDER.READY', account: expectedAccount ?? MODEL_ACCOUNT },
+    { type: 'PROVIDER.NOT_SIGNED_IN' },
+    // Only an app that names the expected account can be told it is the wrong one (R11).
+    ...(expectedAccount === null ? [] : [{ type: 'PROVIDER.WRONG_ACCOUNT', expected: expectedAccount, actual: MODEL_OTHER_ACCOUNT }]),
+    // Only Huawei Cloud needs HMS Core (R13).
+    ...(provider === 'huawei' ? [{ type: 'PROVIDER.HMS_MISSING' }, { type: 'PROVIDER.HMS_OUTDATED' }] : []),
+  ];
+}
+
+export function networkVariant(snapshot: SnapshotLike): ModelEvent {
+  return { type: 'NETWORK.FAILED', operation: runningEffect(snapshot) };
+}
+
+/** The signed-in account changed under a running cloud step: to another account, or signed out (R11). */
+export function accountChangedVariants(): ModelEvent[] {
+  return [
+    { type: 'ACCOUNT.CHANGED', account: MODEL_OTHER_ACCOUNT },
+    { type: 'ACCOUNT.CHANGED', account: null },
+  ];
+}
+
+export function wrongPasswordVariants(): ModelEvent[] {
+  return HINT_SETS.map((hints) => ({ type: 'KEYRING.WRONG_PASSWORD', hints: [...hints] }));
+}
+
+export const USER_VARIANTS: readonly ModelEvent[] = [{ type: 'RETRY' }, { type: 'CANCEL' }];
