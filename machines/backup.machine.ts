@@ -8,6 +8,7 @@
  *        forgotten / --new-password    -> choosingPassword -> creatingKeyring  (new epoch, R8)
  *   -> encrypting -> uploading (storage full waits for SPACE.FREED, R12)
  *   -> verifying (read back, E3) -> publishing (manifest) -> done
+ *   signed out or another account on the way -> accountChanged (R11); HMS Core lost -> hmsUnavailable (R13)
  *
  * No invoke, no after, no clock: the engine runs each state's `meta.effect` and answers with
  * an event (E5). Guards read only non-secret facts carried by events.

@@ -8,7 +8,7 @@ import type { CloudDrive } from '../ports/cloud-drive.ts';
 import type { BackupFlow, BackupResult } from '../engine/index.ts';
 import { PROVIDER_NAMES, isProviderId } from '../ports/providers.ts';
 import { CliError, isCliError } from './cli-error.ts';
-import { driveFlow, finishedProblem } from './drive-flow.ts';
+import { driveFlow, finishedProblem, type WaitAnswer } from './drive-flow.ts';
 import { contextOf, corruptProblem, lastLoggedEvent, type FlowContextView, type FlowSetup } from './flow-problems.ts';
 import type { PasswordPrompter } from './password-prompts.ts';
 import type { Terminal } from './terminal.ts';
@@ -40,9 +40,10 @@ function choosePrompt(context: FlowContextView, setup: FlowSetup): string {
   return `Choose a NEW backup password for ${where} (at least 6 characters). Wallets backed up with the old one stay restorable with the old one:`;
 }
 
-export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Promise<BackupResult> {
+/** The backup's own answers: the password states, and storage full when a person can free space. */
+function backupAnswer(flow: BackupFlow, driver: BackupDriver): WaitAnswer {
   const { setup, passwords, terminal } = driver;
-  const view = await driveFlow(flow, setup, async (view, context) => {
+  return async (view, context) => {
     const waits = view.meta.waitsFor ?? [];
     if (waits.includes('PASSWORD.CHOSEN')) {
       const [password, confirmation] = await passwords.chosen(context, choosePrompt(context, setup));
@@ -57,11 +58,19 @@ export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Pro
       return flow.spaceFreed();
     }
     return undefined;
-  }).catch(async (error: unknown) => {
-    if (!isCliError(error) || error.problem !== 'storage-full' || !(await keyringLeftBehind(driver.drive, contextOf(flow)))) throw error;
-    const detail = { provider: setup.provider, neededBytes: contextOf(flow).neededBytes ?? 0, keyringLeft: true };
-    throw new CliError('storage-full', detail).withFacts(error.facts);
-  });
+  };
+}
+
+/** Storage full after a new keyring was stored: the same problem, saying the password is now set. */
+async function withKeyringNote(error: unknown, flow: BackupFlow, driver: BackupDriver): Promise<never> {
+  if (!isCliError(error) || error.problem !== 'storage-full' || !(await keyringLeftBehind(driver.drive, contextOf(flow)))) throw error;
+  const detail = { provider: driver.setup.provider, neededBytes: contextOf(flow).neededBytes ?? 0, keyringLeft: true };
+  throw new CliError('storage-full', detail).withFacts(error.facts);
+}
+
+export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Promise<BackupResult> {
+  const { setup } = driver;
+  const view = await driveFlow(flow, setup, backupAnswer(flow, driver)).catch((error: unknown) => withKeyringNote(error, flow, driver));
 
   const result = flow.result();
   if (result.outcome === 'done') return result;

@@ -58,6 +58,11 @@ export const PROBLEMS = {
     exitCode: 2,
     message: (d: { what: string; path: string; cause: string }) => `Cannot read the ${d.what} ${d.path}: ${d.cause}. Check the path, then retry.`,
   },
+  'unwritable-file': {
+    exitCode: 2,
+    message: (d: { what: string; path: string; cause: string }) =>
+      `Cannot write the ${d.what} ${d.path}: ${d.cause}. Check that its folder exists and is writable, then retry.`,
+  },
   'invalid-mnemonic': {
     exitCode: 2,
     message: (d: { reason: string; detail: string }) =>

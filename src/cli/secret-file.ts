@@ -16,14 +16,22 @@ function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
-/** Refuses early (before any password is asked) when --out exists and --force was not given. */
+/**
+ * Refuses early, before any password is asked or flow started: --out exists without --force,
+ * or its folder is missing or not writable.
+ */
 export async function assertOutFree(path: string, force: boolean): Promise<void> {
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
+  }
   if (force) return;
   try {
     await access(path, constants.F_OK);
   } catch (error) {
     if (hasCode(error, 'ENOENT')) return;
-    throw new CliError('unreadable-file', { what: 'output path', path, cause: (error as Error).message });
+    throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
   }
   throw new CliError('out-exists', { path });
 }
@@ -35,7 +43,7 @@ async function writeExclusive(path: string, text: string): Promise<void> {
     handle = await open(path, 'wx', SECRET_FILE_MODE);
   } catch (error) {
     if (hasCode(error, 'EEXIST')) throw new CliError('out-exists', { path });
-    throw new CliError('unreadable-file', { what: 'output file', path, cause: (error as Error).message });
+    throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
   }
   try {
     // The umask can only narrow open()'s mode; chmod makes it exactly 0600.

@@ -24,8 +24,11 @@ export async function withCloud(
         return { type: 'PROVIDER.HMS_MISSING' };
       case 'hms-outdated':
         return { type: 'PROVIDER.HMS_OUTDATED' };
+      // The provider handed back damaged bytes (a failed transfer checksum): a transient read
+      // failure the person can retry, in every cloud step. A record that is damaged at rest is
+      // found by the record format instead, as malformed or tampered (E2).
       case 'corrupt':
-        return { type: 'RECORD.CORRUPT', reason: 'malformed' };
+        return { type: 'NETWORK.FAILED', operation: `${operation} (damaged transfer)` };
     }
   }
 }

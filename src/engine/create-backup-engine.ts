@@ -7,7 +7,7 @@
  * React Native and browsers hand in their own adapters.
  */
 import { Subject, type Observable } from 'rxjs';
-import type { InspectionEvent, Observer } from 'xstate';
+import type { AnyStateMachine, InspectionEvent, Observer } from 'xstate';
 import {
   BACKUP_MACHINE_VERSION,
   backupMachine,
@@ -46,6 +46,12 @@ export interface BackupEngineOptions {
   newFlowId?: () => string;
   /** Passed to every actor: e.g. @statelyai/inspect's inspector.inspect. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * For tests only: run flows on these definitions instead of the released machines (the
+   * model-based tests prove that a machine with a wrong target fails them). The log still names
+   * the released machine id and version, so replay checks the run against the release.
+   */
+  machines?: { backup?: AnyStateMachine; restore?: AnyStateMachine; providerSwitch?: AnyStateMachine };
 }
 
 export interface BackupRequest {
@@ -156,7 +162,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const raw = request.mnemonic;
       const runner = await FlowRunner.start<BackupSlot>(
         common({
-          machine: backupMachine,
+          machine: options.machines?.backup ?? backupMachine,
           machineVersion: BACKUP_MACHINE_VERSION,
           input,
           slot,
@@ -181,7 +187,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const slot = emptyRestoreSlot();
       const runner = await FlowRunner.start<RestoreSlot>(
         common({
-          machine: restoreMachine,
+          machine: options.machines?.restore ?? restoreMachine,
           machineVersion: RESTORE_MACHINE_VERSION,
           input: { provider: request.provider, expectedAccount: request.expectedAccount ?? null },
           slot,
@@ -203,7 +209,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const from = await activeProvider(store);
       const runner = await FlowRunner.start<object>(
         common({
-          machine: providerSwitchMachine,
+          machine: options.machines?.providerSwitch ?? providerSwitchMachine,
           machineVersion: PROVIDER_SWITCH_MACHINE_VERSION,
           input: { from, provider: request.to, expectedAccount: request.expectedAccount ?? null },
           slot: {},

@@ -36,7 +36,7 @@ export interface Sandbox {
   dir: string;
   db: string;
   cloud: string;
-  /** Runs the binary; --db and --cloud are appended unless `bare` (for commands that lack one). */
+  /** Runs the binary with this sandbox's --db and --cloud appended (each only where the command has it). */
   run(args: string[], options?: RunOptions): Promise<CliResult>;
   /** Writes a file in the sandbox and returns its path. */
   file(name: string, content: string): string;

@@ -61,6 +61,17 @@ describe('wallet-backup cloud errors', () => {
     expectExit(await box.run(['backup', ...alice, '--mnemonic-file', phrase], { password: PASSWORD }), 0);
   });
 
+  it('R12: storage full right after a first backup stored its keyring says to retry with the same password', async () => {
+    const zed = ['--provider', 'gdrive', '--account', 'zed'];
+    const phrase = box.file('zed.txt', PHRASES.abandon);
+    expectExit(await box.run(['sim', '--provider', 'gdrive', '--quota', '600']), 0);
+    const full = await box.run(['backup', ...zed, '--mnemonic-file', phrase], { password: PASSWORD });
+    expectExit(full, 5);
+    expect(full.stderr).toContain('retry with the same password');
+    expectExit(await box.run(['sim', '--provider', 'gdrive', '--quota', '1000000']), 0);
+    expectExit(await box.run(['backup', ...zed, '--mnemonic-file', phrase], { password: PASSWORD }), 0);
+  });
+
   it('R13: Huawei Cloud without HMS Core exits 6 with the AppGallery fix, then works after --hms ok', async () => {
     const huawei = ['--provider', 'huawei', '--account', 'alice'];
     expectExit(await box.run(['sim', '--provider', 'huawei', '--hms', 'missing']), 0);

@@ -1,0 +1,205 @@
+/**
+ * Runs one generated path against a fresh system: the real engine (createBackupEngine) and
+ * crypto (node:crypto scrypt), a real SQLite event log in a new temp folder, and a memory cloud
+ * scripted from the path's own steps (world.ts). Every row the engine appends is compared with
+ * the path at once and moves the script on: rows are appended before the next effect runs, so
+ * the world is arranged for the next outcome in time.
+ *
+ * Returns what happened; check-run.ts asserts on it and disposes of it.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryClouds, type MemoryCloud } from '../../../adapters/cloud/memory.ts';
+import { createNodeScrypt } from '../../../adapters/kdf/node-scrypt.ts';
+import { openMemoryEventStore } from '../../../adapters/store/memory-event-store.ts';
+import { openSqliteEventStore, type SqliteEventStore } from '../../../adapters/store/sqlite-event-store.ts';
+import type { ProviderId } from '../../../machines/events.ts';
+import { createBackupEngine, type BackupEngine, type BackupEngineOptions } from '../../../src/engine/index.ts';
+import type { FlowBase } from '../../../src/engine/flows.ts';
+import { normalizeMnemonic } from '../../../src/format/index.ts';
+import { createStepRecorder, describeEvent, DISCRIMINATING_FIELDS, type ExecutedStep, type ModelPath } from '../../../src/model/index.ts';
+import type { StoredRow } from '../../../src/ports/event-store.ts';
+import type { ScryptKdf } from '../../../src/ports/kdf.ts';
+import { planFor, type PathPlan } from './plan.ts';
+import { createScriptedDrive } from './scripted-drive.ts';
+import { ALICE, NEW_PASSWORD, PASSWORD } from './secrets.ts';
+import { createWorld, USER_EVENTS, type AnyFlow } from './world.ts';
+
+export const MODEL_LOG_N = 10;
+
+export interface RunOptions {
+  scryptLogN?: number;
+  /** Test-only machine definitions for the device's engine (mutants). */
+  machines?: BackupEngineOptions['machines'];
+}
+
+export interface RunResult {
+  path: ModelPath;
+  /** Divergences from the path, in order; empty when the engine followed it. */
+  problems: string[];
+  /** The flow's rows as the engine appended them. */
+  rows: StoredRow[];
+  /** What the device's actors really did (coverage). */
+  executed: ExecutedStep[];
+  dir: string;
+  dbPath: string;
+  store: SqliteEventStore;
+  cloud: MemoryCloud;
+  kdf: ScryptKdf;
+  scryptLogN: number;
+  /** Every password and mnemonic the run used (R6 needles). */
+  secrets: string[];
+  /** For a backup that ended done: what a restore must give back. */
+  completedBackup: { walletId: string; password: string; mnemonic: string } | null;
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function compareRow(path: ModelPath, row: StoredRow): string | null {
+  const step = path.steps[row.position];
+  if (step === undefined) return `position ${row.position}: the engine went on past the path's end: ${row.eventType} → ${row.toState}`;
+  const expected = JSON.stringify(step.state);
+  if (row.eventType !== step.event.type || row.toState !== expected) {
+    return `step ${row.position}: the path expects ${describeEvent(step.event)} → ${expected}; the engine logged ${row.eventType} ${row.payload} → ${row.toState}`;
+  }
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  const fields = row.position === 0 ? Object.keys(path.input) : DISCRIMINATING_FIELDS.filter((f) => f in step.event);
+  const expectedFields = row.position === 0 ? path.input : step.event;
+  for (const field of fields) {
+    if (!sameJson(payload[field], expectedFields[field])) {
+      return `step ${row.position}: ${row.eventType}.${field} is ${JSON.stringify(payload[field])}, the path says ${JSON.stringify(expectedFields[field])}`;
+    }
+  }
+  return null;
+}
+
+/** Backups made before the flow, under Alice with PASSWORD; on the device's engine when its log must know them. */
+async function backUpBeforehand(plan: PathPlan, engine: BackupEngine, provider: ProviderId): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [n, mnemonic] of plan.existing.entries()) {
+    const flow = await engine.backup({ provider, mnemonic, walletName: n === 0 ? 'Main' : 'Second' });
+    if (n === 0) await flow.choosePassword(PASSWORD, PASSWORD);
+    else await flow.enterPassword(PASSWORD);
+    const result = flow.result();
+    if (result.outcome !== 'done' || result.walletId === null) throw new Error(`harness: setup backup ended ${JSON.stringify(result)}`);
+    ids.push(result.walletId);
+  }
+  return ids;
+}
+
+async function startFlow(engine: BackupEngine, path: ModelPath, plan: PathPlan): Promise<(AnyFlow & FlowBase) | null> {
+  const input = path.input as Record<string, never>;
+  const provider = input.provider as ProviderId;
+  const expected = input.expectedAccount ? { expectedAccount: input.expectedAccount as string } : {};
+  switch (path.machineId) {
+    case 'backup':
+      return engine.backup({
+        provider,
+        mnemonic: plan.mnemonic!,
+        walletName: input.walletName,
+        newEpoch: input.newEpoch,
+        offlineCopyConfirmed: input.offlineCopyConfirmed,
+        ...expected,
+      });
+    case 'restore':
+      return engine.restore({ provider, ...expected });
+    case 'providerSwitch':
+      return engine.switchProvider({ to: provider, ...expected });
+    case 'offlineCopy':
+      await engine.confirmOfflineCopy({ provider, account: input.account, walletId: input.walletId });
+      return null;
+    default:
+      throw new Error(`harness: no way to start a ${path.machineId} flow`);
+  }
+}
+
+export async function runPath(path: ModelPath, options: RunOptions = {}): Promise<RunResult> {
+  const scryptLogN = options.scryptLogN ?? MODEL_LOG_N;
+  const dir = mkdtempSync(join(tmpdir(), 'wbe-model-'));
+  const dbPath = join(dir, 'device.db');
+  const store = openSqliteEventStore({ path: dbPath });
+  const kdf = createNodeScrypt();
+  const provider = path.input.provider as ProviderId;
+  const clouds = createMemoryClouds({ account: ALICE });
+  const cloud = clouds[provider];
+  const drive = createScriptedDrive(cloud);
+  const recorder = createStepRecorder();
+  recorder.paused = true;
+  const engine = createBackupEngine({
+    eventLog: store,
+    clouds: { ...clouds, [provider]: drive },
+    kdf,
+    scryptLogN,
+    device: { id: 'model-device' },
+    inspect: recorder.inspect,
+    ...(options.machines ? { machines: options.machines } : {}),
+  });
+  const plan = planFor(path);
+  const problems: string[] = [];
+  const rows: StoredRow[] = [];
+  const result: RunResult = { path, problems, rows, executed: recorder.steps, dir, dbPath, store, cloud, kdf, scryptLogN, secrets: [], completedBackup: null };
+
+  // Preconditions: the device's active provider, the backups already in the cloud.
+  const switchDeviceTo = async (to: ProviderId) => {
+    const paused = recorder.paused;
+    recorder.paused = true;
+    const earlier = await engine.switchProvider({ to });
+    if (earlier.view().meta.waitsFor?.includes('CONFIRM')) await earlier.confirm();
+    recorder.paused = paused;
+  };
+  if (plan.activeBefore !== null) await switchDeviceTo(plan.activeBefore);
+  const setup = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { [provider]: cloud }, kdf, scryptLogN });
+  const existingWalletIds = await backUpBeforehand(plan, plan.existingOnDevice ? engine : setup, provider);
+  const world = createWorld({ path, cloud, drive, kdf, scryptLogN, existingWalletIds, switchDeviceTo });
+  result.secrets = [PASSWORD, NEW_PASSWORD, ...(plan.mnemonic ? [plan.mnemonic] : []), ...plan.existing];
+
+  let flowId: string | null = null;
+  let halted = false;
+  const subscription = engine.rows$.subscribe((row) => {
+    if (row.machineId !== path.machineId) return;
+    if (flowId === null && row.position === 0) flowId = row.flowId;
+    if (row.flowId !== flowId) return;
+    rows.push(row);
+    const problem = halted ? null : compareRow(path, row);
+    if (problem) problems.push(problem);
+    halted ||= problem !== null;
+    const next = rows.length;
+    drive.arrange(halted ? Promise.resolve() : world.prepare(next).catch((e: unknown) => void problems.push(`world at step ${next}: ${String(e)}`)));
+  });
+  recorder.paused = false;
+  let flow: (AnyFlow & FlowBase) | null = null;
+  try {
+    flow = await startFlow(engine, path, plan);
+    for (let i = 1; i < path.steps.length && problems.length === 0; i++) {
+      const event = path.steps[i]!.event;
+      if (!USER_EVENTS.has(event.type)) continue;
+      const view = flow!.view();
+      const here = JSON.stringify(path.steps[i - 1]!.state);
+      if (rows.length !== i || JSON.stringify(view.state) !== here || !view.meta.waitsFor?.includes(event.type)) {
+        problems.push(`step ${i}: the path has the person send ${event.type} at ${here}; the engine rests at ${JSON.stringify(view.state)} after ${rows.length} rows, waiting for ${view.meta.waitsFor?.join(', ') ?? 'nothing'}`);
+        break;
+      }
+      await world.act(flow!, i);
+    }
+    if (flow) await flow.settled();
+  } catch (error) {
+    problems.push(`the engine threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  } finally {
+    subscription.unsubscribe();
+    recorder.paused = true;
+  }
+  if (problems.length === 0 && rows.length !== path.steps.length) {
+    problems.push(`the engine logged ${rows.length} transitions; the path has ${path.steps.length}`);
+  }
+  const last = JSON.stringify(path.steps.at(-1)!.state);
+  if (problems.length === 0 && flow && JSON.stringify(flow.view().state) !== last) {
+    problems.push(`the flow ended at ${JSON.stringify(flow.view().state)}; the path at ${last}`);
+  }
+  result.secrets.push(...world.typed);
+  const outcome = flow && 'result' in flow ? (flow.result as () => { outcome: string; walletId: string | null })() : null;
+  if (path.machineId === 'backup' && outcome?.outcome === 'done' && outcome.walletId) {
+    result.completedBackup = { walletId: outcome.walletId, password: world.chosenPassword ?? PASSWORD, mnemonic: normalizeMnemonic(plan.mnemonic!) };
+  }
+  return result;
+}
