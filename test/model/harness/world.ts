@@ -77,6 +77,16 @@ export function createWorld(deps: WorldDeps): World {
   /** The first step after `index` whose event type is one of `types`. */
   const next = (index: number, types: string[]) => steps.slice(index + 1).find((s) => types.includes(s.event.type));
 
+  /** The outcome of backup's unlock after step `index`, unless the keyring is loaded again first. */
+  function backupUnlockAfter(index: number) {
+    for (let j = index + 1; j < steps.length; j++) {
+      const source = steps[j - 1]!.state;
+      if (isUnder(source, 'loadingKeyring')) return null;
+      if (source === 'unlockingKeyring') return steps[j]!.event;
+    }
+    return null;
+  }
+
   function healthy(): void {
     cloud.faults.clear();
     drive.clearStatusFault();
@@ -126,10 +136,8 @@ export function createWorld(deps: WorldDeps): World {
         return wipeBackups(corruption());
       case 'KEYRING.FOUND': {
         // Backup reads the keyring here and opens those bytes later: corrupt them now if the unlock must fail.
-        const unlock = steps.slice(index + 1).find((s, k) => steps[index + k]!.state === 'unlockingKeyring' || isUnder(steps[index + k]!.state, 'loadingKeyring'));
-        if (path.machineId === 'backup' && unlock?.event.type === 'KEYRING.CORRUPT' && steps[steps.indexOf(unlock) - 1]!.state === 'unlockingKeyring') {
-          await corruptKeyring(corruption(), unlock.event.reason as RecordProblem);
-        }
+        const unlock = path.machineId === 'backup' ? backupUnlockAfter(index) : null;
+        if (unlock?.type === 'KEYRING.CORRUPT') await corruptKeyring(corruption(), unlock.reason as RecordProblem);
         return;
       }
       case 'KEYRING.CORRUPT':
