@@ -42,7 +42,6 @@ export async function backupCommand(options: BackupOptions, io: CommandIo): Prom
       passwords,
       terminal: io.terminal,
       mnemonicText,
-      drive: engine.clouds[provider],
     });
     const binding = (flow.context() as { binding?: boolean }).binding === true;
 

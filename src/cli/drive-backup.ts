@@ -4,7 +4,6 @@
  * Enter on a TTY), then turns a failed ending into its CliError.
  */
 import { checkMnemonic, keyringPath } from '../format/index.ts';
-import type { CloudDrive } from '../ports/cloud-drive.ts';
 import type { BackupFlow, BackupResult } from '../engine/index.ts';
 import { PROVIDER_NAMES, isProviderId } from '../ports/providers.ts';
 import { CliError, isCliError } from './cli-error.ts';
@@ -19,17 +18,6 @@ export interface BackupDriver {
   terminal: Terminal;
   /** The phrase as read, only to explain an invalid one by word position (never printed). */
   mnemonicText: string;
-  /** The provider's drive, only to look for a keyring a storage-full upload left behind. */
-  drive: CloudDrive;
-}
-
-/**
- * Works around the upload effect leaving a new keyring in the cloud when the wallet record then
- * does not fit (R12, see the report): that keyring binds the password, so say to reuse it.
- */
-async function keyringLeftBehind(drive: CloudDrive, context: FlowContextView): Promise<boolean> {
-  if (!(context.binding || context.newEpochRequested) || !context.epoch) return false;
-  return (await drive.read(keyringPath(context.epoch)).catch(() => null)) !== null;
 }
 
 function choosePrompt(context: FlowContextView, setup: FlowSetup): string {
@@ -61,16 +49,9 @@ function backupAnswer(flow: BackupFlow, driver: BackupDriver): WaitAnswer {
   };
 }
 
-/** Storage full after a new keyring was stored: the same problem, saying the password is now set. */
-async function withKeyringNote(error: unknown, flow: BackupFlow, driver: BackupDriver): Promise<never> {
-  if (!isCliError(error) || error.problem !== 'storage-full' || !(await keyringLeftBehind(driver.drive, contextOf(flow)))) throw error;
-  const detail = { provider: driver.setup.provider, neededBytes: contextOf(flow).neededBytes ?? 0, keyringLeft: true };
-  throw new CliError('storage-full', detail).withFacts(error.facts);
-}
-
 export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Promise<BackupResult> {
   const { setup } = driver;
-  const view = await driveFlow(flow, setup, backupAnswer(flow, driver)).catch((error: unknown) => withKeyringNote(error, flow, driver));
+  const view = await driveFlow(flow, setup, backupAnswer(flow, driver));
 
   const result = flow.result();
   if (result.outcome === 'done') return result;

@@ -131,10 +131,9 @@ export const PROBLEMS = {
   // 5: storage full (R12).
   'storage-full': {
     exitCode: 5,
-    message: (d: { provider: ProviderId; neededBytes: number; keyringLeft?: boolean }) =>
+    message: (d: { provider: ProviderId; neededBytes: number }) =>
       `${name(d.provider)} storage is full: the backup needs ${d.neededBytes} more bytes. Free up space (delete unused files or photos, ` +
-      'clear app caches, or upgrade the storage plan), then retry the backup. Nothing was marked as backed up.' +
-      (d.keyringLeft ? ' The new backup password was already stored for this account before the space ran out: retry with the same password.' : ''),
+      'clear app caches, or upgrade the storage plan), then retry the backup. Nothing was marked as backed up.',
   },
 
   // 6: HMS Core (R13).

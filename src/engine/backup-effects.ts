@@ -43,6 +43,10 @@ export interface BackupSlot {
   createdAt: string | null;
   /** The manifest this flow wrote whose read-back did not match (torn); a retry builds on it. Not secret. */
   unconfirmedManifest: Uint8Array | null;
+  /** Files this flow wrote that no manifest lists yet: removed if the flow ends without done (R12). Not secret. */
+  unpublished: string[];
+  /** The manifest as it was before this flow's unconfirmed write (null: there was none). Not secret. */
+  manifestRollback: { bytes: Uint8Array | null } | null;
 }
 
 export function emptyBackupSlot(mnemonic: string): BackupSlot {
@@ -55,6 +59,8 @@ export function emptyBackupSlot(mnemonic: string): BackupSlot {
     walletBytes: null,
     createdAt: null,
     unconfirmedManifest: null,
+    unpublished: [],
+    manifestRollback: null,
   };
 }
 
@@ -65,6 +71,29 @@ export function wipeBackupSlot(slot: BackupSlot): void {
   slot.keyringBytes = null;
   slot.walletBytes = null;
   slot.unconfirmedManifest = null;
+}
+
+/**
+ * A backup that ends without done (cancelled, account changed) takes back what it wrote and no
+ * manifest lists: a fresh keyring would otherwise bind a password with no backup under it, and
+ * a lone wallet record is half a backup (R12). A manifest write that never read back right is
+ * replaced by the manifest as it was. Best effort: the cloud may be unreachable by now.
+ */
+export async function discardUnpublished(drive: CloudDrive, slot: BackupSlot): Promise<void> {
+  const undo = async (step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch {
+      // Unreachable cloud: what stays is unlisted, so no listing shows it as a backup.
+    }
+  };
+  if (slot.manifestRollback !== null) {
+    const before = slot.manifestRollback.bytes;
+    await undo(() => (before === null ? drive.delete(MANIFEST_PATH) : drive.write(MANIFEST_PATH, before)));
+  }
+  for (const path of slot.unpublished) await undo(() => drive.delete(path));
+  slot.unpublished = [];
+  slot.manifestRollback = null;
 }
 
 export interface BackupEffectDeps {
@@ -97,6 +126,20 @@ export async function keyringEpochs(drive: CloudDrive): Promise<number[]> {
     .filter((n): n is string => n !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
+}
+
+/** Whether the cloud's record of this wallet opens with the epoch identity and holds this phrase. */
+async function holdsWallet(drive: CloudDrive, walletId: string, account: string, slot: BackupSlot): Promise<boolean> {
+  const identity = slot.identity!;
+  const bytes = await drive.read(walletRecordPath(walletId));
+  if (bytes === null) return false;
+  try {
+    const payload = await openWallet(bytes, identity, { walletId, accountId: account, epoch: identity.epoch });
+    return payload.mnemonic === slot.mnemonic;
+  } catch (error) {
+    if (error instanceof RecordError) return false;
+    throw error;
+  }
 }
 
 function recordProblem(error: unknown): MachineEvent | null {
@@ -207,6 +250,20 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
       return withCloud('upload', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
+        // R12: ask for the space of every record up front, so a full drive refuses the backup
+        // before any file of it is written (the adapters still refuse a single write over quota).
+        const needed = (slot.newKeyring ? slot.keyringBytes!.length : 0) + slot.walletBytes!.length;
+        const quota = await drive.quota();
+        const missing = quota.usedBytes + needed - quota.totalBytes;
+        if (missing > 0) return { type: 'UPLOAD.QUOTA_EXCEEDED', neededBytes: missing };
+        const listed = (await readManifest(drive, account)).wallets.some((w) => w.walletId === walletId);
+        // The same wallet already backed up under this epoch: a sound record is kept as it is,
+        // never overwritten, so a failed re-upload cannot damage a published backup.
+        if (listed && (await holdsWallet(drive, walletId, account, slot))) return { type: 'UPLOAD.DONE' };
+        const written: string[] = [];
+        if (slot.newKeyring) written.push(keyringPath(slot.identity!.epoch));
+        if (!listed) written.push(walletRecordPath(walletId));
+        slot.unpublished = [...new Set([...slot.unpublished, ...written])];
         if (slot.newKeyring) await drive.write(keyringPath(slot.identity!.epoch), slot.keyringBytes!);
         await drive.write(walletRecordPath(walletId), slot.walletBytes!);
         return { type: 'UPLOAD.DONE' };
@@ -265,6 +322,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
           updatedAt: at,
         });
         const bytes = encodeManifest(manifest);
+        slot.manifestRollback ??= { bytes: await drive.read(MANIFEST_PATH) };
         await drive.write(MANIFEST_PATH, bytes);
         const readBack = await drive.read(MANIFEST_PATH);
         if (readBack === null || !sameBytes(readBack, bytes)) {
@@ -272,6 +330,8 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
           return { type: 'NETWORK.FAILED', operation: 'publishManifest' };
         }
         slot.unconfirmedManifest = null;
+        slot.manifestRollback = null;
+        slot.unpublished = [];
         return { type: 'MANIFEST.PUBLISHED' };
       });
     },

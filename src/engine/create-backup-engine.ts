@@ -25,7 +25,7 @@ import { isProviderId, type ProviderId } from '../ports/providers.ts';
 import { createRedactor } from '../log/redact.ts';
 import { normalizePassword, RecordError, type Manifest, type ManifestWallet } from '../format/index.ts';
 import { withCloud } from './cloud-outcome.ts';
-import { backupEffects, emptyBackupSlot, keyringEpochs, readManifest, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
+import { backupEffects, discardUnpublished, emptyBackupSlot, keyringEpochs, readManifest, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
 import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
 import { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';
 import { EngineError } from './engine-error.ts';
@@ -173,6 +173,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           // R17: a backup made with a confirmed offline copy records that confirmation too.
           onFinal: async (context, meta) => {
             const { account, walletId } = context as { account: string | null; walletId: string | null };
+            if (meta.outcome !== 'done') await discardUnpublished(drive, slot);
             if (meta.outcome === 'done' && request.offlineCopyConfirmed && account && walletId) {
               await engine.confirmOfflineCopy({ provider: request.provider, account, walletId });
             }
@@ -199,6 +200,15 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       );
       const flow = restoreFlow(runner, slot);
       if (request.walletId !== undefined && flow.view().meta.waitsFor?.includes('WALLET.CHOSEN')) {
+        const wallets = (flow.context().wallets as { walletId: string }[]) ?? [];
+        if (!wallets.some((w) => w.walletId === request.walletId)) {
+          // The app asked for a wallet this account does not have: end the flow, logged, and say so.
+          await flow.cancel();
+          throw new EngineError(
+            'bad-input',
+            `No backup of wallet ${request.walletId} in this account; it has ${wallets.map((w) => w.walletId).join(', ')}.`,
+          );
+        }
         await flow.chooseWallet(request.walletId);
       }
       return flow;

@@ -55,7 +55,7 @@ export function createStepRecorder(): StepRecorder {
       if (event.type === '@xstate.microstep') {
         const first = event._transitions[0];
         if (first === undefined) return;
-        const snapshot = event.snapshot as { value: StateValue };
+        const snapshot = event.snapshot as unknown as { value: StateValue };
         recorder.steps.push({
           machineId: sourceMachineId(first as never),
           state: snapshot.value,
@@ -64,7 +64,7 @@ export function createStepRecorder(): StepRecorder {
       } else if (event.type === '@xstate.snapshot') {
         const logic = (event.actorRef as { logic?: { id?: string; root?: unknown } }).logic;
         if (!logic?.root || typeof logic.id !== 'string') return;
-        recorder.steps.push({ machineId: logic.id, state: (event.snapshot as { value: StateValue }).value, transitions: [] });
+        recorder.steps.push({ machineId: logic.id, state: (event.snapshot as unknown as { value: StateValue }).value, transitions: [] });
       }
     },
   };

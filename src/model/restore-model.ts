@@ -11,6 +11,7 @@ import {
   CORRUPTION_REASONS,
   MNEMONIC_PROBLEMS,
   MODEL_ACCOUNT,
+  MODEL_OTHER_ACCOUNT,
   MODEL_WALLET_ID,
   USER_VARIANTS,
   accountChangedVariants,
@@ -34,7 +35,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
     ...accountChangedVariants(),
     { type: 'BACKUPS.FOUND', wallets: [{ walletId: MODEL_WALLET_ID, name: 'Main', epoch: 1 }] },
     { type: 'BACKUPS.NONE', knownAccounts: [] },
-    { type: 'BACKUPS.NONE', knownAccounts: [MODEL_ACCOUNT] },
+    // R11: this device's log may know another account that made backups here.
+    { type: 'BACKUPS.NONE', knownAccounts: [MODEL_OTHER_ACCOUNT] },
     ...(effect === 'listBackups' ? reasons.map((reason) => ({ type: 'MANIFEST.CORRUPT', reason })) : []),
     { type: 'WALLET.CHOSEN', walletId: MODEL_WALLET_ID },
     { type: 'WALLET.CHOSEN', walletId: UNLISTED_WALLET_ID },

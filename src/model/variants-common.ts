@@ -3,9 +3,10 @@
  * with (R11, R13, R15), network failures, the password hints (R10) and the corruption reasons
  * each effect can really produce (E2).
  *
- * A variant is an event the model may send. Payload values that the real world decides (the
- * account, an epoch, a wallet id, byte counts) are placeholders here; the fields listed in
- * DISCRIMINATING_FIELDS are the ones a run must reproduce exactly (see paths.ts).
+ * A variant is an event the model may send. Payload values that only the real world decides
+ * (WORLD_FIELDS: an epoch, a wallet id, byte counts) are placeholders here; a run against the
+ * real engine must reproduce every other field exactly (accounts included: Alice is the model's
+ * account, Bob the other one).
  * Browser-safe.
  */
 import type { MnemonicProblem, PasswordHint, ProviderId, RecordProblem } from '../../machines/events.ts';
@@ -18,8 +19,11 @@ export const MODEL_OTHER_ACCOUNT = 'bob@example.com';
 export const MODEL_WALLET_ID = 'w-0123456789abcdef';
 export const PROVIDERS: readonly ProviderId[] = ['icloud', 'gdrive', 'huawei'];
 
-/** Payload fields whose value a run must reproduce; the others are the world's (accounts, ids, sizes). */
-export const DISCRIMINATING_FIELDS = ['words', 'reason', 'hints', 'active', 'tooShort', 'mismatch', 'operation'] as const;
+/** Payload fields whose value only the world decides (epochs, ids, sizes, paths); a run must reproduce every other field. */
+export const WORLD_FIELDS: readonly string[] = ['epoch', 'walletId', 'bytes', 'neededBytes', 'path', 'wallets'];
+
+/** The payload fields a description of a path shows. */
+export const DISCRIMINATING_FIELDS = ['words', 'reason', 'hints', 'active', 'tooShort', 'mismatch', 'operation', 'knownAccounts'] as const;
 
 export const MNEMONIC_PROBLEMS: readonly MnemonicProblem[] = ['wrong-length', 'unknown-word', 'bad-checksum'];
 

@@ -18,12 +18,12 @@ import type { ProviderId } from '../../../machines/events.ts';
 import { createBackupEngine, type BackupEngine, type BackupEngineOptions } from '../../../src/engine/index.ts';
 import type { FlowBase } from '../../../src/engine/flows.ts';
 import { normalizeMnemonic } from '../../../src/format/index.ts';
-import { createStepRecorder, describeEvent, DISCRIMINATING_FIELDS, type ExecutedStep, type ModelPath } from '../../../src/model/index.ts';
+import { createStepRecorder, describeEvent, WORLD_FIELDS, type ExecutedStep, type ModelPath } from '../../../src/model/index.ts';
 import type { StoredRow } from '../../../src/ports/event-store.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
 import { planFor, type PathPlan } from './plan.ts';
 import { createScriptedDrive } from './scripted-drive.ts';
-import { ALICE, NEW_PASSWORD, PASSWORD } from './secrets.ts';
+import { ALICE, NEW_PASSWORD, OTHER_24, PASSWORD } from './secrets.ts';
 import { createWorld, USER_EVENTS, type AnyFlow } from './world.ts';
 
 export const MODEL_LOG_N = 10;
@@ -64,8 +64,8 @@ function compareRow(path: ModelPath, row: StoredRow): string | null {
     return `step ${row.position}: the path expects ${describeEvent(step.event)} → ${expected}; the engine logged ${row.eventType} ${row.payload} → ${row.toState}`;
   }
   const payload = JSON.parse(row.payload) as Record<string, unknown>;
-  const fields = row.position === 0 ? Object.keys(path.input) : DISCRIMINATING_FIELDS.filter((f) => f in step.event);
-  const expectedFields = row.position === 0 ? path.input : step.event;
+  const expectedFields: Record<string, unknown> = row.position === 0 ? path.input : step.event;
+  const fields = Object.keys(expectedFields).filter((f) => f !== 'type' && !WORLD_FIELDS.includes(f));
   for (const field of fields) {
     if (!sameJson(payload[field], expectedFields[field])) {
       return `step ${row.position}: ${row.eventType}.${field} is ${JSON.stringify(payload[field])}, the path says ${JSON.stringify(expectedFields[field])}`;
@@ -74,10 +74,10 @@ function compareRow(path: ModelPath, row: StoredRow): string | null {
   return null;
 }
 
-/** Backups made before the flow, under Alice with PASSWORD; on the device's engine when its log must know them. */
-async function backUpBeforehand(plan: PathPlan, engine: BackupEngine, provider: ProviderId): Promise<string[]> {
+/** Backs phrases up under the signed-in account with PASSWORD, through `engine`; answers the wallet ids. */
+async function backUp(engine: BackupEngine, provider: ProviderId, mnemonics: string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const [n, mnemonic] of plan.existing.entries()) {
+  for (const [n, mnemonic] of mnemonics.entries()) {
     const flow = await engine.backup({ provider, mnemonic, walletName: n === 0 ? 'Main' : 'Second' });
     if (n === 0) await flow.choosePassword(PASSWORD, PASSWORD);
     else await flow.enterPassword(PASSWORD);
@@ -89,9 +89,17 @@ async function backUpBeforehand(plan: PathPlan, engine: BackupEngine, provider: 
 }
 
 async function startFlow(engine: BackupEngine, path: ModelPath, plan: PathPlan): Promise<(AnyFlow & FlowBase) | null> {
-  const input = path.input as Record<string, never>;
-  const provider = input.provider as ProviderId;
-  const expected = input.expectedAccount ? { expectedAccount: input.expectedAccount as string } : {};
+  const input = path.input as {
+    provider: ProviderId;
+    walletName: string;
+    newEpoch: boolean;
+    offlineCopyConfirmed: boolean;
+    expectedAccount?: string | null;
+    account: string;
+    walletId: string;
+  };
+  const provider = input.provider;
+  const expected = input.expectedAccount ? { expectedAccount: input.expectedAccount } : {};
   switch (path.machineId) {
     case 'backup':
       return engine.backup({
@@ -140,7 +148,7 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
   const rows: StoredRow[] = [];
   const result: RunResult = { path, problems, rows, executed: recorder.steps, dir, dbPath, store, cloud, kdf, scryptLogN, secrets: [], completedBackup: null };
 
-  // Preconditions: the device's active provider, the backups already in the cloud.
+  // Preconditions: the device's active provider, another account's backups in the device's log.
   const switchDeviceTo = async (to: ProviderId) => {
     const paused = recorder.paused;
     recorder.paused = true;
@@ -149,10 +157,16 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     recorder.paused = paused;
   };
   if (plan.activeBefore !== null) await switchDeviceTo(plan.activeBefore);
-  const setup = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { [provider]: cloud }, kdf, scryptLogN });
-  const existingWalletIds = await backUpBeforehand(plan, plan.existingOnDevice ? engine : setup, provider);
-  const world = createWorld({ path, cloud, drive, kdf, scryptLogN, existingWalletIds, switchDeviceTo });
-  result.secrets = [PASSWORD, NEW_PASSWORD, ...(plan.mnemonic ? [plan.mnemonic] : []), ...plan.existing];
+  if (plan.deviceBackupBy !== null) {
+    cloud.device.setAccount(plan.deviceBackupBy);
+    await backUp(engine, provider, [OTHER_24]);
+    cloud.device.setAccount(ALICE);
+  }
+  // Alice's own backups are made "on another device": an engine with its own log, on the same cloud.
+  const elsewhere = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { [provider]: cloud }, kdf, scryptLogN });
+  const backUpElsewhere = (mnemonics: string[]) => backUp(elsewhere, provider, mnemonics);
+  const world = createWorld({ path, cloud, drive, kdf, scryptLogN, backUpElsewhere, existing: plan.existing, switchDeviceTo });
+  result.secrets = [PASSWORD, NEW_PASSWORD, OTHER_24, ...(plan.mnemonic ? [plan.mnemonic] : []), ...plan.existing];
 
   let flowId: string | null = null;
   let halted = false;
@@ -197,9 +211,9 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     problems.push(`the flow ended at ${JSON.stringify(flow.view().state)}; the path at ${last}`);
   }
   result.secrets.push(...world.typed);
-  const outcome = flow && 'result' in flow ? (flow.result as () => { outcome: string; walletId: string | null })() : null;
+  const outcome = flow && 'result' in flow ? (flow.result as () => { outcome: string; walletId: string | null; epoch: number | null })() : null;
   if (path.machineId === 'backup' && outcome?.outcome === 'done' && outcome.walletId) {
-    result.completedBackup = { walletId: outcome.walletId, password: world.chosenPassword ?? PASSWORD, mnemonic: normalizeMnemonic(plan.mnemonic!) };
+    result.completedBackup = { walletId: outcome.walletId, password: world.passwordOf(outcome.epoch ?? 1), mnemonic: normalizeMnemonic(plan.mnemonic!) };
   }
   return result;
 }

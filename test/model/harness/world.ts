@@ -2,29 +2,30 @@
  * The scripted world: for the outcome a path expects next, arrange the cloud so the engine's
  * effect really meets it; for a person's event, do what the person does through the flow's
  * methods. Nothing is faked past the drive: the engine, its crypto and its log run for real.
+ * Alice is signed in unless a step says otherwise.
  *
- *   PROVIDER.READY            signed in (Alice; Carol, who has no backups, when BACKUPS.NONE follows)
  *   PROVIDER.NOT_SIGNED_IN    signed out             PROVIDER.WRONG_ACCOUNT   Bob signed in
  *   PROVIDER.HMS_*            HMS Core missing / outdated on the Huawei device (also mid-flow)
+ *   PROVIDER.INACTIVE         the person made another provider active on this device (a real switch flow)
  *   NETWORK.FAILED            the effect's first cloud call fails on the network (status() for checkProvider)
  *   UPLOAD.QUOTA_EXCEEDED     quota set below what the account already uses
  *   ACCOUNT.CHANGED           Bob signed in, or signed out, while the step runs
  *   VERIFY.MISMATCH           the read-back of the wallet record returns a flipped bit
+ *   KEYRING.FOUND, BACKUPS.FOUND  Alice's backups made on another device (a real setup engine), if not there yet
+ *   KEYRING.NONE, BACKUPS.NONE    Alice's backup files deleted (from another device), if there
  *   KEYRING/MANIFEST/RECORD.CORRUPT  the file deleted, replaced, flipped, re-encrypted (corruptions.ts)
- *   KEYRING.WRONG_PASSWORD    (at PASSWORD.ENTERED) a wrong password with exactly those hints
- *   KEYRING.NONE              no backup files in the account (deleted elsewhere, if a backup made them)
- *   PROVIDER.INACTIVE         the person made another provider active on this device (a real switch flow)
- * Preconditions (plan.ts) give KEYRING.FOUND / BACKUPS.FOUND and the switch's `from`.
- * Before every other outcome the world is healthy: the flow's account signed in, HMS Core ok,
- * space free, no fault.
+ *   PASSWORD.ENTERED          the epoch's password, or a wrong one with exactly the hints the unlock answers
+ *   PASSWORD.CHOSEN           too short, mismatched, or a good one (PASSWORD to bind, NEW_PASSWORD for a new epoch)
+ * Before every other outcome the world is healthy: Alice signed in, HMS Core ok, space free, no fault.
  */
 import { MEMORY_DEFAULT_QUOTA_BYTES, type MemoryCloud } from '../../../adapters/cloud/memory.ts';
 import type { PasswordHint, ProviderId, RecordProblem } from '../../../machines/events.ts';
+import { KEYRINGS_FOLDER } from '../../../src/format/index.ts';
 import type { ModelPath } from '../../../src/model/index.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
 import { corruptKeyring, corruptManifest, corruptRecord, wipeBackups, type CorruptionDeps } from './corruptions.ts';
 import type { ScriptedDrive } from './scripted-drive.ts';
-import { ALICE, BOB, CAROL, MISMATCHED, NEW_PASSWORD, PASSWORD, TOO_SHORT, wrongPasswordWith } from './secrets.ts';
+import { ALICE, BOB, MISMATCHED, NEW_PASSWORD, PASSWORD, TOO_SHORT, wrongPasswordWith } from './secrets.ts';
 
 export const USER_EVENTS = new Set(['RETRY', 'CANCEL', 'CONFIRM', 'SPACE.FREED', 'PASSWORD.CHOSEN', 'PASSWORD.ENTERED', 'PASSWORD.FORGOTTEN', 'WALLET.CHOSEN']);
 
@@ -46,8 +47,10 @@ export interface WorldDeps {
   drive: ScriptedDrive;
   kdf: ScryptKdf;
   scryptLogN: number;
-  /** Wallet ids of the backups made beforehand, in order. */
-  existingWalletIds: string[];
+  /** Backs these phrases up under Alice with PASSWORD on another device; answers their wallet ids. */
+  backUpElsewhere(mnemonics: string[]): Promise<string[]>;
+  /** Phrases Alice has backed up elsewhere, made when a step first needs them. */
+  existing: string[];
   /** Completes a provider switch on this device's engine (R15). */
   switchDeviceTo(provider: ProviderId): Promise<void>;
 }
@@ -57,10 +60,10 @@ export interface World {
   prepare(index: number): Promise<void>;
   /** Performs the person's event at path.steps[index] through the flow. */
   act(flow: AnyFlow, index: number): Promise<void>;
+  /** The password of a password epoch of Alice's account. */
+  passwordOf(epoch: number): string;
   /** Every password typed so far (R6 needles). */
   readonly typed: string[];
-  /** The password of the keyring this flow created, if it created one. */
-  readonly chosenPassword: string | null;
 }
 
 const isUnder = (state: unknown, parent: string) =>
@@ -69,10 +72,10 @@ const isUnder = (state: unknown, parent: string) =>
 export function createWorld(deps: WorldDeps): World {
   const { path, cloud, drive } = deps;
   const steps = path.steps;
-  let account = ALICE;
   const typed: string[] = [];
-  let chosenPassword: string | null = null;
-  const corruption = (): CorruptionDeps => ({ cloud, account, kdf: deps.kdf, scryptLogN: deps.scryptLogN });
+  const passwords = new Map<number, string>();
+  let walletIds: string[] = [];
+  const corruption = (): CorruptionDeps => ({ cloud, account: ALICE, kdf: deps.kdf, scryptLogN: deps.scryptLogN });
 
   /** The first step after `index` whose event type is one of `types`. */
   const next = (index: number, types: string[]) => steps.slice(index + 1).find((s) => types.includes(s.event.type));
@@ -87,16 +90,37 @@ export function createWorld(deps: WorldDeps): World {
     return null;
   }
 
+  function aliceFiles(): Record<string, Uint8Array> {
+    return cloud.files.snapshot()[ALICE] ?? {};
+  }
+
+  function latestEpoch(): number {
+    const epochs = Object.keys(aliceFiles()).flatMap((p) => (p.startsWith(`${KEYRINGS_FOLDER}/`) ? [Number(/(\d+)\.age$/.exec(p)?.[1])] : []));
+    return Math.max(0, ...epochs);
+  }
+
+  async function ensureBackups(): Promise<void> {
+    if (latestEpoch() > 0) return; // a keyring is there (this flow's own, or made before)
+    walletIds = await deps.backUpElsewhere(deps.existing);
+    passwords.set(1, PASSWORD);
+  }
+
+  async function wipe(): Promise<void> {
+    await wipeBackups(corruption());
+    walletIds = [];
+    passwords.clear();
+  }
+
   function healthy(): void {
     cloud.faults.clear();
     drive.clearStatusFault();
     cloud.device.setHms('ok');
     cloud.device.setQuotaBytes(MEMORY_DEFAULT_QUOTA_BYTES);
-    cloud.device.setAccount(account);
+    cloud.device.setAccount(ALICE);
   }
 
   function usedBytes(): number {
-    return Object.values(cloud.files.snapshot()[account] ?? {}).reduce((sum, bytes) => sum + bytes.length, 0);
+    return Object.values(aliceFiles()).reduce((sum, bytes) => sum + bytes.length, 0);
   }
 
   async function arrange(index: number): Promise<void> {
@@ -106,12 +130,6 @@ export function createWorld(deps: WorldDeps): World {
     if (event === undefined || USER_EVENTS.has(event.type)) return;
     const reason = event.reason as RecordProblem;
     switch (event.type) {
-      case 'PROVIDER.READY': {
-        const listing = next(index, ['BACKUPS.FOUND', 'BACKUPS.NONE', 'MANIFEST.CORRUPT', 'ACCOUNT.CHANGED']);
-        account = listing?.event.type === 'BACKUPS.NONE' ? CAROL : ALICE;
-        cloud.device.setAccount(account);
-        return;
-      }
       case 'PROVIDER.NOT_SIGNED_IN':
         return cloud.device.setAccount(null);
       case 'PROVIDER.WRONG_ACCOUNT':
@@ -120,6 +138,8 @@ export function createWorld(deps: WorldDeps): World {
         return cloud.device.setHms('missing');
       case 'PROVIDER.HMS_OUTDATED':
         return cloud.device.setHms('outdated');
+      case 'PROVIDER.INACTIVE':
+        return deps.switchDeviceTo(event.active as ProviderId);
       case 'NETWORK.FAILED':
         if (event.operation === 'checkProvider') drive.failStatusOnce();
         else cloud.faults.failNext('any', 'network');
@@ -130,24 +150,30 @@ export function createWorld(deps: WorldDeps): World {
         return cloud.device.setQuotaBytes(Math.max(0, usedBytes() - 1));
       case 'VERIFY.MISMATCH':
         return cloud.faults.corruptRead((p) => p.startsWith('wallet-backup/wallets/'));
-      case 'PROVIDER.INACTIVE':
-        return deps.switchDeviceTo(event.active as ProviderId);
       case 'KEYRING.NONE':
-        return wipeBackups(corruption());
+      case 'BACKUPS.NONE':
+        return wipe();
+      case 'BACKUPS.FOUND':
+        return ensureBackups();
       case 'KEYRING.FOUND': {
+        await ensureBackups();
         // Backup reads the keyring here and opens those bytes later: corrupt them now if the unlock must fail.
         const unlock = path.machineId === 'backup' ? backupUnlockAfter(index) : null;
         if (unlock?.type === 'KEYRING.CORRUPT') await corruptKeyring(corruption(), unlock.reason as RecordProblem);
         return;
       }
       case 'KEYRING.CORRUPT':
-        if (isUnder(from, 'loadingKeyring')) return corruptManifest(corruption(), reason);
+        if (isUnder(from, 'loadingKeyring')) {
+          await ensureBackups();
+          return corruptManifest(corruption(), reason);
+        }
         if (path.machineId === 'restore') return corruptKeyring(corruption(), reason);
         return; // backup's unlock: arranged at KEYRING.FOUND
       case 'MANIFEST.CORRUPT':
+        await ensureBackups();
         return corruptManifest(corruption(), reason);
       case 'RECORD.CORRUPT':
-        return corruptRecord(corruption(), reason, deps.existingWalletIds[0]!, deps.existingWalletIds[1] ?? null);
+        return corruptRecord(corruption(), reason, walletIds[0]!, walletIds[1] ?? null);
       default:
         return;
     }
@@ -158,56 +184,44 @@ export function createWorld(deps: WorldDeps): World {
     return password;
   }
 
+  async function choose(flow: AnyFlow, event: Record<string, unknown>): Promise<void> {
+    if (event.tooShort) return void (await flow.choosePassword!(type(TOO_SHORT), TOO_SHORT));
+    if (event.mismatch) return void (await flow.choosePassword!(type(NEW_PASSWORD), type(MISMATCHED)));
+    // Binding (R4) sets PASSWORD; a new epoch over an existing keyring (R8) sets NEW_PASSWORD.
+    const epoch = latestEpoch() + 1;
+    const password = epoch === 1 ? PASSWORD : NEW_PASSWORD;
+    passwords.set(epoch, password);
+    await flow.choosePassword!(type(password), password);
+  }
+
   async function act(flow: AnyFlow, index: number): Promise<void> {
     const event = steps[index]!.event;
     switch (event.type) {
       case 'RETRY':
-        await flow.retry();
-        return;
+        return void (await flow.retry());
       case 'CANCEL':
-        await flow.cancel();
-        return;
+        return void (await flow.cancel());
       case 'CONFIRM':
-        await flow.confirm!();
-        return;
+        return void (await flow.confirm!());
       case 'SPACE.FREED':
-        await flow.spaceFreed!();
-        return;
+        return void (await flow.spaceFreed!());
       case 'PASSWORD.FORGOTTEN':
-        await flow.forgotPassword!();
-        return;
-      case 'PASSWORD.CHOSEN': {
-        // Binding (R4) sets PASSWORD; a new epoch (R8) over an existing keyring sets NEW_PASSWORD.
-        const fresh = deps.existingWalletIds.length > 0 ? NEW_PASSWORD : PASSWORD;
-        if (event.tooShort) await flow.choosePassword!(type(TOO_SHORT), TOO_SHORT);
-        else if (event.mismatch) await flow.choosePassword!(type(NEW_PASSWORD), type(MISMATCHED));
-        else {
-          chosenPassword = fresh;
-          await flow.choosePassword!(type(fresh), fresh);
-        }
-        return;
-      }
+        return void (await flow.forgotPassword!());
+      case 'PASSWORD.CHOSEN':
+        return choose(flow, event);
       case 'PASSWORD.ENTERED': {
         // The unlock's eventual outcome: a network failure keeps the typed password for the retry.
         const outcome = next(index, ['KEYRING.UNLOCKED', 'KEYRING.WRONG_PASSWORD', 'KEYRING.CORRUPT', 'ACCOUNT.CHANGED', 'PASSWORD.ENTERED', 'CANCEL']);
         const wrong = outcome?.event.type === 'KEYRING.WRONG_PASSWORD';
-        await flow.enterPassword!(type(wrong ? wrongPasswordWith(outcome.event.hints as PasswordHint[]) : PASSWORD));
-        return;
+        const right = passwords.get(latestEpoch()) ?? PASSWORD;
+        return void (await flow.enterPassword!(type(wrong ? wrongPasswordWith(outcome.event.hints as PasswordHint[]) : right)));
       }
       case 'WALLET.CHOSEN':
-        await flow.chooseWallet!(deps.existingWalletIds[0]!);
-        return;
+        return void (await flow.chooseWallet!(walletIds[0]!));
       default:
         throw new Error(`harness: ${event.type} is not a person's event`);
     }
   }
 
-  return {
-    prepare: arrange,
-    act,
-    typed,
-    get chosenPassword() {
-      return chosenPassword;
-    },
-  };
+  return { prepare: arrange, act, typed, passwordOf: (epoch) => passwords.get(epoch) ?? PASSWORD };
 }
