@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,5 +14,12 @@ describe("the README's embedding example", () => {
     expect(restored.outcome).toBe('done');
     expect(lines).toContain('restore done: same phrase');
     expect(lines.some((l) => l.startsWith('backup xstate.init'))).toBe(true);
+  });
+});
+
+describe('README', () => {
+  it('shows examples/embedding.ts verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(readFileSync('examples/embedding.ts', 'utf8'));
   });
 });

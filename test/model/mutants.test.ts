@@ -1,0 +1,87 @@
+/**
+ * Issue 3: a wrong target or a wrong guard in a machine is caught. Each mutant is a released
+ * machine with one transition changed; the engine of the device runs the mutant (the test-only
+ * `machines` option of createBackupEngine), and the generated paths of the ORIGINAL machine that
+ * take the changed transition are run against it: every one of them must fail.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AnyStateMachine } from 'xstate';
+import { backupMachine, providerSwitchMachine, restoreMachine } from '../../machines/index.ts';
+import { generatePaths, stepsOfPath } from '../../src/model/index.ts';
+import { checkRun, disposeRun } from './harness/check-run.ts';
+import { mutateMachine } from './harness/mutate.ts';
+import { runPath } from './harness/run-path.ts';
+
+interface Mutant {
+  name: string;
+  machineId: 'backup' | 'restore' | 'providerSwitch';
+  original: AnyStateMachine;
+  mutant: AnyStateMachine;
+  /** The original transition whose behaviour the mutant changes: paths taking it must fail. */
+  changed: string;
+}
+
+const MUTANTS: Mutant[] = [
+  {
+    name: 'backup: a wrong password goes on to encrypting (wrong target)',
+    machineId: 'backup',
+    original: backupMachine,
+    mutant: mutateMachine(backupMachine, ['states', 'unlockingKeyring', 'on', 'KEYRING.WRONG_PASSWORD'], (t) => ({ ...(t as object), target: 'encrypting' })),
+    changed: 'backup.unlockingKeyring --KEYRING.WRONG_PASSWORD[0]--> backup.enteringPassword',
+  },
+  {
+    name: 'backup: a found keyring always starts a new epoch (guard dropped)',
+    machineId: 'backup',
+    original: backupMachine,
+    mutant: mutateMachine(backupMachine, ['states', 'loadingKeyring', 'states', 'running', 'on', 'KEYRING.FOUND'], (branches) => {
+      const [first, ...rest] = branches as Array<Record<string, unknown>>;
+      const { guard: _dropped, ...unguarded } = first!;
+      return [unguarded, ...rest];
+    }),
+    changed: 'backup.loadingKeyring.running --KEYRING.FOUND[1]--> backup.enteringPassword',
+  },
+  {
+    name: 'backup: storage full while publishing waits in uploading (wrong target)',
+    machineId: 'backup',
+    original: backupMachine,
+    mutant: mutateMachine(backupMachine, ['states', 'publishing', 'states', 'running', 'on', 'UPLOAD.QUOTA_EXCEEDED'], (t) => ({
+      ...(t as object),
+      target: '#backup.uploading.storageFull',
+    })),
+    changed: 'backup.publishing.running --UPLOAD.QUOTA_EXCEEDED[0]--> backup.publishing.storageFull',
+  },
+  {
+    name: 'restore: a corrupt manifest reads as no backups (wrong target)',
+    machineId: 'restore',
+    original: restoreMachine,
+    mutant: mutateMachine(restoreMachine, ['states', 'listing', 'states', 'running', 'on', 'MANIFEST.CORRUPT'], (t) => ({ ...(t as object), target: '#restore.noBackups' })),
+    changed: 'restore.listing.running --MANIFEST.CORRUPT[0]--> restore.recordCorrupt',
+  },
+  {
+    name: 'providerSwitch: the already-active check is skipped (guard negated)',
+    machineId: 'providerSwitch',
+    original: providerSwitchMachine,
+    mutant: mutateMachine(providerSwitchMachine, ['states', 'deciding', 'always'], () => [{ target: 'checkingProvider' }]),
+    changed: 'providerSwitch.deciding --always[0]--> providerSwitch.alreadyActive',
+  },
+];
+
+describe('a wrong target or guard in a machine fails the generated paths of the original', () => {
+  it.each(MUTANTS)('$name', async ({ machineId, original, mutant, changed }) => {
+    const crossing = generatePaths(machineId).filter((path) => stepsOfPath(original, path).some((s) => s.transitions.includes(changed)));
+    expect(crossing.length, `paths of the original taking ${changed}`).toBeGreaterThan(0);
+    const survivors: string[] = [];
+    for (const path of crossing) {
+      const run = await runPath(path, { machines: { [machineId]: mutant } });
+      try {
+        await checkRun(run);
+        survivors.push(path.id);
+      } catch {
+        // caught: the mutant does not follow the original's path
+      } finally {
+        await disposeRun(run);
+      }
+    }
+    expect(survivors, 'paths that did not notice the mutant').toEqual([]);
+  });
+});
