@@ -74,10 +74,16 @@ describe('a wrong target or guard in a machine fails the generated paths of the 
     for (const path of crossing) {
       const run = await runPath(path, { machines: { [machineId]: mutant } });
       try {
+        if (run.problems.length > 0) {
+          // Caught while running: the engine left the original's path at some step.
+          expect(run.problems[0]).toMatch(/^step \d+: the path (expects|has the person)/);
+          continue;
+        }
         await checkRun(run);
         survivors.push(path.id);
-      } catch {
-        // caught: the mutant does not follow the original's path
+      } catch (error) {
+        if (run.problems.length > 0) throw error;
+        // Caught by a check of the log afterwards.
       } finally {
         await disposeRun(run);
       }
