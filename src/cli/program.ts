@@ -11,6 +11,7 @@ import type { BackupOptions } from './cmd-backup.ts';
 import type { RestoreOptions } from './cmd-restore.ts';
 import type { ListOptions } from './cmd-list.ts';
 import type { HistoryOptions } from './cmd-history.ts';
+import type { InspectOptions } from './cmd-inspect.ts';
 import type { SwitchOptions } from './cmd-switch.ts';
 import type { ConfirmOfflineOptions } from './cmd-confirm-offline.ts';
 import type { SimOptions } from './cmd-sim.ts';
@@ -76,6 +77,13 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .option('--flow <id>', 'only this flow (its full id or a unique prefix)');
   [addDb, addJson].forEach((add) => add(history));
   history.action(act<HistoryOptions & JsonOption>('history', async () => (await import('./cmd-history.ts')).historyCommand));
+
+  const inspect = program
+    .command('inspect')
+    .description('Open the offline inspector on 127.0.0.1: machine charts, recorded flows replayed step by step, live actors.')
+    .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', parseCount, 4747);
+  addDb(inspect);
+  inspect.action(act<InspectOptions & JsonOption>('inspect', async () => (await import('./cmd-inspect.ts')).inspectCommand));
 
   const switchProvider = program
     .command('switch')

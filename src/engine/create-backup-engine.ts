@@ -29,6 +29,8 @@ import { backupEffects, discardUnpublished, emptyBackupSlot, keyringEpochs, read
 import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
 import { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';
 import { EngineError } from './engine-error.ts';
+import { createCheckpointWriter } from './checkpoint-writer.ts';
+import { checkpointKey } from '../log/checkpoint.ts';
 import { checkProvider } from './provider-check.ts';
 import { FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
 import { backupFlow, providerSwitchFlow, restoreFlow, type BackupFlow, type ProviderSwitchFlow, type RestoreFlow } from './flows.ts';
@@ -109,6 +111,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   const deviceId = options.device?.id ?? null;
   const redact = createRedactor(LOGGED_EVENT_FIELDS);
   const rows = new Subject<StoredRow>();
+  // Issue 4: the log's head goes into the cloud after each completed backup (src/log/checkpoint.ts).
+  const checkpoints = createCheckpointWriter(store, deviceId, now);
+  rows.subscribe((row) => checkpoints.observe(row));
 
   function driveFor(provider: ProviderId): CloudDrive {
     if (!isProviderId(provider)) throw new EngineError('bad-input', `Unknown provider "${String(provider)}"; use icloud, gdrive or huawei.`);
@@ -160,6 +165,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         offlineCopyConfirmed: request.offlineCopyConfirmed === true,
       };
       const raw = request.mnemonic;
+      let anchor: { key: Uint8Array; epoch: number } | null = null;
       const runner = await FlowRunner.start<BackupSlot>(
         common({
           machine: options.machines?.backup ?? backupMachine,
@@ -169,7 +175,11 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           effects: backupEffects({ drive, kdf, scryptLogN, now, activeProvider: () => activeProvider(store) }),
           secrets: (s) => [raw, ...(s.mnemonic ? [s.mnemonic] : []), ...passwordForms(s.password), ...(s.identity ? [s.identity.identity] : [])],
           tags: tagsFrom(request.provider),
-          wipe: wipeBackupSlot,
+          // The checkpoint's MAC key is taken from the epoch identity before the wipe, used once after done, then zeroed.
+          wipe: (s) => {
+            anchor = s.identity ? { key: checkpointKey(s.identity.identity), epoch: s.identity.epoch } : null;
+            wipeBackupSlot(s);
+          },
           // R17: a backup made with a confirmed offline copy records that confirmation too.
           onFinal: async (context, meta) => {
             const { account, walletId } = context as { account: string | null; walletId: string | null };
@@ -177,6 +187,12 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
             if (meta.outcome === 'done' && request.offlineCopyConfirmed && account && walletId) {
               await engine.confirmOfflineCopy({ provider: request.provider, account, walletId });
             }
+            const held = anchor;
+            anchor = null;
+            if (meta.outcome === 'done' && account && held) {
+              await checkpoints.write({ drive, provider: request.provider, account, epoch: held.epoch, key: held.key });
+            }
+            held?.key.fill(0);
           },
         }),
       );

@@ -66,8 +66,8 @@ export function tagsProblem(tags: FlowTags | undefined): string | null {
   return null;
 }
 
-/** The v1 canonical text of a row (see the module header). No validation. */
-function canonicalText(prevHash: unknown, r: TransitionRecord): string {
+/** The v1 canonical text of a row (see the module header). No validation; audit hashes it with its own SHA-256. */
+export function canonicalText(prevHash: unknown, r: TransitionRecord): string {
   return JSON.stringify([
     prevHash,
     r.flowId,

@@ -65,9 +65,9 @@ export const backupModel: MachineModel = {
   scenarios: [
     { name: 'gdrive', input: { provider: 'gdrive', ...base }, simplePaths: true },
     // No expected account: the app does not know one; HMS Core can be missing or outdated.
-    { name: 'huawei', input: { provider: 'huawei', ...base, expectedAccount: null }, simplePaths: false },
+    { name: 'huawei', input: { provider: 'huawei', ...base, expectedAccount: null }, simplePaths: true },
     // --new-password (R8) on a device that confirmed its offline copy (R17).
-    { name: 'icloud-new-epoch', input: { provider: 'icloud', ...base, newEpoch: true, offlineCopyConfirmed: true }, simplePaths: false },
+    { name: 'icloud-new-epoch', input: { provider: 'icloud', ...base, newEpoch: true, offlineCopyConfirmed: true }, simplePaths: true },
   ],
   events,
   // The guards read event fields, and of the context only newEpochRequested.

@@ -16,6 +16,7 @@ export {
   type MachineCoverage,
   type StepRecorder,
 } from './coverage.ts';
+export { machineReport, type MachineReport } from './report.ts';
 export { stateNodesOf, transitionsOf, transitionKey, isQuiescent, leafMeta, type DeclaredTransition } from './machine-graph.ts';
 export { MODELS } from './models.ts';
 export type { MachineModel, Scenario } from './model-types.ts';

@@ -4,11 +4,10 @@
  * For each scenario (input) of a machine's model:
  * - the shortest path to every (state, incoming transition, event variant), so every transition
  *   is reached with every payload variant the model has for it (projection.ts, `edgeKey`);
- * - for the scenarios that ask for it, every simple path (no state twice), sending one
- *   representative variant per guard branch (variants that take the same branch only multiply
- *   paths, and the shortest paths already send each of them once). Loops (retry, wrong
- *   password, storage full) are taken once each by the shortest paths; simple paths never
- *   repeat a state, which is what bounds them.
+ * - for the scenarios that ask for it (all of them today), every simple path with every
+ *   variant: no projected state twice on a path, which is what bounds them (a few hundred per
+ *   scenario). Loops (retry, wrong password, storage full) are taken by the shortest paths: each
+ *   loop edge, with each of its variants, at least once.
  * A path that ends where the engine would go on by itself (a state running an effect) is
  * extended by the shortest continuation to a state that waits for the person or is final, then
  * the paths are deduplicated (a path that is a prefix of another is dropped).
@@ -16,7 +15,7 @@
  */
 import { createTestModel, getShortestPaths } from 'xstate/graph';
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
-import { isQuiescent, transitionKey } from './machine-graph.ts';
+import { isQuiescent } from './machine-graph.ts';
 import type { MachineModel, Scenario } from './model-types.ts';
 import { MODELS } from './models.ts';
 import { edgeKey, stateKey } from './projection.ts';
@@ -54,20 +53,6 @@ function toRaw(kind: RawPath['kind'], path: GraphPath): RawPath {
 /** The model's variants that the snapshot accepts (a refused variant is no transition). */
 function acceptedEvents(model: MachineModel) {
   return (snapshot: AnyMachineSnapshot): ModelEvent[] => model.events(snapshot).filter((e) => snapshot.can(e as never));
-}
-
-/** One variant per distinct set of transitions taken: one per guard branch. */
-function oneVariantPerBranch(model: MachineModel) {
-  const accepted = acceptedEvents(model);
-  return (snapshot: AnyMachineSnapshot): ModelEvent[] => {
-    const seen = new Set<string>();
-    return accepted(snapshot).filter((event) => {
-      const taken = model.machine.getTransitionData(snapshot as never, event as never).map(transitionKey).join('|');
-      if (seen.has(taken)) return false;
-      seen.add(taken);
-      return true;
-    });
-  };
 }
 
 /** Appends the shortest continuation to a state that waits for the person or is final. */
@@ -120,7 +105,7 @@ function scenarioPaths(model: MachineModel, scenario: Scenario): RawPath[] {
     ? testModel
         .getSimplePaths({
           input: scenario.input,
-          events: oneVariantPerBranch(model),
+          events: acceptedEvents(model),
           serializeState: (s: AnyMachineSnapshot) => stateKey(model, s),
           allowDuplicatePaths: true,
         } as never)

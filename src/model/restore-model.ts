@@ -58,7 +58,7 @@ export const restoreModel: MachineModel = {
   machine: restoreMachine,
   scenarios: [
     { name: 'gdrive', input: { provider: 'gdrive', expectedAccount: MODEL_ACCOUNT }, simplePaths: true },
-    { name: 'huawei', input: { provider: 'huawei', expectedAccount: null }, simplePaths: false },
+    { name: 'huawei', input: { provider: 'huawei', expectedAccount: null }, simplePaths: true },
   ],
   events,
   // The one guard (walletListed) reads the listed wallet ids; nothing else in the context.

@@ -8,6 +8,7 @@
  *
  *   npm start                 the story
  *   npm start -- --quiet      only the chapter lines and the summary
+ *   npm start -- --inspect    with the offline inspector live (src/inspect/story-inspector.ts)
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,8 @@ import { HINT_TEXT, type PasswordHint } from '../format/index.ts';
 import { narrateRow, summarizeLog } from './narration.ts';
 
 const quiet = process.argv.includes('--quiet');
+/** Set by --inspect: the live inspector every engine of the story reports to. */
+let storyInspector: import('../inspect/story-inspector.ts').StoryInspector | null = null;
 /** WALLET_BACKUP_STORY_DIR moves the output (the story's own test runs it in a temp folder). */
 const outDir = resolve(process.env.WALLET_BACKUP_STORY_DIR ?? 'story-output');
 const cloudDir = join(outDir, 'wallet-cloud');
@@ -67,6 +70,7 @@ function openEngine(path: string): { engine: BackupEngine; close: () => Promise<
     clouds: createLocalFolderClouds({ root: cloudDir, account: ALICE }),
     kdf: createNodeScrypt(),
     device: { id: 'story-phone' },
+    ...(storyInspector ? { inspect: storyInspector.inspect } : {}),
   });
   const flowNumbers = new Map<string, number>();
   engine.rows$.subscribe((row: StoredRow) => {
@@ -83,6 +87,7 @@ async function sim(provider: ProviderId, patch: Parameters<typeof writeSimState>
 async function main(): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
+  if (process.argv.includes('--inspect')) storyInspector = await (await import('../inspect/story-inspector.ts')).startStoryInspector(dbPath);
   console.log('wallet-backup-engine: the cloud-backup guide, told by the engine itself.');
   console.log(`Event log: ${dbPath}\nCloud drives (a local folder per provider and account): ${cloudDir}`);
   console.log("Alice uses Huawei Cloud on her phone; the password KDF runs at production cost (scrypt 2^17).");
@@ -204,7 +209,9 @@ async function main(): Promise<void> {
   console.log(`\nDone. Inspect it: npx wallet-backup history --db ${dbPath}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`\nThe story stopped: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    console.error(`\nThe story stopped: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => storyInspector?.finish());

@@ -151,7 +151,7 @@ describe('R2: nothing secret in the cloud', () => {
       await epochIdentity(clouds.gdrive, ALICE, 2, NEW_PASSWORD),
       await epochIdentity(clouds.icloud, ALICE, 1, 'password1'),
     ];
-    expect(allCloudFiles(clouds).size).toBe(8); // gdrive: manifest, 2 keyrings, 2 wallets; icloud: manifest, keyring, wallet
+    expect(allCloudFiles(clouds).size).toBe(10); // gdrive: manifest, 2 keyrings, 2 wallets; icloud: manifest, keyring, wallet; a log checkpoint in each (issue 4)
     const needles = [
       MNEMONIC_12,
       MNEMONIC_24,

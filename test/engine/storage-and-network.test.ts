@@ -211,7 +211,7 @@ describe('E3: verified upload', () => {
 
     const writes = clouds.gdrive.opCounts().write;
     expect((await flow.retry()).state).toBe('done');
-    expect(clouds.gdrive.opCounts().write).toBe(writes + 2); // the record again, then the manifest
+    expect(clouds.gdrive.opCounts().write).toBe(writes + 3); // the record again, then the manifest, then the log checkpoint (issue 4)
     expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId, walletId]);
     expect(kdf.runs).toBe(2); // binding + verify; the read-back needs no KDF
 

@@ -9,7 +9,11 @@ import type { MemoryCloud } from '../../../adapters/cloud/memory.ts';
 import type { RecordProblem } from '../../../machines/events.ts';
 import {
   createKeyring,
+  decodeManifest,
+  emptyManifest,
+  encodeManifest,
   encryptAgeFile,
+  KEYRINGS_FOLDER,
   keyringPath,
   keyringText,
   MANIFEST_PATH,
@@ -17,6 +21,7 @@ import {
   ScryptStanzaRecipient,
   walletRecordPath,
   WALLET_FORMAT,
+  withEpoch,
 } from '../../../src/format/index.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
 import { BOB, PASSWORD } from './secrets.ts';
@@ -59,8 +64,13 @@ export interface CorruptionDeps {
 /** The manifest as loadKeyring and listBackups meet it: malformed, from the future, or another account's. */
 export async function corruptManifest({ cloud, account }: CorruptionDeps, reason: RecordProblem): Promise<void> {
   if (reason === 'missing') {
-    // The manifest still lists epoch 1, but its keyring file is gone.
-    await remove(cloud, account, keyringPath(1));
+    // The manifest lists the latest epoch, but every keyring file is gone.
+    const files = cloud.files.snapshot()[account] ?? {};
+    const keyrings = Object.keys(files).filter((p) => p.startsWith(`${KEYRINGS_FOLDER}/`));
+    const latest = Math.max(1, ...keyrings.map((p) => Number(/(\d+)\.age$/.exec(p)?.[1])));
+    const listed = files[MANIFEST_PATH] ? decodeManifest(files[MANIFEST_PATH], account) : emptyManifest(account);
+    cloud.files.put(account, MANIFEST_PATH, encodeManifest(withEpoch(listed, latest, CREATED)));
+    for (const path of keyrings) await remove(cloud, account, path);
     return;
   }
   const manifest = JSON.parse(new TextDecoder().decode(stored(cloud, account, MANIFEST_PATH))) as Record<string, unknown>;

@@ -15,15 +15,17 @@ import { createNodeScrypt } from '../../../adapters/kdf/node-scrypt.ts';
 import { openMemoryEventStore } from '../../../adapters/store/memory-event-store.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../../../adapters/store/sqlite-event-store.ts';
 import type { ProviderId } from '../../../machines/events.ts';
-import { createBackupEngine, type BackupEngine, type BackupEngineOptions } from '../../../src/engine/index.ts';
+import { createBackupEngine, type BackupEngineOptions } from '../../../src/engine/index.ts';
 import type { FlowBase } from '../../../src/engine/flows.ts';
 import { normalizeMnemonic } from '../../../src/format/index.ts';
-import { createStepRecorder, describeEvent, WORLD_FIELDS, type ExecutedStep, type ModelPath } from '../../../src/model/index.ts';
+import { createStepRecorder, type ExecutedStep, type ModelPath } from '../../../src/model/index.ts';
 import type { StoredRow } from '../../../src/ports/event-store.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
-import { planFor, type PathPlan } from './plan.ts';
+import { compareRow } from './compare-row.ts';
+import { planFor } from './plan.ts';
 import { createScriptedDrive } from './scripted-drive.ts';
-import { ALICE, NEW_PASSWORD, OTHER_24, PASSWORD } from './secrets.ts';
+import { backUp, startFlow } from './start-flow.ts';
+import { ALICE, INVALID_MNEMONICS, NEW_PASSWORD, OTHER_24, PASSWORD } from './secrets.ts';
 import { createWorld, USER_EVENTS, type AnyFlow } from './world.ts';
 
 export const MODEL_LOG_N = 10;
@@ -52,74 +54,6 @@ export interface RunResult {
   secrets: string[];
   /** For a backup that ended done: what a restore must give back. */
   completedBackup: { walletId: string; password: string; mnemonic: string } | null;
-}
-
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-function compareRow(path: ModelPath, row: StoredRow): string | null {
-  const step = path.steps[row.position];
-  if (step === undefined) return `position ${row.position}: the engine went on past the path's end: ${row.eventType} → ${row.toState}`;
-  const expected = JSON.stringify(step.state);
-  if (row.eventType !== step.event.type || row.toState !== expected) {
-    return `step ${row.position}: the path expects ${describeEvent(step.event)} → ${expected}; the engine logged ${row.eventType} ${row.payload} → ${row.toState}`;
-  }
-  const payload = JSON.parse(row.payload) as Record<string, unknown>;
-  const expectedFields: Record<string, unknown> = row.position === 0 ? path.input : step.event;
-  const fields = Object.keys(expectedFields).filter((f) => f !== 'type' && !WORLD_FIELDS.includes(f));
-  for (const field of fields) {
-    if (!sameJson(payload[field], expectedFields[field])) {
-      return `step ${row.position}: ${row.eventType}.${field} is ${JSON.stringify(payload[field])}, the path says ${JSON.stringify(expectedFields[field])}`;
-    }
-  }
-  return null;
-}
-
-/** Backs phrases up under the signed-in account with PASSWORD, through `engine`; answers the wallet ids. */
-async function backUp(engine: BackupEngine, provider: ProviderId, mnemonics: string[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const [n, mnemonic] of mnemonics.entries()) {
-    const flow = await engine.backup({ provider, mnemonic, walletName: n === 0 ? 'Main' : 'Second' });
-    if (n === 0) await flow.choosePassword(PASSWORD, PASSWORD);
-    else await flow.enterPassword(PASSWORD);
-    const result = flow.result();
-    if (result.outcome !== 'done' || result.walletId === null) throw new Error(`harness: setup backup ended ${JSON.stringify(result)}`);
-    ids.push(result.walletId);
-  }
-  return ids;
-}
-
-async function startFlow(engine: BackupEngine, path: ModelPath, plan: PathPlan): Promise<(AnyFlow & FlowBase) | null> {
-  const input = path.input as {
-    provider: ProviderId;
-    walletName: string;
-    newEpoch: boolean;
-    offlineCopyConfirmed: boolean;
-    expectedAccount?: string | null;
-    account: string;
-    walletId: string;
-  };
-  const provider = input.provider;
-  const expected = input.expectedAccount ? { expectedAccount: input.expectedAccount } : {};
-  switch (path.machineId) {
-    case 'backup':
-      return engine.backup({
-        provider,
-        mnemonic: plan.mnemonic!,
-        walletName: input.walletName,
-        newEpoch: input.newEpoch,
-        offlineCopyConfirmed: input.offlineCopyConfirmed,
-        ...expected,
-      });
-    case 'restore':
-      return engine.restore({ provider, ...expected });
-    case 'providerSwitch':
-      return engine.switchProvider({ to: provider, ...expected });
-    case 'offlineCopy':
-      await engine.confirmOfflineCopy({ provider, account: input.account, walletId: input.walletId });
-      return null;
-    default:
-      throw new Error(`harness: no way to start a ${path.machineId} flow`);
-  }
 }
 
 export async function runPath(path: ModelPath, options: RunOptions = {}): Promise<RunResult> {
@@ -156,17 +90,22 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     if (earlier.view().meta.waitsFor?.includes('CONFIRM')) await earlier.confirm();
     recorder.paused = paused;
   };
-  if (plan.activeBefore !== null) await switchDeviceTo(plan.activeBefore);
-  if (plan.deviceBackupBy !== null) {
-    cloud.device.setAccount(plan.deviceBackupBy);
-    await backUp(engine, provider, [OTHER_24]);
-    cloud.device.setAccount(ALICE);
+  try {
+    if (plan.activeBefore !== null) await switchDeviceTo(plan.activeBefore);
+    if (plan.deviceBackupBy !== null) {
+      cloud.device.setAccount(plan.deviceBackupBy);
+      await backUp(engine, provider, [OTHER_24]);
+      cloud.device.setAccount(ALICE);
+    }
+  } catch (error) {
+    problems.push(`harness: preconditions failed: ${String(error)}`);
+    return result;
   }
   // Alice's own backups are made "on another device": an engine with its own log, on the same cloud.
   const elsewhere = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { [provider]: cloud }, kdf, scryptLogN });
   const backUpElsewhere = (mnemonics: string[]) => backUp(elsewhere, provider, mnemonics);
   const world = createWorld({ path, cloud, drive, kdf, scryptLogN, backUpElsewhere, existing: plan.existing, switchDeviceTo });
-  result.secrets = [PASSWORD, NEW_PASSWORD, OTHER_24, ...(plan.mnemonic ? [plan.mnemonic] : []), ...plan.existing];
+  result.secrets = [PASSWORD, NEW_PASSWORD, OTHER_24, ...Object.values(INVALID_MNEMONICS), ...(plan.mnemonic ? [plan.mnemonic] : []), ...plan.existing];
 
   let flowId: string | null = null;
   let halted = false;

@@ -1,0 +1,102 @@
+/**
+ * The hash chain, one row at a time (E4): seq follows the previous row's (1, 2, 3, ...), the
+ * row's prevHash is the previous row's hash (GENESIS_HASH for the first), and the row's content
+ * gives its stored hash (INTEGRITY FORMAT v1, src/log/row-hash.ts).
+ *
+ * Memory: the previous row's hash and seq. After a break the check goes on from the stored
+ * values (it re-synchronises), so one edited row yields one finding, not one per later row;
+ * the first break is kept apart with its expected and actual hash. Browser-safe.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { GENESIS_HASH, type StoredRow } from '../ports/event-store.ts';
+import { canonicalText } from '../log/row-hash.ts';
+import { rowName, type Finding } from './findings.ts';
+
+/** SHA-256 of a UTF-8 text, as lowercase hex. */
+export type Digest = (text: string) => string;
+
+const encoder = new TextEncoder();
+export const nobleDigest: Digest = (text) => bytesToHex(sha256(encoder.encode(text)));
+
+/** Stands in for a recomputed hash when a (tampered) row cannot even be serialised. */
+const UNHASHABLE = '(row cannot be hashed)';
+
+export interface ChainState {
+  rows: number;
+  /** The last row's seq and hash: the log's head. */
+  head: { seq: number; hash: string } | null;
+  /** The first row's hash: names the log (checkpoints are filed under it). */
+  logId: string | null;
+  firstBreak: Finding | null;
+  breaks: number;
+}
+
+export class ChainTracker {
+  private previousHash = GENESIS_HASH;
+  private previousSeq = 0;
+  readonly state: ChainState = { rows: 0, head: null, logId: null, firstBreak: null, breaks: 0 };
+
+  constructor(private readonly digest: Digest = nobleDigest) {}
+
+  /** Checks one row; returns its findings (at most one per check). */
+  push(row: StoredRow, index: number): Finding[] {
+    const found: Finding[] = [];
+    const at = { index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` };
+    const expectedSeq = this.previousSeq + 1;
+    if (row.seq !== expectedSeq) {
+      const what = row.seq > expectedSeq ? `rows ${expectedSeq}..${row.seq - 1} are missing` : 'it repeats or goes back';
+      found.push({
+        ...at,
+        kind: 'seq-gap',
+        severity: 'error',
+        rule: 'E4',
+        expected: String(expectedSeq),
+        actual: String(row.seq),
+        message: `Row ${rowName(at)} follows seq ${this.previousSeq}: ${what}. Rows were deleted, added or moved.`,
+      });
+    }
+    if (row.prevHash !== this.previousHash) {
+      found.push({
+        ...at,
+        kind: 'prev-hash-mismatch',
+        severity: 'error',
+        rule: 'E4',
+        expected: this.previousHash,
+        actual: String(row.prevHash),
+        message:
+          `Row ${rowName(at)} does not chain to the row before it: its prev_hash is ${String(row.prevHash)}, ` +
+          `the previous row's hash is ${this.previousHash}. A row before it was deleted, inserted or reordered, or this one was.`,
+      });
+    }
+    let recomputed: string;
+    try {
+      recomputed = this.digest(canonicalText(row.prevHash, row));
+    } catch {
+      recomputed = UNHASHABLE;
+    }
+    if (recomputed !== row.hash) {
+      found.push({
+        ...at,
+        kind: 'hash-mismatch',
+        severity: 'error',
+        rule: 'E4',
+        expected: recomputed,
+        actual: String(row.hash),
+        message:
+          `Row ${rowName(at)} was changed after it was written: its content hashes to ${recomputed}, ` +
+          `but its stored hash is ${String(row.hash)}.`,
+      });
+    }
+    if (found.length > 0) {
+      this.state.breaks += 1;
+      this.state.firstBreak ??= found[0]!;
+    }
+    if (this.state.rows === 0) this.state.logId = row.hash;
+    this.previousHash = row.hash;
+    this.previousSeq = row.seq;
+    this.state.rows += 1;
+    this.state.head = { seq: row.seq, hash: row.hash };
+    return found;
+  }
+}

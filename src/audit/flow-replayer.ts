@@ -1,0 +1,63 @@
+/**
+ * Incremental replay of one flow (E5): the same rules as src/log/replay.ts's replayFlow, one row
+ * at a time, so audit keeps one snapshot per open flow instead of loading whole flows.
+ *
+ * Row 0 must be 'xstate.init' with fromState null and the flow's input as payload; every later
+ * row's event is `{ ...payload, type: eventType }`. xstate's pure `initialTransition` /
+ * `transition` compute the next snapshot (no actor, no effect runs); the recorded fromState must
+ * be the state replay is in and the recorded toState the state it reaches. As in replay.ts,
+ * `expected` is what the machine requires and `actual` what the log holds. Browser-safe.
+ */
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import type { StoredRow } from '../ports/event-store.ts';
+import { INIT_EVENT_TYPE, encodeStateValue, type ReplayProblem } from '../log/replay.ts';
+
+export type ReplayStep =
+  | { ok: true; snapshot: AnyMachineSnapshot; state: string; final: boolean }
+  | { ok: false; problem: ReplayProblem; expected: string; actual: string };
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+type Initial = (logic: AnyStateMachine, input?: unknown) => [AnyMachineSnapshot, unknown[]];
+
+/**
+ * Replays `row` from `snapshot` (undefined before row 0), whose state JSON is `current`.
+ * `payload` is the row's parsed payload, or an Error when it is not JSON. Never throws.
+ */
+export function replayStep(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot | undefined,
+  current: string,
+  row: StoredRow,
+  payload: unknown,
+): ReplayStep {
+  const fail = (problem: ReplayProblem, expected: string, actual: string) => ({ ok: false, problem, expected, actual }) as const;
+  if (snapshot === undefined) {
+    if (row.eventType !== INIT_EVENT_TYPE) return fail('init-event', INIT_EVENT_TYPE, row.eventType);
+    if (row.fromState !== null) return fail('from-state', 'null', row.fromState);
+  } else if (row.fromState !== current) {
+    return fail('from-state', current, String(row.fromState));
+  }
+  if (payload instanceof Error) return fail('bad-payload', 'a JSON payload', payload.message);
+
+  let next: AnyMachineSnapshot;
+  try {
+    if (snapshot === undefined) {
+      [next] = (initialTransition as unknown as Initial)(machine, payload === null ? undefined : payload);
+    } else {
+      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+        return fail('bad-payload', 'a JSON object payload', row.payload);
+      }
+      const event = { ...(payload as Record<string, unknown>), type: row.eventType } as EventObject;
+      [next] = transition(machine, snapshot, event);
+    }
+  } catch (error) {
+    return fail('machine-error', `no error (${errorText(error)})`, row.toState);
+  }
+  if (next.status === 'error') return fail('machine-error', `no error (${errorText(next.error)})`, row.toState);
+  const state = encodeStateValue(next.value);
+  if (row.toState !== state) return fail('to-state', state, row.toState);
+  return { ok: true, snapshot: next, state, final: next.status === 'done' };
+}

@@ -1,0 +1,305 @@
+/**
+ * Per-flow checks, one row at a time: positions continuous from 0, one machine id and version
+ * per flow, that version known to machines/registry.ts (else a clear refusal, never a crash),
+ * and the incremental replay of every flow through the pure machine that recorded it (E5).
+ *
+ * Memory: one XState snapshot per OPEN flow (dropped when the flow reaches a final state), and
+ * a few fields per finished flow (its last position and state, to catch rows appended after the
+ * end and to check the flows table). Browser-safe.
+ */
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { FlowSummary, FlowTags, StoredRow } from '../ports/event-store.ts';
+import { findMachine } from '../../machines/registry.ts';
+import type { StateMeta } from '../../machines/state-meta.ts';
+import { rowName, type Finding } from './findings.ts';
+import { replayStep } from './flow-replayer.ts';
+
+type ReplayMode = 'live' | 'refused' | 'diverged';
+
+interface OpenFlow {
+  machineId: string;
+  machineVersion: number;
+  lastPosition: number;
+  state: string;
+  mode: ReplayMode;
+  machine: AnyStateMachine | null;
+  snapshot: AnyMachineSnapshot | undefined;
+  tags: FlowTags;
+  lastSeq: number;
+  lastAt: string;
+}
+
+interface ClosedFlow {
+  machineId: string;
+  machineVersion: number;
+  lastPosition: number;
+  state: string;
+  tags: FlowTags | null;
+}
+
+/** What a row did to its flow, for the history. */
+export interface FlowStep {
+  findings: Finding[];
+  /** The row opened a flow (position 0). */
+  started: boolean;
+  /** The row brought the flow to a final state: its replayed context. */
+  ended: { state: string; context: Record<string, unknown> } | null;
+  /** The flow's replayed context after this row, when replay is live. */
+  context: Record<string, unknown> | null;
+}
+
+export interface OpenFlowReport {
+  flowId: string;
+  machine: string;
+  state: string;
+  lastSeq: number;
+  lastPosition: number;
+  lastAt: string;
+  /** What the flow was doing: waiting for the person, or running an effect. */
+  waitingFor: readonly string[] | null;
+  effect: string | null;
+  replayed: boolean;
+}
+
+/** The meta of the deepest active state that has one (as the engine's activeMeta). */
+function leafMeta(snapshot: AnyMachineSnapshot): StateMeta {
+  let best: StateMeta = {};
+  let depth = -1;
+  for (const [id, meta] of Object.entries(snapshot.getMeta() as Record<string, StateMeta | undefined>)) {
+    const d = id.split('.').length;
+    if (meta && d > depth) {
+      best = meta;
+      depth = d;
+    }
+  }
+  return best;
+}
+
+function tagsOf(context: Record<string, unknown>, previous: FlowTags): FlowTags {
+  const tags: FlowTags = { ...previous };
+  if (typeof context.provider === 'string') tags.provider = context.provider;
+  if (typeof context.account === 'string') tags.account = context.account;
+  if (typeof context.walletId === 'string') tags.walletId = context.walletId;
+  if (typeof context.epoch === 'number') tags.epoch = context.epoch;
+  return tags;
+}
+
+export class FlowTracker {
+  private readonly open = new Map<string, OpenFlow>();
+  private readonly closed = new Map<string, ClosedFlow>();
+  /** Flows whose flows-table entry was checked. */
+  private readonly listed = new Set<string>();
+  /** Flows per machine id@version, as found in the rows. */
+  readonly machines = new Map<string, number>();
+  flows = 0;
+
+  /** keepSummaries: remember each finished flow's state and tags, to check a flows table. */
+  constructor(private readonly keepSummaries = false) {}
+
+  push(row: StoredRow, index: number, payload: unknown): FlowStep {
+    const step: FlowStep = { findings: [], started: false, ended: null, context: null };
+    const machine = `${row.machineId}@${row.machineVersion}`;
+    const at = { index, seq: row.seq, flowId: row.flowId, position: row.position, machine };
+    const add = (finding: Omit<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>) => step.findings.push({ ...at, ...finding });
+
+    const closed = this.closed.get(row.flowId);
+    if (closed !== undefined) {
+      add({
+        kind: 'row-after-final',
+        severity: 'error',
+        rule: 'E4',
+        expected: 'no row',
+        actual: row.eventType,
+        message: `Row ${rowName(at)} belongs to a flow that had already finished at position ${closed.lastPosition} (${closed.state}): a row was added or moved.`,
+      });
+      closed.lastPosition = Math.max(closed.lastPosition, row.position);
+      return step;
+    }
+
+    let flow = this.open.get(row.flowId);
+    if (flow === undefined) {
+      this.flows += 1;
+      this.machines.set(machine, (this.machines.get(machine) ?? 0) + 1);
+      step.started = true;
+      flow = {
+        machineId: row.machineId,
+        machineVersion: row.machineVersion,
+        lastPosition: -1,
+        state: 'null',
+        mode: 'live',
+        machine: null,
+        snapshot: undefined,
+        tags: {},
+        lastSeq: row.seq,
+        lastAt: row.at,
+      };
+      this.open.set(row.flowId, flow);
+      const found = findMachine(row.machineId, row.machineVersion);
+      if (!found.ok) {
+        flow.mode = 'refused';
+        const known = found.known.length > 0 ? `known versions: ${found.known.join(', ')}` : 'no machine of that id is released';
+        add({
+          kind: found.reason,
+          severity: 'error',
+          rule: 'E5',
+          expected: found.known.length > 0 ? found.known.map((v) => `${row.machineId}@${v}`).join(', ') : 'a released machine',
+          actual: machine,
+          message:
+            `Flow ${row.flowId} was recorded by machine ${machine}, which this build does not have (${known}; machines/registry.ts). ` +
+            'Its rows cannot be replayed: audit refuses to vouch for them. Use a build that has that machine version.',
+        });
+      } else {
+        flow.machine = found.machine;
+      }
+    }
+
+    if (row.machineId !== flow.machineId || row.machineVersion !== flow.machineVersion) {
+      add({
+        kind: 'machine-changed',
+        severity: 'error',
+        rule: 'E5',
+        expected: `${flow.machineId}@${flow.machineVersion}`,
+        actual: machine,
+        message: `Row ${rowName(at)} names machine ${machine}, but the flow started on ${flow.machineId}@${flow.machineVersion}.`,
+      });
+      if (flow.mode === 'live') flow.mode = 'diverged';
+    }
+
+    const expectedPosition = flow.lastPosition + 1;
+    if (row.position !== expectedPosition) {
+      const duplicate = row.position < expectedPosition;
+      add({
+        kind: duplicate ? 'position-duplicate' : 'position-gap',
+        severity: 'error',
+        rule: 'E4',
+        expected: String(expectedPosition),
+        actual: String(row.position),
+        message: duplicate
+          ? `Row ${rowName(at)} repeats or goes back in its flow: the next position is ${expectedPosition}.`
+          : `Row ${rowName(at)} skips positions in its flow: the next position is ${expectedPosition}, so rows are missing.`,
+      });
+      if (flow.mode === 'live') flow.mode = 'diverged';
+    }
+    flow.lastPosition = row.position;
+    flow.lastSeq = row.seq;
+    flow.lastAt = row.at;
+
+    let final = false;
+    if (flow.mode === 'live' && flow.machine !== null) {
+      const result = replayStep(flow.machine, flow.snapshot, flow.state, row, payload);
+      if (result.ok) {
+        flow.snapshot = result.snapshot;
+        final = result.final;
+        const context = result.snapshot.context as Record<string, unknown>;
+        flow.tags = tagsOf(context, flow.tags);
+        step.context = context;
+      } else {
+        flow.mode = 'diverged';
+        flow.snapshot = undefined;
+        add({
+          kind: 'replay-mismatch',
+          severity: 'error',
+          rule: 'E5',
+          expected: result.expected,
+          actual: result.actual,
+          message: `Row ${rowName(at)} does not replay through ${machine} (${result.problem}): the machine requires ${result.expected}, the log holds ${result.actual}.`,
+        });
+      }
+    }
+    flow.state = row.toState;
+
+    if (final) {
+      step.ended = { state: row.toState, context: step.context ?? {} };
+      this.open.delete(row.flowId);
+      this.closed.set(row.flowId, {
+        machineId: flow.machineId,
+        machineVersion: flow.machineVersion,
+        lastPosition: flow.lastPosition,
+        state: this.keepSummaries ? flow.state : '',
+        tags: this.keepSummaries ? flow.tags : null,
+      });
+    }
+    return step;
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /** The flows that never reached a final state, in the order they started. */
+  openFlows(): OpenFlowReport[] {
+    return [...this.open.entries()].map(([flowId, flow]) => {
+      const meta = flow.snapshot ? leafMeta(flow.snapshot) : {};
+      return {
+        flowId,
+        machine: `${flow.machineId}@${flow.machineVersion}`,
+        state: flow.state,
+        lastSeq: flow.lastSeq,
+        lastPosition: flow.lastPosition,
+        lastAt: flow.lastAt,
+        waitingFor: meta.waitsFor ?? null,
+        effect: meta.effect ?? null,
+        replayed: flow.mode === 'live',
+      };
+    });
+  }
+
+  /**
+   * Compares one entry of the flows table (one summary per flow, not hash-chained) with what the
+   * events say: the device's history (active provider, offline copies) is read from that table.
+   * Needs keepSummaries. Findings have no row index: they are about the table.
+   */
+  checkSummary(summary: FlowSummary): Finding[] {
+    const found: Finding[] = [];
+    const mismatch = (what: string, expected: string, actual: string) =>
+      found.push({
+        kind: 'flows-table-mismatch',
+        severity: 'error',
+        rule: 'E4',
+        flowId: summary.flowId,
+        expected,
+        actual,
+        message: `The flows table says flow ${summary.flowId} has ${what} ${actual}, but its rows say ${expected}: the table was edited (it is not hash-chained, and the device's history reads it).`,
+      });
+    const open = this.open.get(summary.flowId);
+    const flow = this.closed.get(summary.flowId) ?? open;
+    if (flow === undefined) {
+      mismatch('state', 'no rows at all', summary.state);
+      return found;
+    }
+    if (this.listed.has(summary.flowId)) {
+      mismatch('a second entry, state', 'one entry', summary.state);
+      return found;
+    }
+    this.listed.add(summary.flowId);
+    const machine = `${flow.machineId}@${flow.machineVersion}`;
+    if (`${summary.machineId}@${summary.machineVersion}` !== machine) mismatch('machine', machine, `${summary.machineId}@${summary.machineVersion}`);
+    if (summary.lastPosition !== flow.lastPosition) mismatch('last position', String(flow.lastPosition), String(summary.lastPosition));
+    if (summary.state !== flow.state) mismatch('state', flow.state, summary.state);
+    const tags = flow.tags;
+    if (tags !== null && (open === undefined || open.mode === 'live')) {
+      for (const field of ['provider', 'account', 'walletId', 'epoch'] as const) {
+        if (tags[field] !== undefined && summary[field] !== tags[field]) mismatch(field, String(tags[field]), String(summary[field] ?? 'none'));
+      }
+    }
+    return found;
+  }
+
+  /** After the whole table: flows with rows but no entry. */
+  unlistedFlows(): Finding[] {
+    const found: Finding[] = [];
+    for (const flowId of [...this.closed.keys(), ...this.open.keys()]) {
+      if (this.listed.has(flowId)) continue;
+      found.push({
+        kind: 'flows-table-mismatch',
+        severity: 'error',
+        rule: 'E4',
+        flowId,
+        expected: 'an entry for a flow with rows',
+        actual: '(missing)',
+        message: `Flow ${flowId} has rows but no entry in the flows table: the entry was deleted.`,
+      });
+    }
+    return found;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `wallet-backup inspect`: the offline inspector (src/inspect/server.ts) on 127.0.0.1 for the
+ * event log at --db: every machine's statechart, recorded flows replayed step by step, and live
+ * actors of apps connected with @statelyai/inspect. It runs until Ctrl-C (SIGINT) or SIGTERM.
+ *
+ * Unlike the other commands it prints while it runs (the URL, at once, to stdout): a report
+ * returned at the end would come too late to be of use.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError } from './cli-error.ts';
+import type { CommandIo, CommandReport } from './command-io.ts';
+import type { DbOption } from './options.ts';
+
+export interface InspectOptions extends DbOption {
+  port: number;
+}
+
+const MAX_PORT = 65535;
+
+function untilStopped(): Promise<string> {
+  return new Promise((done) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      done(signal);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+export async function inspectCommand(options: InspectOptions, _io: CommandIo): Promise<CommandReport> {
+  if (options.port > MAX_PORT) throw new CliError('bad-flags', { problem: `--port ${options.port} is not a TCP port (0 to ${MAX_PORT}; 0 picks a free one).` });
+  const dbPath = options.db === ':memory:' ? options.db : resolve(options.db);
+  // Loaded here: the server brings ws, Graphviz (WebAssembly) and SQLite.
+  const { startInspectServer } = await import('../inspect/server.ts');
+  let server;
+  try {
+    server = await startInspectServer({ dbPath, port: options.port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError('bad-flags', { problem: `Port ${options.port} on 127.0.0.1 is in use. Choose another with --port (0 picks a free one).` });
+    }
+    throw error;
+  }
+  process.stdout.write(
+    [
+      `Inspector: ${server.url}`,
+      `Event log: ${dbPath}${existsSync(dbPath) ? '' : ' (not created yet: flows appear once it is)'}`,
+      `Live mode: apps connect with createWebSocketInspector({ url: '${server.inspectorUrl}' }) from @statelyai/inspect.`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const signal = await untilStopped();
+  await server.close();
+  return { lines: [`Inspector stopped (${signal}).`], warnings: [], json: { url: server.url } };
+}

@@ -1,0 +1,63 @@
+/**
+ * Small DOM and formatting helpers shared by the inspector page's views. Text is always set
+ * with textContent (never parsed as HTML), so nothing from the log can inject markup.
+ */
+
+/** Creates an element with attributes and children (strings become text nodes). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export async function getJson(path) {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+/** A state value as a dotted path: "done", "uploading.storageFull". */
+export function stateText(value) {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  return Object.entries(value)
+    .map(([key, inner]) => (inner && (typeof inner === 'string' || Object.keys(inner).length > 0) ? `${key}.${stateText(inner)}` : key))
+    .join(', ');
+}
+
+/** "key=value, ..." of a redacted payload (values as compact JSON). */
+export function payloadText(payload) {
+  return Object.entries(payload ?? {})
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+}
+
+/** HH:MM:SS.mmm in UTC, from an ISO-8601 time. */
+export function clockText(iso) {
+  return typeof iso === 'string' && iso.length >= 23 ? `${iso.slice(11, 23)}Z` : String(iso ?? '');
+}
+
+/** Date and minute, for flow lists: "2026-11-25 10:04". */
+export function dateText(iso) {
+  return typeof iso === 'string' ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '';
+}
+
+export function shortId(id) {
+  return String(id).slice(0, 8);
+}
+
+export const CHAIN_TEXT = {
+  ok: { mark: '✓', text: 'hash chained' },
+  'hash-mismatch': { mark: '✗', text: 'hash does not recompute: the row was edited' },
+  'link-broken': { mark: '✗', text: 'prev_hash names another row: a row before it was removed or inserted' },
+};
