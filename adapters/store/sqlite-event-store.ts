@@ -12,12 +12,21 @@
  * is an answer (`position-conflict` with the expected one), not an exception; a malformed record
  * is a programming error and rejects with a TypeError.
  *
+ * The durable commit is the cost of an append (issue 6: `npm run bench`); the rest is kept small.
+ * The connection remembers the log's last hash and, per flow it appended to, the next position
+ * and the summary's tags. Under the write lock it checks that nobody else wrote since its own
+ * last commit (`PRAGMA data_version` for other connections, `total_changes()` for writes through
+ * `db`); if anyone did, it forgets and reads them again. A flow's summary row is then updated in
+ * only its changing columns (state, position, time) unless a tag or the machine changes. Hashes
+ * are node:crypto's SHA-256 over the same canonical text as src/log/row-hash.ts (format v1).
+ *
  * `readAll` streams in pages by seq (keyset pagination), each page read with `stmt.iterate()`:
  * memory stays bounded by the page size, and no cursor stays open between yields, because
  * better-sqlite3 refuses every write on a connection with an open cursor and the engine appends
  * while others read.
  */
 import Database from 'better-sqlite3';
+import { hash as nodeHash } from 'node:crypto';
 import {
   GENESIS_HASH,
   type AppendResult,
@@ -28,7 +37,7 @@ import {
   type StoredRow,
   type TransitionRecord,
 } from '../../src/ports/event-store.ts';
-import { hashRow, recordProblem, tagsProblem } from '../../src/log/row-hash.ts';
+import { canonicalText, recordProblem, tagsProblem } from '../../src/log/row-hash.ts';
 import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
 
 export interface SqliteEventStoreOptions {
@@ -76,6 +85,42 @@ const FILTER_COLUMNS = [
   ['walletId', 'wallet_id'],
   ['state', 'state'],
 ] as const satisfies readonly (readonly [keyof FlowFilter, string])[];
+
+/** What the connection knows about a flow it appended to (valid while `Known` is). */
+interface KnownFlow {
+  next: number;
+  machineId: string;
+  machineVersion: number;
+  provider: string | null;
+  account: string | null;
+  walletId: string | null;
+  epoch: number | null;
+}
+
+/** The log's end as this connection left it after its last commit. */
+interface Known {
+  dataVersion: number;
+  totalChanges: number;
+  lastHash: string;
+  flows: Map<string, KnownFlow>;
+}
+
+/** Flows remembered at most; past it the map starts again (a miss costs one indexed read). */
+const KNOWN_FLOWS_LIMIT = 1024;
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+type TagColumns = Pick<KnownFlow, 'provider' | 'account' | 'walletId' | 'epoch'>;
+
+function sameSummary(flow: KnownFlow, record: TransitionRecord, tags: FlowTags): boolean {
+  return (
+    flow.machineId === record.machineId &&
+    flow.machineVersion === record.machineVersion &&
+    (tags.provider === undefined || tags.provider === flow.provider) &&
+    (tags.account === undefined || tags.account === flow.account) &&
+    (tags.walletId === undefined || tags.walletId === flow.walletId) &&
+    (tags.epoch === undefined || tags.epoch === flow.epoch)
+  );
+}
 
 function toSummary(row: FlowRow): FlowSummary {
   const summary: FlowSummary = {
@@ -136,23 +181,22 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   }
 
   const stmt = {
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
     lastPosition: db.prepare<[string], number | null>('SELECT MAX(position) FROM events WHERE flow_id = ?').pluck(),
     lastHash: db.prepare<[], string>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck(),
-    insert: db.prepare<[TransitionRecord & { prevHash: string; hash: string }]>(
+    insert: db.prepare<[string, number, string, number, string | null, string, string, string, string, string, string]>(
       `INSERT INTO events (flow_id, position, machine_id, machine_version, from_state, event_type, payload,
          to_state, at, prev_hash, hash)
-       VALUES (@flowId, @position, @machineId, @machineVersion, @fromState, @eventType, @payload,
-         @toState, @at, @prevHash, @hash)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     upsertFlow: db.prepare<
-      [{
-        flowId: string; machineId: string; machineVersion: number; state: string; position: number; at: string;
-        provider: string | null; account: string | null; walletId: string | null; epoch: number | null;
-      }]
+      [string, string, number, string, number, string, string, string | null, string | null, string | null, number | null],
+      TagColumns
     >(
       `INSERT INTO flows (flow_id, machine_id, machine_version, state, last_position, started_at, updated_at,
          provider, account, wallet_id, epoch)
-       VALUES (@flowId, @machineId, @machineVersion, @state, @position, @at, @at, @provider, @account, @walletId, @epoch)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (flow_id) DO UPDATE SET
          machine_id = excluded.machine_id,
          machine_version = excluded.machine_version,
@@ -162,7 +206,12 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
          provider = COALESCE(excluded.provider, flows.provider),
          account = COALESCE(excluded.account, flows.account),
          wallet_id = COALESCE(excluded.wallet_id, flows.wallet_id),
-         epoch = COALESCE(excluded.epoch, flows.epoch)`,
+         epoch = COALESCE(excluded.epoch, flows.epoch)
+       RETURNING provider, account, wallet_id AS walletId, epoch`,
+    ),
+    /** Only the columns every transition changes: the tag indexes are left alone. */
+    advanceFlow: db.prepare<[string, number, string, string]>(
+      'UPDATE flows SET state = ?, last_position = ?, updated_at = ? WHERE flow_id = ?',
     ),
     readFlow: db.prepare<[string], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE flow_id = ? ORDER BY position`),
     page: db.prepare<[number, number], StoredRow>(
@@ -171,13 +220,49 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   };
   const flowQueries = new Map<string, Database.Statement<string[], FlowRow>>();
 
-  const appendTx = db.transaction((record: TransitionRecord, tags: FlowTags): AppendResult => {
-    const last = stmt.lastPosition.get(record.flowId);
-    const expectedPosition = last === null || last === undefined ? 0 : last + 1;
-    if (record.position !== expectedPosition) return { ok: false, reason: 'position-conflict', expectedPosition };
-    const prevHash = stmt.lastHash.get() ?? GENESIS_HASH;
-    const hash = hashRow(prevHash, record);
-    const stored = {
+  let known: Known | null = null;
+  /** What a committed append teaches the connection; applied only once the commit returned. */
+  type Staged = { known: Known; flowId: string; flow: KnownFlow; hash: string };
+
+  const appendTx = db.transaction((record: TransitionRecord, tags: FlowTags): { result: AppendResult; staged: Staged | null } => {
+    const dataVersion = stmt.dataVersion.get() as number;
+    const totalChanges = stmt.totalChanges.get() as number;
+    const current: Known =
+      known !== null && known.dataVersion === dataVersion && known.totalChanges === totalChanges
+        ? known
+        : { dataVersion, totalChanges, lastHash: stmt.lastHash.get() ?? GENESIS_HASH, flows: new Map() };
+    const knownFlow = current.flows.get(record.flowId);
+    let expectedPosition: number;
+    if (knownFlow !== undefined) expectedPosition = knownFlow.next;
+    else {
+      const last = stmt.lastPosition.get(record.flowId);
+      expectedPosition = last === null || last === undefined ? 0 : last + 1;
+    }
+    if (record.position !== expectedPosition) {
+      return { result: { ok: false, reason: 'position-conflict', expectedPosition }, staged: null };
+    }
+    const prevHash = current.lastHash;
+    if (!HASH_RE.test(prevHash)) throw new TypeError('Invalid transition record: prevHash must be 64 lowercase hex digits');
+    const hash = nodeHash('sha256', canonicalText(prevHash, record), 'hex');
+    const seq = Number(
+      stmt.insert.run(
+        record.flowId, record.position, record.machineId, record.machineVersion, record.fromState,
+        record.eventType, record.payload, record.toState, record.at, prevHash, hash,
+      ).lastInsertRowid,
+    );
+    let flow: KnownFlow;
+    if (knownFlow !== undefined && sameSummary(knownFlow, record, tags)) {
+      stmt.advanceFlow.run(record.toState, record.position, record.at, record.flowId);
+      flow = { ...knownFlow, next: record.position + 1 };
+    } else {
+      const merged = stmt.upsertFlow.get(
+        record.flowId, record.machineId, record.machineVersion, record.toState, record.position, record.at, record.at,
+        tags.provider ?? null, tags.account ?? null, tags.walletId ?? null, tags.epoch ?? null,
+      ) as TagColumns;
+      flow = { next: record.position + 1, machineId: record.machineId, machineVersion: record.machineVersion, ...merged };
+    }
+    const row: StoredRow = {
+      seq,
       flowId: record.flowId,
       position: record.position,
       machineId: record.machineId,
@@ -190,20 +275,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       prevHash,
       hash,
     };
-    const seq = Number(stmt.insert.run(stored).lastInsertRowid);
-    stmt.upsertFlow.run({
-      flowId: record.flowId,
-      machineId: record.machineId,
-      machineVersion: record.machineVersion,
-      state: record.toState,
-      position: record.position,
-      at: record.at,
-      provider: tags.provider ?? null,
-      account: tags.account ?? null,
-      walletId: tags.walletId ?? null,
-      epoch: tags.epoch ?? null,
-    });
-    return { ok: true, row: { seq, ...stored } };
+    current.totalChanges = stmt.totalChanges.get() as number;
+    return { result: { ok: true, row }, staged: { known: current, flowId: record.flowId, flow, hash } };
   });
 
   function flowQuery(filter: FlowFilter): { statement: Database.Statement<string[], FlowRow>; params: string[] } {
@@ -225,7 +298,23 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     async append(record, tags) {
       const problem = recordProblem(record) ?? tagsProblem(tags);
       if (problem !== null) throw new TypeError(`Invalid transition record: ${problem}`);
-      return appendTx.immediate(record, tags ?? {});
+      let outcome: ReturnType<typeof appendTx>;
+      try {
+        outcome = appendTx.immediate(record, tags ?? {});
+      } catch (error) {
+        known = null;
+        throw error;
+      }
+      const { result, staged } = outcome;
+      if (staged !== null) {
+        // Committed: the connection now knows the log's end without reading it back.
+        const next = staged.known;
+        next.lastHash = staged.hash;
+        if (next.flows.size >= KNOWN_FLOWS_LIMIT && !next.flows.has(staged.flowId)) next.flows.clear();
+        next.flows.set(staged.flowId, staged.flow);
+        known = next;
+      }
+      return result;
     },
 
     async readFlow(flowId) {

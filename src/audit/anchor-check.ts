@@ -99,7 +99,7 @@ export class AnchorCheck {
           expected: 'a MAC made with the epoch identity',
           actual: checkpoint.mac,
           message:
-            `The checkpoint ${entry.path} (seq ${checkpoint.seq}, written ${checkpoint.writtenAt}) does not verify with the key of password epoch ${checkpoint.epoch}: ` +
+            `The checkpoint in ${entry.provider}/${entry.account} (seq ${checkpoint.seq}, written ${checkpoint.writtenAt}) does not verify with the key of password epoch ${checkpoint.epoch}: ` +
             'it was not written by the engine, or was altered in the cloud. It was not used.',
         });
         continue;
@@ -128,7 +128,7 @@ export class AnchorCheck {
     while (this.pending.length > 0 && this.pending[0]!.checkpoint.seq <= row.seq) {
       const { entry, checkpoint, result } = this.pending.shift()!;
       const at = { index, seq: row.seq, flowId: row.flowId, position: row.position };
-      const written = `the checkpoint ${entry.path} written ${checkpoint.writtenAt}`;
+      const written = `the checkpoint in ${entry.provider}/${entry.account} written ${checkpoint.writtenAt}`;
       if (checkpoint.seq < row.seq) {
         result.status = 'rewritten';
         found.push({
@@ -176,7 +176,7 @@ export class AnchorCheck {
         expected: `rows up to seq ${checkpoint.seq} (hash ${checkpoint.hash})`,
         actual: lastSeq === null ? 'an empty log' : `the log ends at seq ${lastSeq}`,
         message:
-          `The log ends at ${lastSeq === null ? 'no row at all' : `seq ${lastSeq}`}, but the checkpoint ${entry.path} written ${checkpoint.writtenAt} names seq ${checkpoint.seq}: ` +
+          `The log ends at ${lastSeq === null ? 'no row at all' : `seq ${lastSeq}`}, but the checkpoint in ${entry.provider}/${entry.account} written ${checkpoint.writtenAt} names seq ${checkpoint.seq}: ` +
           `rows ${(lastSeq ?? 0) + 1}..${checkpoint.seq} were cut off its end.`,
       });
     }
@@ -190,8 +190,8 @@ export class AnchorCheck {
         rule: 'E4',
         seq: result.seq,
         message: verified
-          ? `The log holds seq ${result.seq} as the checkpoint ${result.path} (epoch ${result.epoch}, MAC verified) names it.`
-          : `The log holds seq ${result.seq} as the checkpoint ${result.path} names it, but its MAC was not checked (${result.note ?? 'no password'}): a provider could have written it.`,
+          ? `The log holds seq ${result.seq} as the checkpoint in ${result.provider}/${result.account} (epoch ${result.epoch}, MAC verified) names it.`
+          : `The log holds seq ${result.seq} as the checkpoint in ${result.provider}/${result.account} names it, but its MAC was not checked (${result.note ?? 'no password'}): a provider could have written it.`,
       });
     }
     for (const account of history.accounts) {

@@ -168,6 +168,12 @@ function problemOf(eventType: string, p: Payload): { cause: ProblemCause; detail
   }
 }
 
+/** "hints: a, b" and "hints: b, c" → "hints: a, b, c": every hint a wrong password got. */
+function mergeHints(before: string | null, now: string | null): string | null {
+  const hints = [before, now].flatMap((text) => (text ? text.replace(/^hints: /, '').split(', ') : []));
+  return hints.length > 0 ? `hints: ${[...new Set(hints)].join(', ')}` : null;
+}
+
 function stateName(json: string): string {
   try {
     const value: unknown = JSON.parse(json);
@@ -217,12 +223,13 @@ export class HistoryBuilder {
         listed: new Map(),
         offlineCopyRequested: p.offlineCopyConfirmed === true,
       };
-      if (p.newEpoch === true) record.notes.push('asked for a new password epoch');
+      if (p.newEpoch === true) record.notes.push('Asked for a new password epoch');
       this.open.set(row.flowId, record);
     } else {
       this.applyEvent(record, row.eventType, p);
     }
     record.endedAt = row.at;
+    record.outcome = stateName(row.toState);
     if (endedState !== null) this.finish(record, stateName(endedState), true, row.seq);
   }
 
@@ -233,7 +240,7 @@ export class HistoryBuilder {
       const same = record.problems.find((x) => x.cause === problem.cause);
       if (same) {
         same.count += 1;
-        same.detail = problem.detail ?? same.detail;
+        same.detail = problem.cause === 'wrong-password' ? mergeHints(same.detail, problem.detail) : (problem.detail ?? same.detail);
       } else {
         record.problems.push({ cause: problem.cause, count: 1, detail: problem.detail });
       }
@@ -251,13 +258,13 @@ export class HistoryBuilder {
         break;
       case 'KEYRING.CREATED':
         record.epoch = num(p.epoch) ?? record.epoch;
-        record.notes.push(record.binding ? 'password set and bound to the account (first backup, R4)' : `new password epoch ${String(p.epoch)} (R8)`);
+        record.notes.push(record.binding ? 'Password set and bound to the account (first backup, R4)' : `New password epoch ${String(p.epoch)} (R8)`);
         break;
       case 'PASSWORD.FORGOTTEN':
-        record.notes.push('password forgotten');
+        record.notes.push('Password forgotten');
         break;
       case 'SPACE.FREED':
-        record.notes.push('space freed, retried');
+        record.notes.push('Space freed, retried');
         break;
       case 'WALLET.ENCRYPTED':
         record.walletId = str(p.walletId) ?? record.walletId;
@@ -350,7 +357,7 @@ export class HistoryBuilder {
     if (record.epoch !== null && (record.kind === 'backup' ? done : record.kind === 'restore')) bucket.epochs.add(record.epoch);
 
     if (record.kind === 'backup' && done && record.walletId) {
-      if (offlineCopyRequested) flow.notes.push('offline copy confirmed (R17)');
+      if (offlineCopyRequested) flow.notes.push('Offline copy confirmed (R17)');
       this.firstBackupProvider ??= record.provider;
       bucket.backupsDone += 1;
       bucket.previousBackupSeq = bucket.lastBackupSeq;
@@ -373,8 +380,8 @@ export class HistoryBuilder {
     if (record.kind === 'offlineCopy' && finished && record.walletId && record.account) {
       this.confirmed.add(`${record.provider}\u0000${record.account}\u0000${record.walletId}`);
       // The confirmation that a backup with --offline-copy-confirmed makes is told with that backup.
-      if (bucket.flows.at(-1)?.walletId === record.walletId && bucket.flows.at(-1)?.notes.includes('offline copy confirmed (R17)')) return;
-      flow.notes.push('the person confirmed an offline (written) copy of this wallet (R17)');
+      if (bucket.flows.at(-1)?.walletId === record.walletId && bucket.flows.at(-1)?.notes.includes('Offline copy confirmed (R17)')) return;
+      flow.notes.push('The person confirmed an offline (written) copy of this wallet (R17)');
     }
 
     bucket.flows.push(flow);
@@ -386,7 +393,7 @@ export class HistoryBuilder {
 
   /** Ends the history: flows still open were interrupted. */
   result(): AuditHistory {
-    for (const record of [...this.open.values()]) this.finish(record, record.outcome === '' ? 'interrupted' : record.outcome, false, null);
+    for (const record of [...this.open.values()]) this.finish(record, record.outcome, false, null);
     const accounts: AccountHistory[] = [];
     const cloudOnly: AuditHistory['cloudOnly'] = [];
     for (const bucket of this.accounts.values()) {

@@ -159,6 +159,14 @@ export const PROBLEMS = {
       `${name(d.provider)} returned something else than was uploaded when ${d.path} was read back, so the backup does not count as done. Retry the backup later.`,
   },
 
+  // 8: audit (issue 4): the event log is broken or inconsistent (E4, E5).
+  'log-broken': {
+    exitCode: 8,
+    message: (d: { source: string; errors: number; details: readonly string[] }) =>
+      `The event log ${d.source} fails the audit with ${d.errors} error(s): it was edited, cut, reordered or rewritten, or it holds rows ` +
+      `this build cannot replay.\n${d.details.join('\n')}\nRun "wallet-backup audit --json" for every finding and the history as recorded.`,
+  },
+
   // 9: the account (R11).
   'not-signed-in': {
     exitCode: 9,

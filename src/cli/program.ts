@@ -15,6 +15,8 @@ import type { InspectOptions } from './cmd-inspect.ts';
 import type { SwitchOptions } from './cmd-switch.ts';
 import type { ConfirmOfflineOptions } from './cmd-confirm-offline.ts';
 import type { SimOptions } from './cmd-sim.ts';
+import type { AuditOptions } from './cmd-audit.ts';
+import type { ExportOptions } from './cmd-export.ts';
 import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
 
 /** What the action of the command that ran leaves for run.ts. */
@@ -111,6 +113,23 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .option('--reset', 'back to the defaults (signed in as --account, 15 MiB, HMS ok, no failures)');
   [addCloud, addJson].forEach((add) => add(sim));
   sim.action(act<SimOptions & JsonOption>('sim', async () => (await import('./cmd-sim.ts')).simCommand));
+
+  const audit = program
+    .command('audit')
+    .description('Verify the event log (hash chain, positions, replay of every flow) and tell each account\'s history; exit 8 if it is broken.')
+    .option('--cloud <dir>', 'also compare the log with the checkpoints the engine wrote into this cloud folder (detects a cut or rewritten log)')
+    .addOption(new Option('--from-jsonl <file>', 'verify a JSONL export (see "export") instead of the SQLite log').conflicts('db'));
+  [addPasswordFile, addDb, addJson].forEach((add) => add(audit));
+  audit.action(act<AuditOptions & JsonOption>('audit', async () => (await import('./cmd-audit.ts')).auditCommand));
+
+  const exportLog = program
+    .command('export')
+    .description('Write the event log for other tools: one row per line, every column.')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl']).makeOptionMandatory())
+    .option('--out <file>', 'write to this file (default: stdout); never overwritten unless --force')
+    .option('--force', 'replace --out if it exists', false);
+  [addDb, addJson].forEach((add) => add(exportLog));
+  exportLog.action(act<ExportOptions & JsonOption>('export', async () => (await import('./cmd-export.ts')).exportCommand));
 
   return program;
 }

@@ -11,7 +11,7 @@
  *   WS  any other path                  apps: @statelyai/inspect's createWebSocketInspector
  *
  * Requests must name this server in their Host header (no DNS rebinding) and the page's live
- * feed must come from the page's own origin; a Content-Security-Policy keeps the page to this
+ * feed must come from a page of this server (its Origin); a Content-Security-Policy keeps the page to this
  * server. The SQLite log is opened when it exists (not created) and read on every request, so
  * flows appended while the server runs appear on reload.
  */
@@ -136,7 +136,7 @@ export async function startInspectServer(options: InspectServerOptions = {}): Pr
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', origin).pathname;
     const isPage = path === '/live';
-    if (!allowedHosts.has(req.headers.host ?? '') || (isPage && req.headers.origin !== origin)) {
+    if (!allowedHosts.has(req.headers.host ?? '') || (isPage && !allowedHosts.has((req.headers.origin ?? '').replace(/^http:\/\//, '')))) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -178,7 +178,8 @@ function edgeLine(edge: Edge): string {
   const attrs: Record<string, string> = {
     id: edgeElementId(edge.source.id, edge.target.id),
     class: 'transition',
-    label: edge.labels.join('\n'),
+    // A space each side keeps the labels of two edges running side by side apart.
+    label: edge.labels.map((line) => ` ${line} `).join('\n'),
   };
   // Edges into a cancelled state (CANCEL from every waiting state) are drawn light, so the
   // flow's own path reads first.

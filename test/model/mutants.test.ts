@@ -2,7 +2,7 @@
  * Issue 3: a wrong target or a wrong guard in a machine is caught. Each mutant is a released
  * machine with one transition changed; the engine of the device runs the mutant (the test-only
  * `machines` option of createBackupEngine), and the generated paths of the ORIGINAL machine that
- * take the changed transition are run against it: every one of them must fail.
+ * take the changed transition (the shortest 15 of them) are run against it: every one must fail.
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
@@ -11,6 +11,9 @@ import { generatePaths, stepsOfPath } from '../../src/model/index.ts';
 import { checkRun, disposeRun } from './harness/check-run.ts';
 import { mutateMachine } from './harness/mutate.ts';
 import { runPath } from './harness/run-path.ts';
+
+/** The shortest paths taking the changed transition, enough to show each is caught; keeps the suite fast. */
+const MAX_PATHS_PER_MUTANT = 15;
 
 interface Mutant {
   name: string;
@@ -68,7 +71,10 @@ const MUTANTS: Mutant[] = [
 
 describe('a wrong target or guard in a machine fails the generated paths of the original', () => {
   it.each(MUTANTS)('$name', async ({ machineId, original, mutant, changed }) => {
-    const crossing = generatePaths(machineId).filter((path) => stepsOfPath(original, path).some((s) => s.transitions.includes(changed)));
+    const crossing = generatePaths(machineId)
+      .filter((path) => stepsOfPath(original, path).some((s) => s.transitions.includes(changed)))
+      .sort((a, b) => a.steps.length - b.steps.length)
+      .slice(0, MAX_PATHS_PER_MUTANT);
     expect(crossing.length, `paths of the original taking ${changed}`).toBeGreaterThan(0);
     const survivors: string[] = [];
     for (const path of crossing) {

@@ -1,7 +1,7 @@
 /**
  * The projection that keeps the explored graphs finite (src/model/projection.ts) names a
  * snapshot by its state value and the context facts its guards read. That is sound only if the
- * guards read nothing else: here, at every snapshot the shortest paths reach, every variant the
+ * guards read nothing else: here, at every snapshot the shortest paths pass, every variant the
  * model sends takes the same transitions when every other context field is scrambled.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ function scrambled(value: unknown): unknown {
 describe.each(MODELS.filter((m) => m.id !== 'offlineCopy').map((m) => [m.id, m] as const))('%s: the guards read only the projected facts', (_id, model) => {
   it('every variant takes the same transitions with every unprojected context field scrambled', () => {
     let compared = 0;
-    for (const path of generatePaths(model.id)) {
+    // The shortest paths reach every (state, incoming transition, variant) of the explored graph.
+    for (const path of generatePaths(model.id).filter((p) => p.kind === 'shortest')) {
       const actor = createActor(model.machine, { input: path.input }).start();
       for (const step of path.steps.slice(1)) {
         const snapshot = actor.getSnapshot() as AnyMachineSnapshot;

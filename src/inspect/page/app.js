@@ -27,8 +27,10 @@ async function startGallery() {
   );
   const figures = await Promise.all(
     machines.map(async (m) => {
-      const svg = await (await fetch(`/api/machines/${encodeURIComponent(m.id)}/${m.version}.svg`)).text();
-      const figure = el('figure', { 'data-machine': `${m.id}@${m.version}` }, el('figcaption', {}, `${m.id} @ version ${m.version}`));
+      const url = `/api/machines/${encodeURIComponent(m.id)}/${m.version}.svg`;
+      const svg = await (await fetch(url)).text();
+      const caption = el('figcaption', {}, `${m.id} @ version ${m.version}`, el('a', { href: url, target: '_blank' }, 'full size'));
+      const figure = el('figure', { 'data-machine': `${m.id}@${m.version}` }, caption);
       const holder = el('div', { class: 'chart' });
       holder.innerHTML = svg;
       figure.append(holder);

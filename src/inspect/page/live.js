@@ -97,6 +97,8 @@ export function startLive() {
     });
     socket.addEventListener('message', (event) => {
       const data = JSON.parse(event.data);
+      // On (re)connecting the server sends everything it kept: start over from it.
+      if (data.kind === 'history') actors.clear();
       for (const message of data.kind === 'history' ? data.messages : [data]) accept(message);
       renderActors();
       renderSelected();

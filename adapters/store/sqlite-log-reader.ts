@@ -1,0 +1,98 @@
+/**
+ * Reads a SQLite event log for audit and export, read-only (Node only).
+ *
+ * Unlike openSqliteEventStore it never creates, migrates or writes anything (not even a pragma),
+ * so auditing a log cannot change it, and a log a person edited by hand is read as it is. Rows
+ * stream from one `iterate()` cursor in seq order: constant memory whatever the log's size
+ * (better-sqlite3 refuses writes while a cursor is open, and nothing writes here).
+ */
+import Database from 'better-sqlite3';
+import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
+import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
+
+export interface SqliteLogReader {
+  readonly path: string;
+  /** Number of rows (for a progress bar). */
+  rowCount(): number;
+  /** Every row, in seq order. */
+  rows(): IterableIterator<StoredRow>;
+  /** The flows summary table. */
+  flows(): IterableIterator<FlowSummary>;
+  close(): void;
+}
+
+/** The file is not a readable event log of this build; the message says why. */
+export class LogReadError extends Error {
+  override readonly name = 'LogReadError';
+}
+
+const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, machine_version AS machineVersion,
+  from_state AS fromState, event_type AS eventType, payload, to_state AS toState, at,
+  prev_hash AS prevHash, hash`;
+
+interface FlowRow {
+  flowId: string;
+  machineId: string;
+  machineVersion: number;
+  state: string;
+  lastPosition: number;
+  startedAt: string;
+  updatedAt: string;
+  provider: string | null;
+  account: string | null;
+  walletId: string | null;
+  epoch: number | null;
+}
+
+function toSummary(row: FlowRow): FlowSummary {
+  const summary: FlowSummary = {
+    flowId: row.flowId,
+    machineId: row.machineId,
+    machineVersion: row.machineVersion,
+    state: row.state,
+    lastPosition: row.lastPosition,
+    startedAt: row.startedAt,
+    updatedAt: row.updatedAt,
+  };
+  if (row.provider !== null) summary.provider = row.provider;
+  if (row.account !== null) summary.account = row.account;
+  if (row.walletId !== null) summary.walletId = row.walletId;
+  if (row.epoch !== null) summary.epoch = row.epoch;
+  return summary;
+}
+
+export function openSqliteLogReader(path: string): SqliteLogReader {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new LogReadError((error as Error).message);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) throw new LogReadError('it is not a wallet-backup event log (no schema)');
+    if (version > LATEST_SCHEMA_VERSION) {
+      throw new LogReadError(`its schema version ${version} is newer than this build supports (${LATEST_SCHEMA_VERSION}); use a newer wallet-backup-engine`);
+    }
+    const count = db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck();
+    const rows = db.prepare<[], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`);
+    const flows = db.prepare<[], FlowRow>(
+      `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
+         last_position AS lastPosition, started_at AS startedAt, updated_at AS updatedAt,
+         provider, account, wallet_id AS walletId, epoch FROM flows ORDER BY rowid`,
+    );
+    return {
+      path,
+      rowCount: () => count.get() ?? 0,
+      rows: () => rows.iterate(),
+      *flows() {
+        for (const row of flows.iterate()) yield toSummary(row);
+      },
+      close: () => db.close(),
+    };
+  } catch (error) {
+    db.close();
+    if (error instanceof LogReadError) throw error;
+    throw new LogReadError((error as Error).message);
+  }
+}
