@@ -15,7 +15,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BackupEvent, PasswordHint, ProviderId } from './events.ts';
-import { cloudStep, hmsLostTransitions, providerCheckStates } from './provider-check.ts';
+import { cloudStep, providerCheckActions, providerCheckStates } from './provider-check.ts';
 import { effect, outcome, waitsFor } from './state-meta.ts';
 
 export const BACKUP_MACHINE_ID = 'backup';
@@ -68,16 +68,9 @@ export const backupMachine = setup({
     newEpochRequested: ({ context }) => context.newEpochRequested,
   },
   actions: {
-    rememberAccount: assign({
-      account: ({ event }) => (event.type === 'PROVIDER.READY' ? event.account : null),
-      actualAccount: null,
-      hmsProblem: null,
-    }),
-    rememberWrongAccount: assign({
-      actualAccount: ({ event }) => (event.type === 'PROVIDER.WRONG_ACCOUNT' ? event.actual : null),
-    }),
-    rememberHmsProblem: assign({
-      hmsProblem: ({ event }) => (event.type === 'PROVIDER.HMS_OUTDATED' ? 'outdated' : 'missing'),
+    ...providerCheckActions<BackupContext, BackupEvent>(),
+    rememberNeededBytes: assign({
+      neededBytes: ({ event }) => (event.type === 'UPLOAD.QUOTA_EXCEEDED' ? event.neededBytes : null),
     }),
   },
 }).createMachine({
@@ -208,32 +201,12 @@ export const backupMachine = setup({
       },
     },
     // R12: storage full waits for the person to free space; nothing half-written stays.
-    uploading: {
-      initial: 'running',
-      states: {
-        running: {
-          ...effect('upload'),
-          on: {
-            'UPLOAD.DONE': `#${ID}.verifying`,
-            'UPLOAD.QUOTA_EXCEEDED': {
-              target: 'storageFull',
-              actions: assign({ neededBytes: ({ event }) => event.neededBytes }),
-            },
-            'NETWORK.FAILED': 'networkError',
-            'ACCOUNT.CHANGED': `#${ID}.accountChanged`,
-            ...hmsLostTransitions(ID),
-          },
-        },
-        storageFull: {
-          ...waitsFor(['SPACE.FREED', 'RETRY', 'CANCEL'], 'storage-full'),
-          on: { 'SPACE.FREED': 'running', RETRY: 'running', CANCEL: `#${ID}.cancelled` },
-        },
-        networkError: {
-          ...waitsFor(['RETRY', 'CANCEL'], 'network'),
-          on: { RETRY: 'running', CANCEL: `#${ID}.cancelled` },
-        },
-      },
-    },
+    uploading: cloudStep(
+      ID,
+      'upload',
+      { 'UPLOAD.DONE': `#${ID}.verifying`, 'ACCOUNT.CHANGED': `#${ID}.accountChanged` },
+      { writes: true },
+    ),
     // E3: read back; the keyring byte for byte, the wallet record decrypted in memory.
     verifying: cloudStep(ID, 'verifyUpload', {
       'VERIFY.OK': `#${ID}.publishing`,
@@ -248,32 +221,12 @@ export const backupMachine = setup({
       on: { RETRY: 'uploading', CANCEL: 'cancelled' },
     },
     // Only a verified wallet enters the manifest, so a listing never shows a half backup.
-    publishing: {
-      initial: 'running',
-      states: {
-        running: {
-          ...effect('publishManifest'),
-          on: {
-            'MANIFEST.PUBLISHED': `#${ID}.done`,
-            'UPLOAD.QUOTA_EXCEEDED': {
-              target: 'storageFull',
-              actions: assign({ neededBytes: ({ event }) => event.neededBytes }),
-            },
-            'NETWORK.FAILED': 'networkError',
-            'ACCOUNT.CHANGED': `#${ID}.accountChanged`,
-            ...hmsLostTransitions(ID),
-          },
-        },
-        storageFull: {
-          ...waitsFor(['SPACE.FREED', 'RETRY', 'CANCEL'], 'storage-full'),
-          on: { 'SPACE.FREED': 'running', RETRY: 'running', CANCEL: `#${ID}.cancelled` },
-        },
-        networkError: {
-          ...waitsFor(['RETRY', 'CANCEL'], 'network'),
-          on: { RETRY: 'running', CANCEL: `#${ID}.cancelled` },
-        },
-      },
-    },
+    publishing: cloudStep(
+      ID,
+      'publishManifest',
+      { 'MANIFEST.PUBLISHED': `#${ID}.done`, 'ACCOUNT.CHANGED': `#${ID}.accountChanged` },
+      { writes: true },
+    ),
     done: outcome('done'),
     invalidMnemonic: outcome('failed', 'invalid-mnemonic'),
     keyringCorrupt: outcome('failed', 'corrupt'),

@@ -3,11 +3,39 @@
  * when the app knows it (R11), and for Huawei an installed, recent HMS Core (R13). Each
  * failure is a waiting state the person leaves with RETRY (after fixing it) or CANCEL.
  *
- * Machines spread these states into their own config; `ready` is where PROVIDER.READY goes.
- * Actions named here ('rememberAccount', 'rememberHmsProblem', 'rememberWrongAccount')
- * must be implemented by every machine that uses the check.
+ * Machines spread these states into their own config; `ready` is where PROVIDER.READY goes,
+ * and spread providerCheckActions() into their setup's actions.
  */
+import { assign, type EventObject } from 'xstate';
+import type { ProviderCheckEvent } from './events.ts';
 import { outcome, waitsFor } from './state-meta.ts';
+
+/** The context fields the provider check fills in. */
+export interface ProviderCheckContext {
+  account: string | null;
+  /** The wrong account signed in, when the check found one. */
+  actualAccount: string | null;
+  hmsProblem: 'missing' | 'outdated' | null;
+}
+
+/** The actions the provider check's transitions name, for a machine's `setup({ actions })`. */
+export function providerCheckActions<Context extends ProviderCheckContext, Event extends EventObject>() {
+  const remember = (update: (event: ProviderCheckEvent) => Partial<ProviderCheckContext>) =>
+    assign<Context, Event, undefined, Event, never>(({ event }) => update(event as unknown as ProviderCheckEvent) as Partial<Context>);
+  return {
+    rememberAccount: remember((event) => ({
+      account: event.type === 'PROVIDER.READY' ? event.account : null,
+      actualAccount: null,
+      hmsProblem: null,
+    })),
+    rememberWrongAccount: remember((event) => ({
+      actualAccount: event.type === 'PROVIDER.WRONG_ACCOUNT' ? event.actual : null,
+    })),
+    rememberHmsProblem: remember((event) => ({
+      hmsProblem: event.type === 'PROVIDER.HMS_OUTDATED' ? 'outdated' : 'missing',
+    })),
+  };
+}
 
 export function providerCheckStates<Extra extends Record<string, unknown>>(
   machineId: string,
@@ -58,15 +86,41 @@ export function hmsLostTransitions(machineId: string) {
   } as const;
 }
 
-/** A cloud step: `running` names the effect; a network failure waits for RETRY or CANCEL. */
-export function cloudStep(machineId: string, effectName: string, on: Record<string, unknown>) {
+/**
+ * A cloud step: `running` names the effect; a network failure waits for RETRY or CANCEL. A step
+ * that writes (`writes: true`) also waits in `storageFull` when the drive is full, until the
+ * person frees space (R12); its machine implements the action 'rememberNeededBytes'.
+ */
+export function cloudStep(
+  machineId: string,
+  effectName: string,
+  on: Record<string, unknown>,
+  options: { writes?: boolean } = {},
+) {
+  const cancelled = `#${machineId}.cancelled`;
+  // Typed loosely, as `on` is: xstate checks the assembled machine config against its own types.
+  const storage: { on: Record<string, unknown>; states: Record<string, unknown> } = options.writes
+    ? ({
+        on: { 'UPLOAD.QUOTA_EXCEEDED': { target: 'storageFull', actions: 'rememberNeededBytes' } },
+        states: {
+          storageFull: {
+            ...waitsFor(['SPACE.FREED', 'RETRY', 'CANCEL'], 'storage-full'),
+            on: { 'SPACE.FREED': 'running', RETRY: 'running', CANCEL: cancelled },
+          },
+        },
+      } as const)
+    : ({ on: {}, states: {} } as const);
   return {
     initial: 'running',
     states: {
-      running: { meta: { effect: effectName }, on: { ...hmsLostTransitions(machineId), ...on, 'NETWORK.FAILED': 'networkError' } },
+      running: {
+        meta: { effect: effectName },
+        on: { ...hmsLostTransitions(machineId), ...on, ...storage.on, 'NETWORK.FAILED': 'networkError' },
+      },
+      ...storage.states,
       networkError: {
         ...waitsFor(['RETRY', 'CANCEL'], 'network'),
-        on: { RETRY: 'running', CANCEL: `#${machineId}.cancelled` },
+        on: { RETRY: 'running', CANCEL: cancelled },
       },
     },
   } as const;

@@ -9,7 +9,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { ProviderId, ProviderSwitchEvent } from './events.ts';
-import { providerCheckStates } from './provider-check.ts';
+import { providerCheckActions, providerCheckStates } from './provider-check.ts';
 import { outcome, waitsFor } from './state-meta.ts';
 
 export const PROVIDER_SWITCH_MACHINE_ID = 'providerSwitch';
@@ -43,17 +43,7 @@ export const providerSwitchMachine = setup({
     alreadyActive: ({ context }) => context.from === context.provider,
   },
   actions: {
-    rememberAccount: assign({
-      account: ({ event }) => (event.type === 'PROVIDER.READY' ? event.account : null),
-      actualAccount: null,
-      hmsProblem: null,
-    }),
-    rememberWrongAccount: assign({
-      actualAccount: ({ event }) => (event.type === 'PROVIDER.WRONG_ACCOUNT' ? event.actual : null),
-    }),
-    rememberHmsProblem: assign({
-      hmsProblem: ({ event }) => (event.type === 'PROVIDER.HMS_OUTDATED' ? 'outdated' : 'missing'),
-    }),
+    ...providerCheckActions<ProviderSwitchContext, ProviderSwitchEvent>(),
   },
 }).createMachine({
   id: ID,

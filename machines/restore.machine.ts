@@ -13,7 +13,7 @@
  */
 import { assign, setup } from 'xstate';
 import type { BackupEntry, PasswordHint, ProviderId, RecordProblem, RestoreEvent } from './events.ts';
-import { cloudStep, providerCheckStates } from './provider-check.ts';
+import { cloudStep, providerCheckActions, providerCheckStates } from './provider-check.ts';
 import { effect, outcome, waitsFor } from './state-meta.ts';
 
 export const RESTORE_MACHINE_ID = 'restore';
@@ -55,17 +55,7 @@ export const restoreMachine = setup({
       event.type === 'WALLET.CHOSEN' && context.wallets.some((w) => w.walletId === event.walletId),
   },
   actions: {
-    rememberAccount: assign({
-      account: ({ event }) => (event.type === 'PROVIDER.READY' ? event.account : null),
-      actualAccount: null,
-      hmsProblem: null,
-    }),
-    rememberWrongAccount: assign({
-      actualAccount: ({ event }) => (event.type === 'PROVIDER.WRONG_ACCOUNT' ? event.actual : null),
-    }),
-    rememberHmsProblem: assign({
-      hmsProblem: ({ event }) => (event.type === 'PROVIDER.HMS_OUTDATED' ? 'outdated' : 'missing'),
-    }),
+    ...providerCheckActions<RestoreContext, RestoreEvent>(),
   },
 }).createMachine({
   id: ID,

@@ -3,11 +3,13 @@
  *
  * Unlike openSqliteEventStore it never creates, migrates or writes anything (not even a pragma),
  * so auditing a log cannot change it, and a log a person edited by hand is read as it is. Rows
- * stream from one `iterate()` cursor in seq order: constant memory whatever the log's size
- * (better-sqlite3 refuses writes while a cursor is open, and nothing writes here).
+ * stream from one `iterate()` cursor in seq order: constant memory whatever the log's size.
+ * better-sqlite3 allows no other statement on a connection while a cursor is open, so the flows
+ * table is looked up through a second read-only connection.
  */
 import Database from 'better-sqlite3';
 import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
+import type { FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
 
 export interface SqliteLogReader {
@@ -16,8 +18,8 @@ export interface SqliteLogReader {
   rowCount(): number;
   /** Every row, in seq order. */
   rows(): IterableIterator<StoredRow>;
-  /** The flows summary table. */
-  flows(): IterableIterator<FlowSummary>;
+  /** The flows summary table, one flow at a time. */
+  readonly summaries: FlowSummaries;
   close(): void;
 }
 
@@ -68,6 +70,7 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
   } catch (error) {
     throw new LogReadError((error as Error).message);
   }
+  let side: Database.Database | undefined;
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version === 0) throw new LogReadError('it is not a wallet-backup event log (no schema)');
@@ -76,21 +79,36 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
     }
     const count = db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck();
     const rows = db.prepare<[], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`);
-    const flows = db.prepare<[], FlowRow>(
+    side = new Database(path, { readonly: true, fileMustExist: true });
+    const lookup = side.prepare<[string], FlowRow>(
       `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
          last_position AS lastPosition, started_at AS startedAt, updated_at AS updatedAt,
-         provider, account, wallet_id AS walletId, epoch FROM flows ORDER BY rowid`,
+         provider, account, wallet_id AS walletId, epoch FROM flows WHERE flow_id = ?`,
     );
+    const flowCount = side.prepare<[], number>('SELECT COUNT(*) FROM flows').pluck();
+    const withoutRows = side
+      .prepare<[number], string>('SELECT flow_id FROM flows WHERE NOT EXISTS (SELECT 1 FROM events WHERE events.flow_id = flows.flow_id) LIMIT ?')
+      .pluck();
+    const sideDb = side;
     return {
       path,
       rowCount: () => count.get() ?? 0,
       rows: () => rows.iterate(),
-      *flows() {
-        for (const row of flows.iterate()) yield toSummary(row);
+      summaries: {
+        lookup: (flowId) => {
+          const row = lookup.get(flowId);
+          return row === undefined ? null : toSummary(row);
+        },
+        count: () => flowCount.get() ?? 0,
+        withoutRows: (limit) => withoutRows.all(limit),
       },
-      close: () => db.close(),
+      close: () => {
+        sideDb.close();
+        db.close();
+      },
     };
   } catch (error) {
+    side?.close();
     db.close();
     if (error instanceof LogReadError) throw error;
     throw new LogReadError((error as Error).message);

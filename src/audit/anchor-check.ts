@@ -51,12 +51,18 @@ export class AnchorCheck {
   /** Newest checkpoint of this log per account (forged ones excluded). */
   private readonly newest = new Map<string, Checkpoint>();
   private started = false;
+  /** Checkpoints of other logs, kept to tell a reinstall from a log rewritten from its first row. */
+  private others: CheckpointEntry[] = [];
+  /** Device ids the log's flows name (xstate.init payloads), and when the log starts. */
+  private readonly devices = new Set<string>();
+  private firstAt: string | null = null;
 
   constructor(private readonly entries: readonly CheckpointEntry[]) {}
 
   /** Called with the log's first row (its hash is the log id): picks this log's checkpoints. */
-  start(logId: string | null): Finding[] {
+  start(logId: string | null, firstAt: string | null = null): Finding[] {
     this.started = true;
+    this.firstAt = firstAt;
     const found: Finding[] = [];
     const others = new Map<string, CheckpointEntry[]>();
     for (const entry of this.entries) {
@@ -110,6 +116,7 @@ export class AnchorCheck {
       this.pending.push({ entry, checkpoint, result });
     }
     this.pending.sort((a, b) => a.checkpoint.seq - b.checkpoint.seq);
+    this.others = [...others.values()].flat();
     for (const [otherLog, list] of others) {
       const where = [...new Set(list.map((e) => `${e.provider}/${e.account}`))].join(', ');
       const devices = [...new Set(list.map((e) => e.checkpoint?.deviceId ?? 'no device id'))].join(', ');
@@ -121,6 +128,11 @@ export class AnchorCheck {
       });
     }
     return found;
+  }
+
+  /** A device id named by one of the log's flows. */
+  noteDevice(deviceId: string): void {
+    if (this.devices.size < 100) this.devices.add(deviceId);
   }
 
   push(row: StoredRow, index: number): Finding[] {
@@ -181,6 +193,24 @@ export class AnchorCheck {
       });
     }
     this.pending = [];
+    // A checkpoint from this same device, written after this log began, that belongs to another
+    // log: this log's first rows were replaced (a reinstall starts its log after the old
+    // checkpoints were written). Unattributable when the device has no id.
+    for (const entry of this.others) {
+      const checkpoint = entry.checkpoint!;
+      if (checkpoint.deviceId === null || !this.devices.has(checkpoint.deviceId) || this.firstAt === null || checkpoint.writtenAt <= this.firstAt) continue;
+      found.push({
+        kind: 'checkpoint-log-replaced',
+        severity: entry.authenticity === 'forged' ? 'warning' : 'error',
+        rule: 'E4',
+        seq: checkpoint.seq,
+        expected: `log id ${checkpoint.logId}`,
+        actual: 'another first row',
+        message:
+          `The checkpoint in ${entry.provider}/${entry.account} written ${checkpoint.writtenAt} by device ${checkpoint.deviceId} names a log whose first row ` +
+          `differs from this one, which began earlier (${this.firstAt}) on the same device: this log was rewritten from its first row.`,
+      });
+    }
     for (const result of this.results) {
       if (result.status !== 'ok') continue;
       const verified = result.authenticity === 'verified';

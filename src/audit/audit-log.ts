@@ -13,10 +13,10 @@
  * `UnreadableRow` stands for a line that is not a row. Memory does not grow with the number of
  * rows: only with open flows, wallets and accounts (see each part). Browser-safe.
  */
-import type { FlowSummary, StoredRow } from '../ports/event-store.ts';
+import type { StoredRow } from '../ports/event-store.ts';
 import { ChainTracker, type Digest } from './chain-tracker.ts';
 import { FindingList, type Finding } from './findings.ts';
-import { FlowTracker, type OpenFlowReport } from './flow-tracker.ts';
+import { FlowTracker, type FlowSummaries, type OpenFlowReport } from './flow-tracker.ts';
 import { HistoryBuilder, type AuditHistory } from './history.ts';
 import { AnchorCheck, type CheckpointEntry, type CheckpointResult } from './anchor-check.ts';
 
@@ -39,8 +39,8 @@ export interface AuditOptions {
   digest?: Digest;
   /** The cloud's checkpoints (read and authenticated by the caller); undefined: no anchoring check. */
   checkpoints?: readonly CheckpointEntry[];
-  /** The flows summary table, read after the rows; undefined: not checked (JSONL has none). */
-  flowSummaries?: () => Iterable<FlowSummary> | AsyncIterable<FlowSummary>;
+  /** The flows summary table, looked up as flows finish; undefined: not checked (JSONL has none). */
+  flowSummaries?: FlowSummaries;
   onProgress?: (rowsDone: number) => void;
   /** Recent flows kept per account in the history (default 200). */
   historyLimit?: number;
@@ -92,7 +92,7 @@ function parsePayload(text: string): unknown {
 export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput>, options: AuditOptions = {}): Promise<AuditReport> {
   const findings = new FindingList(options.findingLimit ?? 200);
   const chain = new ChainTracker(options.digest);
-  const flows = new FlowTracker(options.flowSummaries !== undefined);
+  const flows = new FlowTracker(options.flowSummaries ?? null);
   const history = new HistoryBuilder(options.historyLimit ?? 200);
   const anchors = options.checkpoints !== undefined ? new AnchorCheck(options.checkpoints) : null;
   const add = (list: Finding[]) => {
@@ -113,8 +113,11 @@ export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput
       continue;
     }
     add(chain.push(row, index));
-    if (anchors !== null && chain.state.rows === 1) add(anchors.start(chain.state.logId));
+    if (anchors !== null && chain.state.rows === 1) add(anchors.start(chain.state.logId, row.at));
     const payload = parsePayload(row.payload);
+    if (anchors !== null && row.position === 0 && typeof (payload as { deviceId?: unknown } | null)?.deviceId === 'string') {
+      anchors.noteDevice((payload as { deviceId: string }).deviceId);
+    }
     const step = flows.push(row, index, payload);
     add(step.findings);
     history.push(row, payload, step.started, step.ended?.state ?? null);
@@ -123,10 +126,7 @@ export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput
   }
   options.onProgress?.(index);
 
-  if (options.flowSummaries !== undefined) {
-    for await (const summary of options.flowSummaries()) add(flows.checkSummary(summary));
-    add(flows.unlistedFlows());
-  }
+  add(flows.finishSummaries());
 
   const interrupted = flows.openFlows();
   for (const flow of interrupted) {

@@ -32,7 +32,8 @@ export type FindingKind =
   | 'checkpoint-stale' // the newest checkpoint predates the last completed backup to that account
   | 'checkpoint-ok'
   | 'checkpoint-unverified' // compared, but its MAC could not be checked (no password, or another one)
-  | 'checkpoint-other-log'; // a checkpoint of another log (another device, a reinstall)
+  | 'checkpoint-other-log' // a checkpoint of another log (another device, a reinstall)
+  | 'checkpoint-log-replaced'; // a checkpoint of this device, written after this log began, names another first row
 
 export interface Finding {
   kind: FindingKind;

@@ -2,10 +2,13 @@
  * Per-flow checks, one row at a time: positions continuous from 0, one machine id and version
  * per flow, that version known to machines/registry.ts (else a clear refusal, never a crash),
  * and the incremental replay of every flow through the pure machine that recorded it (E5).
+ * When the source has a flows summary table (SQLite), each flow's entry is looked up and checked
+ * as the flow finishes (and open flows at the end).
  *
  * Memory: one XState snapshot per OPEN flow (dropped when the flow reaches a final state), and
- * a few fields per finished flow (its last position and state, to catch rows appended after the
- * end and to check the flows table). Browser-safe.
+ * the last RECENT_CLOSED finished flows (to name a row appended after its flow's end; an older
+ * finished flow's stray row still fails as a flow that does not start at position 0). Nothing
+ * grows with the number of rows or of finished flows. Browser-safe.
  */
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { FlowSummary, FlowTags, StoredRow } from '../ports/event-store.ts';
@@ -30,12 +33,20 @@ interface OpenFlow {
 }
 
 interface ClosedFlow {
-  machineId: string;
-  machineVersion: number;
   lastPosition: number;
   state: string;
-  tags: FlowTags | null;
 }
+
+/** The flows summary table of a source (SQLite), looked up one flow at a time. */
+export interface FlowSummaries {
+  lookup(flowId: string): FlowSummary | null;
+  /** Number of entries in the table. */
+  count(): number;
+  /** Some entries whose flow has no rows at all (at most `limit`). */
+  withoutRows(limit: number): string[];
+}
+
+const RECENT_CLOSED = 10_000;
 
 /** What a row did to its flow, for the history. */
 export interface FlowStep {
@@ -86,15 +97,14 @@ function tagsOf(context: Record<string, unknown>, previous: FlowTags): FlowTags 
 
 export class FlowTracker {
   private readonly open = new Map<string, OpenFlow>();
+  /** Recently finished flows, oldest first (a Map keeps insertion order). */
   private readonly closed = new Map<string, ClosedFlow>();
-  /** Flows whose flows-table entry was checked. */
-  private readonly listed = new Set<string>();
+  private checkedSummaries = 0;
   /** Flows per machine id@version, as found in the rows. */
   readonly machines = new Map<string, number>();
   flows = 0;
 
-  /** keepSummaries: remember each finished flow's state and tags, to check a flows table. */
-  constructor(private readonly keepSummaries = false) {}
+  constructor(private readonly summaries: FlowSummaries | null = null) {}
 
   push(row: StoredRow, index: number, payload: unknown): FlowStep {
     const step: FlowStep = { findings: [], started: false, ended: null, context: null };
@@ -211,13 +221,9 @@ export class FlowTracker {
     if (final) {
       step.ended = { state: row.toState, context: step.context ?? {} };
       this.open.delete(row.flowId);
-      this.closed.set(row.flowId, {
-        machineId: flow.machineId,
-        machineVersion: flow.machineVersion,
-        lastPosition: flow.lastPosition,
-        state: this.keepSummaries ? flow.state : '',
-        tags: this.keepSummaries ? flow.tags : null,
-      });
+      this.closed.set(row.flowId, { lastPosition: flow.lastPosition, state: flow.state });
+      if (this.closed.size > RECENT_CLOSED) this.closed.delete(this.closed.keys().next().value as string);
+      step.findings.push(...this.checkSummary(row.flowId, flow));
     }
     return step;
   }
@@ -245,59 +251,57 @@ export class FlowTracker {
   }
 
   /**
-   * Compares one entry of the flows table (one summary per flow, not hash-chained) with what the
-   * events say: the device's history (active provider, offline copies) is read from that table.
-   * Needs keepSummaries. Findings have no row index: they are about the table.
+   * Compares a flow's entry in the flows table (one summary per flow, not hash-chained) with what
+   * its rows say: the device's history (active provider, offline copies, R15, R17) is read from
+   * that table, so an edit there changes what the engine believes. Findings have no row index.
    */
-  checkSummary(summary: FlowSummary): Finding[] {
+  private checkSummary(flowId: string, flow: OpenFlow): Finding[] {
+    if (this.summaries === null) return [];
     const found: Finding[] = [];
+    const summary = this.summaries.lookup(flowId);
     const mismatch = (what: string, expected: string, actual: string) =>
       found.push({
         kind: 'flows-table-mismatch',
         severity: 'error',
         rule: 'E4',
-        flowId: summary.flowId,
+        flowId,
         expected,
         actual,
-        message: `The flows table says flow ${summary.flowId} has ${what} ${actual}, but its rows say ${expected}: the table was edited (it is not hash-chained, and the device's history reads it).`,
+        message: `The flows table says flow ${flowId} has ${what} ${actual}, but its rows say ${expected}: the table was edited (it is not hash-chained, and the device's history reads it).`,
       });
-    const open = this.open.get(summary.flowId);
-    const flow = this.closed.get(summary.flowId) ?? open;
-    if (flow === undefined) {
-      mismatch('state', 'no rows at all', summary.state);
+    if (summary === null) {
+      mismatch('no entry; it should have state', flow.state, '(missing)');
       return found;
     }
-    if (this.listed.has(summary.flowId)) {
-      mismatch('a second entry, state', 'one entry', summary.state);
-      return found;
-    }
-    this.listed.add(summary.flowId);
+    this.checkedSummaries += 1;
     const machine = `${flow.machineId}@${flow.machineVersion}`;
     if (`${summary.machineId}@${summary.machineVersion}` !== machine) mismatch('machine', machine, `${summary.machineId}@${summary.machineVersion}`);
     if (summary.lastPosition !== flow.lastPosition) mismatch('last position', String(flow.lastPosition), String(summary.lastPosition));
     if (summary.state !== flow.state) mismatch('state', flow.state, summary.state);
-    const tags = flow.tags;
-    if (tags !== null && (open === undefined || open.mode === 'live')) {
+    if (flow.mode === 'live') {
       for (const field of ['provider', 'account', 'walletId', 'epoch'] as const) {
-        if (tags[field] !== undefined && summary[field] !== tags[field]) mismatch(field, String(tags[field]), String(summary[field] ?? 'none'));
+        const tag = flow.tags[field];
+        if (tag !== undefined && summary[field] !== tag) mismatch(field, String(tag), String(summary[field] ?? 'none'));
       }
     }
     return found;
   }
 
-  /** After the whole table: flows with rows but no entry. */
-  unlistedFlows(): Finding[] {
+  /** After the last row: the open flows' entries, and entries of flows that have no rows. */
+  finishSummaries(): Finding[] {
+    if (this.summaries === null) return [];
     const found: Finding[] = [];
-    for (const flowId of [...this.closed.keys(), ...this.open.keys()]) {
-      if (this.listed.has(flowId)) continue;
+    for (const [flowId, flow] of this.open) found.push(...this.checkSummary(flowId, flow));
+    const extra = this.summaries.count() - this.checkedSummaries;
+    if (extra > 0) {
+      const ids = this.summaries.withoutRows(10);
       found.push({
         kind: 'flows-table-mismatch',
         severity: 'error',
         rule: 'E4',
-        flowId,
-        expected: 'an entry for a flow with rows',
-        actual: '(missing)',
-        message: `Flow ${flowId} has rows but no entry in the flows table: the entry was deleted.`,
+        expected: `${this.checkedSummaries} entries, one per flow with rows`,
+        actual: `${this.summaries.count()} entries`,
+        message: `The flows table has ${extra} entry(ies) for flows with no rows${ids.length > 0 ? ` (${ids.join(', ')})` : ''}: added by hand, or their rows were deleted.`,
       });
     }
     return found;

@@ -107,7 +107,7 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
       return await auditLog(reader.rows(), {
         source: { kind: 'sqlite', path },
         digest: nodeDigest,
-        flowSummaries: () => reader.flows(),
+        flowSummaries: reader.summaries,
         onProgress: (done) => progress.update(done),
         ...(checkpoints !== undefined ? { checkpoints } : {}),
       });

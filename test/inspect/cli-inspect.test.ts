@@ -8,7 +8,7 @@ import { get } from 'node:http';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeSampleLog } from '../../src/inspect/sample-log.ts';
 import { BIN, cliEnv, expectExit, runBinary } from '../cli/cli-sandbox.ts';
 
@@ -45,6 +45,9 @@ describe('wallet-backup inspect', () => {
     mkdirSync(join(dir, 'log'));
     const sample = await makeSampleLog(join(dir, 'log'));
     const run = startInspect(sample.dbPath);
+    onTestFinished(() => {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    });
     const url = await run.url;
 
     const page = await fetch(url);

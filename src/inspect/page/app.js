@@ -40,8 +40,14 @@ async function startGallery() {
   document.getElementById('machine-gallery').replaceChildren(legend, ...figures);
 }
 
-for (const tab of document.querySelectorAll('.tabs button')) tab.addEventListener('click', () => showView(tab.dataset.view));
 showView(new URLSearchParams(location.hash.slice(1)).get('view'));
-startReplay();
+const replay = startReplay();
+for (const tab of document.querySelectorAll('.tabs button')) {
+  tab.addEventListener('click', () => {
+    showView(tab.dataset.view);
+    // Flows recorded while another tab was shown (a live run, say) appear on coming back.
+    if (tab.dataset.view === 'replay') replay.reload();
+  });
+}
 startLive();
 startGallery();

@@ -17,6 +17,9 @@ export function startReplay() {
   let detail = null;
   let step = 0;
   let selectedId = new URLSearchParams(location.search).get('flow');
+  // ?flow=ID#step=N opens a flow at a step (the docs' screenshot does); later picks start at 0.
+  const stepParam = new URLSearchParams(location.hash.slice(1)).get('step');
+  let initialStep = stepParam !== null && /^\d+$/.test(stepParam) ? Number(stepParam) : null;
 
   function fillSelect(name, values, current) {
     const select = form.elements.namedItem(name);
@@ -71,8 +74,8 @@ export function startReplay() {
     renderEvents();
     slider.max = String(Math.max(0, detail.rows.length - 1));
     await diagram.show(detail.known ? flow.machineId : null, flow.machineVersion, 'This machine version is not in this release: no diagram.');
-    const wanted = Number(new URLSearchParams(location.hash.slice(1)).get('step'));
-    goTo(Number.isInteger(wanted) && wanted >= 0 ? wanted : 0);
+    goTo(initialStep ?? 0);
+    initialStep = null;
   }
 
   function renderEvents() {
@@ -112,6 +115,7 @@ export function startReplay() {
   }
 
   form.addEventListener('change', () => loadFlows());
+  $('reload-flows').addEventListener('click', () => loadFlows());
   slider.addEventListener('input', () => goTo(Number(slider.value)));
   $('step-first').addEventListener('click', () => goTo(0));
   $('step-prev').addEventListener('click', () => goTo(step - 1));
