@@ -198,7 +198,7 @@ export class AnchorCheck {
     // checkpoints were written). Unattributable when the device has no id.
     for (const entry of this.others) {
       const checkpoint = entry.checkpoint!;
-      if (checkpoint.deviceId === null || !this.devices.has(checkpoint.deviceId) || this.firstAt === null || checkpoint.writtenAt <= this.firstAt) continue;
+      if (checkpoint.deviceId === null || !this.devices.has(checkpoint.deviceId) || this.firstAt === null || checkpoint.writtenAt < this.firstAt) continue;
       found.push({
         kind: 'checkpoint-log-replaced',
         severity: entry.authenticity === 'forged' ? 'warning' : 'error',
@@ -208,7 +208,7 @@ export class AnchorCheck {
         actual: 'another first row',
         message:
           `The checkpoint in ${entry.provider}/${entry.account} written ${checkpoint.writtenAt} by device ${checkpoint.deviceId} names a log whose first row ` +
-          `differs from this one, which began earlier (${this.firstAt}) on the same device: this log was rewritten from its first row.`,
+          `differs from this one, which began before it (${this.firstAt}) on the same device: this log was rewritten from its first row.`,
       });
     }
     for (const result of this.results) {

@@ -17,6 +17,7 @@ import type { ConfirmOfflineOptions } from './cmd-confirm-offline.ts';
 import type { SimOptions } from './cmd-sim.ts';
 import type { AuditOptions } from './cmd-audit.ts';
 import type { ExportOptions } from './cmd-export.ts';
+import type { PathsOptions } from './cmd-paths.ts';
 import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
 
 /** What the action of the command that ran leaves for run.ts. */
@@ -121,6 +122,13 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .addOption(new Option('--from-jsonl <file>', 'verify a JSONL export (see "export") instead of the SQLite log').conflicts('db'));
   [addPasswordFile, addDb, addJson].forEach((add) => add(audit));
   audit.action(act<AuditOptions & JsonOption>('audit', async () => (await import('./cmd-audit.ts')).auditCommand));
+
+  const paths = program
+    .command('paths')
+    .description('Print the test paths generated from each machine and the state and transition coverage they give.')
+    .option('--machine <id>', 'only this machine (backup, restore, providerSwitch, offlineCopy)');
+  addJson(paths);
+  paths.action(act<PathsOptions & JsonOption>('paths', async () => (await import('./cmd-paths.ts')).pathsCommand));
 
   const exportLog = program
     .command('export')

@@ -66,6 +66,9 @@ export class FlowRunner<Slot> {
   readonly actor: AnyActorRef;
   private readonly options: FlowRunnerOptions<Slot>;
   private position = 0;
+  /** The last recorded state value and its JSON: the next row's fromState, not serialised twice. */
+  private recordedValue: unknown = undefined;
+  private recordedJson: string | null = null;
   private queue: Promise<void> = Promise.resolve();
   private running = 0;
   private failure: unknown = null;
@@ -188,15 +191,16 @@ export class FlowRunner<Slot> {
     payload: Record<string, unknown>,
   ): Promise<void> {
     const { store, machine, machineVersion, now } = this.options;
+    const toState = JSON.stringify(after.value);
     const record = {
       flowId: this.flowId,
       position: this.position,
       machineId: machine.id,
       machineVersion,
-      fromState: fromValue === null ? null : JSON.stringify(fromValue),
+      fromState: fromValue === null ? null : fromValue === this.recordedValue ? this.recordedJson : JSON.stringify(fromValue),
       eventType: event.type,
       payload: JSON.stringify(payload),
-      toState: JSON.stringify(after.value),
+      toState,
       at: now().toISOString(),
     };
     // R6 without breaking R3: only the payload's text values carry data from outside the machine;
@@ -204,8 +208,11 @@ export class FlowRunner<Slot> {
     // vocabulary, which a valid password such as "backup" or "PASSWORD" may equal without leaking.
     // A string shorter than the shortest valid password (a mistyped attempt, a stray word) cannot
     // be told apart from ordinary text ("a" is in any row), and cannot be a password: not looked for.
-    const secrets = this.options.secrets(this.options.slot).filter((s) => passwordLength(s) >= MIN_PASSWORD_LENGTH);
-    for (const text of payloadTexts(payload)) assertNoSecrets(text, secrets);
+    const texts = payloadTexts(payload);
+    if (texts.length > 0) {
+      const secrets = this.options.secrets(this.options.slot).filter((s) => passwordLength(s) >= MIN_PASSWORD_LENGTH);
+      for (const text of texts) assertNoSecrets(text, secrets);
+    }
     const result = await store.append(record, this.options.tags(after.context as Record<string, unknown>));
     if (!result.ok) {
       throw new EngineError(
@@ -214,6 +221,8 @@ export class FlowRunner<Slot> {
       );
     }
     this.position++;
+    this.recordedValue = after.value;
+    this.recordedJson = toState;
     this.options.onRow(result.row);
   }
 }
@@ -226,8 +235,20 @@ function payloadTexts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** activeMeta per snapshot: a snapshot never changes, and the runner asks each one more than once. */
+const metaOf = new WeakMap<object, StateMeta>();
+
 /** The meta of the deepest active state (the leaf) that has one. */
 export function activeMeta(snapshot: SnapshotFrom<AnyStateMachine>): StateMeta {
+  let meta = metaOf.get(snapshot);
+  if (meta === undefined) {
+    meta = leafMeta(snapshot);
+    metaOf.set(snapshot, meta);
+  }
+  return meta;
+}
+
+function leafMeta(snapshot: SnapshotFrom<AnyStateMachine>): StateMeta {
   const metas = Object.entries(snapshot.getMeta() as Record<string, StateMeta | undefined>);
   let best: StateMeta = {};
   let depth = -1;
