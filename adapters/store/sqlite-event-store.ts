@@ -227,10 +227,13 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   const appendTx = db.transaction((record: TransitionRecord, tags: FlowTags): { result: AppendResult; staged: Staged | null } => {
     const dataVersion = stmt.dataVersion.get() as number;
     const totalChanges = stmt.totalChanges.get() as number;
-    const current: Known =
-      known !== null && known.dataVersion === dataVersion && known.totalChanges === totalChanges
-        ? known
-        : { dataVersion, totalChanges, lastHash: stmt.lastHash.get() ?? GENESIS_HASH, flows: new Map() };
+    let current: Known;
+    if (known !== null && known.dataVersion === dataVersion && known.totalChanges === totalChanges) current = known;
+    else {
+      const lastHash = stmt.lastHash.get() ?? GENESIS_HASH;
+      if (!HASH_RE.test(lastHash)) throw new TypeError('Invalid transition record: prevHash must be 64 lowercase hex digits');
+      current = { dataVersion, totalChanges, lastHash, flows: new Map() };
+    }
     const knownFlow = current.flows.get(record.flowId);
     let expectedPosition: number;
     if (knownFlow !== undefined) expectedPosition = knownFlow.next;
@@ -242,7 +245,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       return { result: { ok: false, reason: 'position-conflict', expectedPosition }, staged: null };
     }
     const prevHash = current.lastHash;
-    if (!HASH_RE.test(prevHash)) throw new TypeError('Invalid transition record: prevHash must be 64 lowercase hex digits');
     const hash = nodeHash('sha256', canonicalText(prevHash, record), 'hex');
     const seq = Number(
       stmt.insert.run(

@@ -20,6 +20,6 @@ for (let i = 0; i < 500; i++) await flow.retry();
 const t0 = performance.now();
 for (let i = 0; i < N; i++) await flow.retry();
 console.log('engine bounce', ((performance.now() - t0) / N * 1000).toFixed(1), 'us');
-console.log(store.db.prepare('select * from events order by seq desc limit 1').get());
+
 await store.close();
 rmSync(dir, { recursive: true });

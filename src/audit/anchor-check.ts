@@ -117,16 +117,6 @@ export class AnchorCheck {
     }
     this.pending.sort((a, b) => a.checkpoint.seq - b.checkpoint.seq);
     this.others = [...others.values()].flat();
-    for (const [otherLog, list] of others) {
-      const where = [...new Set(list.map((e) => `${e.provider}/${e.account}`))].join(', ');
-      const devices = [...new Set(list.map((e) => e.checkpoint?.deviceId ?? 'no device id'))].join(', ');
-      found.push({
-        kind: 'checkpoint-other-log',
-        severity: 'info',
-        rule: 'E4',
-        message: `${list.length} checkpoint(s) in ${where} belong to another log (log id ${otherLog.slice(0, 16)}…, device ${devices}): another device or an earlier install. Not compared.`,
-      });
-    }
     return found;
   }
 
@@ -196,8 +186,12 @@ export class AnchorCheck {
     // A checkpoint from this same device, written after this log began, that belongs to another
     // log: this log's first rows were replaced (a reinstall starts its log after the old
     // checkpoints were written). Unattributable when the device has no id.
+    const byLog = new Map<string, CheckpointEntry[]>();
     for (const entry of this.others) {
       const checkpoint = entry.checkpoint!;
+      const list = byLog.get(checkpoint.logId) ?? [];
+      list.push(entry);
+      byLog.set(checkpoint.logId, list);
       if (checkpoint.deviceId === null || !this.devices.has(checkpoint.deviceId) || this.firstAt === null || checkpoint.writtenAt < this.firstAt) continue;
       found.push({
         kind: 'checkpoint-log-replaced',
@@ -209,6 +203,21 @@ export class AnchorCheck {
         message:
           `The checkpoint in ${entry.provider}/${entry.account} written ${checkpoint.writtenAt} by device ${checkpoint.deviceId} names a log whose first row ` +
           `differs from this one, which began before it (${this.firstAt}) on the same device: this log was rewritten from its first row.`,
+      });
+    }
+    for (const [otherLog, list] of byLog) {
+      const where = [...new Set(list.map((e) => `${e.provider}/${e.account}`))].join(', ');
+      const devices = [...new Set(list.map((e) => e.checkpoint!.deviceId))];
+      const sameDevice = devices.some((d) => d !== null && this.devices.has(d));
+      found.push({
+        kind: 'checkpoint-other-log',
+        severity: sameDevice ? 'warning' : 'info',
+        rule: 'E4',
+        message:
+          `${list.length} checkpoint(s) in ${where} belong to another log (log id ${otherLog.slice(0, 16)}…, device ${devices.map((d) => d ?? 'without id').join(', ')}): ` +
+          (sameDevice
+            ? 'this same device with another log: a reinstall, or this log was replaced from its first row. Not compared.'
+            : 'another device or an earlier install. Not compared.'),
       });
     }
     for (const result of this.results) {

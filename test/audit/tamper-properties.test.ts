@@ -142,8 +142,16 @@ describe('E4: tampering with a valid history is always detected, at the right ro
         const editAt = mutated!.index ?? log.length;
         const anchor = log.at(-1)!;
         const report = await audit(tampered, await anchorsAt(log, anchor));
-        expect(report.ok).toBe(false);
         expect(report.chain.ok).toBe(true); // the chain alone no longer shows anything
+        if (editAt === 1) {
+          // A new first row is a new log id: the anchors no longer match by id. A replacement that
+          // claims to start after the checkpoints looks like a reinstall of the same device: a
+          // warning (README: what audit cannot detect). Otherwise it fails.
+          const sameDevice = report.findings.some((f) => f.kind === 'checkpoint-other-log' && f.severity === 'warning');
+          expect(!report.ok || sameDevice).toBe(true);
+          return;
+        }
+        expect(report.ok).toBe(false);
         for (const finding of errors(report)) {
           // Positions or replay may fail too, but never before the edit.
           if (finding.index !== undefined) expect(finding.index).toBeGreaterThanOrEqual(editAt);
@@ -152,14 +160,9 @@ describe('E4: tampering with a valid history is always detected, at the right ro
         // checkpoint, written after this log began, still gives the rewrite away.
         // (A row added after the anchored row is beyond the anchor: its flow's positions show it.)
         fc.pre(editAt <= anchor.seq);
-        // A rewrite of the first row makes a new log id: the device's own checkpoint, written after
-        // the log began, gives it away when the log names its device; the flows show it anyway.
-        const kinds = editAt === 1 ? ['checkpoint-rewritten', 'checkpoint-cut', 'checkpoint-log-replaced'] : ['checkpoint-rewritten', 'checkpoint-cut'];
-        const anchored = errors(report).find((f) => kinds.includes(f.kind));
-        if (editAt > 1 || tampered.some((row) => row.position === 0)) {
-          expect(anchored, JSON.stringify(errors(report))).toBeDefined();
-          expect(anchored!.seq).toBe(anchor.seq);
-        }
+        const anchored = errors(report).find((f) => f.kind === 'checkpoint-rewritten' || f.kind === 'checkpoint-cut');
+        expect(anchored, JSON.stringify(errors(report))).toBeDefined();
+        expect(anchored!.seq).toBe(anchor.seq);
       }),
       { numRuns: RUNS * 2 },
     );
