@@ -2,35 +2,43 @@
  * Figure 1, recording: transitions the engine records per second, against raw better-sqlite3
  * single-row inserts of rows of the same size with the same pragmas.
  *
- * Engine: the real createBackupEngine, FlowRunner and SQLite event store (WAL, synchronous=FULL,
- * hash-chained, flows summary), on a fresh temp database. The flow is a backup whose machine is
- * swapped (the engine's test-only `machines` option) for one that bounces between two waiting
- * states on RETRY, so each `flow.retry()` is exactly one transition: the person's input is
- * checked against the machine, sent to the actor, the row is built, redacted, checked for
- * secrets, hashed, appended durably, emitted on rows$, and the flow's view is returned.
+ * Every side makes one row durable per operation (WAL, synchronous=FULL, one transaction per
+ * row), each on its own fresh SQLite file in one temp dir:
+ *   raw        the baseline: a plain table with the events table's eleven columns (no index, no
+ *              constraint), one autocommitted INSERT through a prepared statement, writing the
+ *              values of the engine's latest row (so the rows have the same size);
+ *   schemaSql  the store's SQL for one append written by hand, on a database made by the real
+ *              migrations: IMMEDIATE transaction, the row into `events` (UNIQUE(flow_id, position),
+ *              foreign key), the flow's summary row updated: what the log's schema alone costs;
+ *   store      SqliteEventStore.append of the engine's rows (validation, chain, hash, summary);
+ *   xstate     an XState actor of the same machine sent the event, and its row appended with
+ *              store.append: the least any machine-driven engine on this store can do;
+ *   engine     the real thing: createBackupEngine + FlowRunner + SQLite store, a backup flow whose
+ *              machine is swapped (the engine's test-only `machines` option) for one that bounces
+ *              between two waiting states on RETRY, so each `flow.retry()` is one transition:
+ *              input checked against the machine, sent to the actor, row built, redacted, checked
+ *              for secrets, hashed, appended durably, emitted on rows$, the flow's view returned.
  *
- * Baseline: a plain table with the events table's eleven columns (no index, no constraint) in
- * another fresh temp database, same pragmas, one autocommitted INSERT per row through a prepared
- * statement; each insert writes the very values of the engine's latest row, so the rows have the
- * same size.
- *
- * The two alternate one operation at a time (engine, raw, engine, raw, ...; the order flips every
- * round) so that a noisy shared disk slows both alike; each round gives a ratio, the figure is the
- * median of the rounds. A second, CPU-only pass (synchronous=OFF) says what the engine costs
- * besides the durable commit.
+ * Each round every side runs one turn of consecutive rows (a log is written by one writer, and
+ * consecutive commits to one file are what each side costs in steady state; switching files at
+ * every commit makes every fsync slower and hides the differences). The order of the sides rotates
+ * every round; a round gives each side a ratio to raw; the figure is the median over rounds. The
+ * measured databases are warmed up first, past SQLite's first checkpoint, so that every WAL has
+ * its steady size. A second pass with synchronous=OFF shows the CPU each side spends besides the
+ * fsync.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMachine } from 'xstate';
+import { createActor, createMachine } from 'xstate';
 import { createMemoryClouds } from '../adapters/cloud/memory.ts';
 import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
 import { createBackupEngine, type BackupFlow } from '../src/engine/index.ts';
-import type { StoredRow } from '../src/ports/event-store.ts';
+import type { StoredRow, TransitionRecord } from '../src/ports/event-store.ts';
 import { median, now, round, sum } from './lib/stats.ts';
-import type { BenchOptions, FigureResult } from './lib/types.ts';
+import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
 
 const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 
@@ -51,35 +59,35 @@ const bounceMachine = createMachine({
 
 type Synchronous = 'FULL' | 'OFF';
 
+const SIDE_NAMES = ['raw', 'schemaSql', 'store', 'xstate', 'engine'] as const;
+type SideName = (typeof SIDE_NAMES)[number];
+type PerSide<T> = Record<SideName, T>;
+
+const perSide = <T>(make: () => T): PerSide<T> =>
+  Object.fromEntries(SIDE_NAMES.map((name) => [name, make()])) as PerSide<T>;
+
 /** One way of making one row durable. */
 interface Side {
-  name: string;
   op(): Promise<void> | void;
   close(): Promise<void>;
 }
 
-interface Sides {
-  raw: Side;
-  schemaSql: Side;
-  store: Side;
-  engine: Side;
-}
-
-const SIDE_NAMES = ['raw', 'schemaSql', 'store', 'engine'] as const;
-type SideName = (typeof SIDE_NAMES)[number];
-
-function pragmas(db: Database.Database, synchronous: Synchronous): void {
+function setPragmas(db: Database.Database, synchronous: Synchronous): void {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
 }
 
-/** The engine, on a fresh SQLite file; `lastRow` is the row it appended last. */
-async function engineSide(dir: string, synchronous: Synchronous): Promise<Side & { lastRow(): StoredRow }> {
-  const store: SqliteEventStore = openSqliteEventStore({ path: join(dir, 'engine.db') });
-  // CPU-only pass: the store opens with FULL (its contract); OFF is set here, for measuring only.
+function openStore(path: string, synchronous: Synchronous): SqliteEventStore {
+  const store = openSqliteEventStore({ path });
+  // The store always opens with FULL (its contract); the CPU-only pass turns it off here.
   if (synchronous === 'OFF') store.db.pragma('synchronous = OFF');
+  return store;
+}
+
+async function engineSide(dir: string, synchronous: Synchronous): Promise<Side & { lastRow(): StoredRow }> {
+  const store = openStore(join(dir, 'engine.db'), synchronous);
   const engine = createBackupEngine({
     eventLog: store,
     clouds: createMemoryClouds({ account: 'alice@example.com' }),
@@ -93,7 +101,6 @@ async function engineSide(dir: string, synchronous: Synchronous): Promise<Side &
   });
   const flow: BackupFlow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC, walletName: 'Main' });
   return {
-    name: 'engine',
     op: async () => {
       await flow.retry();
     },
@@ -105,10 +112,9 @@ async function engineSide(dir: string, synchronous: Synchronous): Promise<Side &
   };
 }
 
-/** The baseline: a plain table of the same eleven columns, one autocommitted INSERT per row. */
 function rawSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Side {
   const db = new Database(join(dir, 'raw.db'));
-  pragmas(db, synchronous);
+  setPragmas(db, synchronous);
   db.exec(`CREATE TABLE events (
     seq INTEGER PRIMARY KEY, flow_id TEXT, position INTEGER, machine_id TEXT, machine_version INTEGER,
     from_state TEXT, event_type TEXT, payload TEXT, to_state TEXT, at TEXT, prev_hash TEXT, hash TEXT) STRICT`);
@@ -117,7 +123,6 @@ function rawSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow):
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
-    name: 'raw',
     op: () => {
       const r = rowOf();
       insert.run(r.flowId, r.position, r.machineId, r.machineVersion, r.fromState, r.eventType, r.payload, r.toState, r.at, r.prevHash, r.hash);
@@ -128,17 +133,12 @@ function rawSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow):
   };
 }
 
-/**
- * What the log's schema alone costs: the store's own SQL for one append (IMMEDIATE transaction,
- * the row into `events` with its UNIQUE(flow_id, position) index and foreign key, the flow's
- * summary row updated), written by hand, on a database made by the real migrations.
- */
-function schemaSqlSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Side {
+async function schemaSqlSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Promise<Side> {
   const path = join(dir, 'schema.db');
-  void openSqliteEventStore({ path }).close();
+  await openSqliteEventStore({ path }).close();
   const db = new Database(path);
-  pragmas(db, synchronous);
-  const flowId = 'schema-floor-flow';
+  setPragmas(db, synchronous);
+  const flowId = 'schema-sql-flow';
   db.prepare(
     `INSERT INTO flows (flow_id, machine_id, machine_version, state, last_position, started_at, updated_at, provider)
      VALUES (?, 'backup', 1, '"uploading"', -1, '', '', 'gdrive')`,
@@ -155,7 +155,6 @@ function schemaSqlSide(dir: string, synchronous: Synchronous, rowOf: () => Store
     position += 1;
   });
   return {
-    name: 'schemaSql',
     op: () => {
       append.immediate(rowOf());
     },
@@ -165,122 +164,142 @@ function schemaSqlSide(dir: string, synchronous: Synchronous, rowOf: () => Store
   };
 }
 
-/** The SQLite store's append alone (validation, chaining, hashing, summary), with the engine's rows. */
-function storeSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Side {
-  const store = openSqliteEventStore({ path: join(dir, 'store.db') });
-  if (synchronous === 'OFF') store.db.pragma('synchronous = OFF');
-  const flowId = 'store-only-flow';
+/** Appends records of one flow of its own to a store, positions 0, 1, 2, ... */
+function appender(store: SqliteEventStore, flowId: string) {
   let position = 0;
+  return async (record: Omit<TransitionRecord, 'flowId' | 'position'>) => {
+    const result = await store.append(
+      { ...record, flowId, position, fromState: position === 0 ? null : record.fromState },
+      { provider: 'gdrive', account: 'alice@example.com' },
+    );
+    if (!result.ok) throw new Error(`${flowId}: position conflict`);
+    position += 1;
+  };
+}
+
+function storeSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Side {
+  const store = openStore(join(dir, 'store.db'), synchronous);
+  const append = appender(store, 'store-only-flow');
   return {
-    name: 'store',
-    op: async () => {
-      const r = rowOf();
-      const result = await store.append(
-        {
-          flowId,
-          position,
-          machineId: r.machineId,
-          machineVersion: r.machineVersion,
-          fromState: position === 0 ? null : r.fromState,
-          eventType: r.eventType,
-          payload: r.payload,
-          toState: r.toState,
-          at: r.at,
-        },
-        { provider: 'gdrive', account: 'alice@example.com' },
-      );
-      if (!result.ok) throw new Error('store side: position conflict');
-      position += 1;
+    op: () => {
+      const { seq: _seq, prevHash: _prev, hash: _hash, flowId: _flow, position: _position, ...record } = rowOf();
+      return append(record);
     },
     close: () => store.close(),
   };
 }
 
-async function openSides(dir: string, synchronous: Synchronous): Promise<Sides & { lastRow(): StoredRow }> {
+function xstateSide(dir: string, synchronous: Synchronous): Side {
+  const store = openStore(join(dir, 'xstate.db'), synchronous);
+  const append = appender(store, 'xstate-flow');
+  const actor = createActor(bounceMachine).start();
+  return {
+    op: () => {
+      const before = actor.getSnapshot().value;
+      actor.send({ type: 'RETRY' });
+      return append({
+        machineId: 'backup',
+        machineVersion: 1,
+        fromState: JSON.stringify(before),
+        eventType: 'RETRY',
+        payload: '{}',
+        toState: JSON.stringify(actor.getSnapshot().value),
+        at: new Date().toISOString(),
+      });
+    },
+    close: async () => {
+      actor.stop();
+      await store.close();
+    },
+  };
+}
+
+async function openSides(dir: string, synchronous: Synchronous): Promise<PerSide<Side> & { lastRow(): StoredRow }> {
   const engine = await engineSide(dir, synchronous);
   return {
     engine,
     raw: rawSide(dir, synchronous, engine.lastRow),
-    schemaSql: schemaSqlSide(dir, synchronous, engine.lastRow),
+    schemaSql: await schemaSqlSide(dir, synchronous, engine.lastRow),
     store: storeSide(dir, synchronous, engine.lastRow),
+    xstate: xstateSide(dir, synchronous),
     lastRow: engine.lastRow,
   };
-}
-
-async function closeSides(sides: Sides): Promise<void> {
-  for (const name of SIDE_NAMES) await sides[name].close();
 }
 
 interface SideResult {
   rate: number;
   usPerRow: number;
+  /** CPU time (user + system) of this process per row, the fsync's system time included. */
+  cpuUsPerRow: number;
   /** Per round: this side's rate / raw's rate. */
   ratios: number[];
   ratio: number;
 }
 
 interface PassResult {
-  sides: Record<SideName, SideResult>;
+  synchronous: Synchronous;
   rounds: number;
-  perRound: number;
+  turn: number;
   rowBytes: number;
+  sides: PerSide<SideResult>;
 }
 
-/**
- * Warm-up on throw-away databases, then rounds on fresh ones. In each round the four sides take
- * turns one operation at a time (the order rotates every round), each operation timed alone.
- */
-async function measurePass(synchronous: Synchronous, rounds: number, perRound: number, warmup: number): Promise<PassResult> {
-  const root = mkdtempSync(join(tmpdir(), 'wbe-bench-recording-'));
-  try {
-    const warmDir = join(root, 'warm');
-    const runDir = join(root, 'run');
-    mkdirSync(warmDir);
-    mkdirSync(runDir);
-    const warm = await openSides(warmDir, synchronous);
-    for (let i = 0; i < warmup; i++) for (const name of SIDE_NAMES) await warm[name].op();
-    await closeSides(warm);
+/** More than the 1000 WAL pages after which SQLite checkpoints, on the side writing one page per row. */
+const WARMUP_ROWS = 1100;
 
-    const sides = await openSides(runDir, synchronous);
-    const spent: Record<SideName, number[]> = { raw: [], schemaSql: [], store: [], engine: [] };
-    for (let round = 0; round < rounds; round++) {
-      const order = SIDE_NAMES.map((_, i) => SIDE_NAMES[(i + round) % SIDE_NAMES.length]!);
-      const ms: Record<SideName, number> = { raw: 0, schemaSql: 0, store: 0, engine: 0 };
-      for (let i = 0; i < perRound; i++) {
-        for (const name of order) {
-          const t = now();
-          await sides[name].op();
-          ms[name] += now() - t;
-        }
+async function measurePass(synchronous: Synchronous, rounds: number, turn: number): Promise<PassResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'wbe-bench-recording-'));
+  try {
+    const sides = await openSides(dir, synchronous);
+    // Warm-up on the measured databases: past the first checkpoint each WAL has its steady size
+    // and is rewritten in place, as in a long-lived log (before it, every commit grows the file).
+    for (const name of SIDE_NAMES) for (let i = 0; i < WARMUP_ROWS; i++) await sides[name].op();
+    const spentMs = perSide<number[]>(() => []);
+    const cpuUs = perSide(() => 0);
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < SIDE_NAMES.length; k++) {
+        const name = SIDE_NAMES[(k + r) % SIDE_NAMES.length]!;
+        const side = sides[name];
+        const cpu = process.cpuUsage();
+        const started = now();
+        for (let i = 0; i < turn; i++) await side.op();
+        spentMs[name].push(now() - started);
+        const used = process.cpuUsage(cpu);
+        cpuUs[name] += used.user + used.system;
       }
-      for (const name of SIDE_NAMES) spent[name].push(ms[name]);
     }
     const row = sides.lastRow();
     const rowBytes = [row.flowId, row.machineId, row.fromState ?? '', row.eventType, row.payload, row.toState, row.at, row.prevHash, row.hash]
       .map((text) => Buffer.byteLength(text))
-      .reduce((a, b) => a + b, 16);
-    await closeSides(sides);
-    const n = rounds * perRound;
-    const result = {} as Record<SideName, SideResult>;
+      .reduce((a, b) => a + b, 2 * 8);
+    for (const name of SIDE_NAMES) await sides[name].close();
+    const n = rounds * turn;
+    const result = perSide<SideResult | null>(() => null) as PerSide<SideResult>;
     for (const name of SIDE_NAMES) {
-      const ratios = spent[name].map((ms, i) => spent.raw[i]! / ms);
-      result[name] = { rate: (n / sum(spent[name])) * 1000, usPerRow: (sum(spent[name]) / n) * 1000, ratios, ratio: median(ratios) };
+      const ratios = spentMs[name].map((ms, i) => spentMs.raw[i]! / ms);
+      result[name] = {
+        rate: (n / sum(spentMs[name])) * 1000,
+        usPerRow: (sum(spentMs[name]) / n) * 1000,
+        cpuUsPerRow: cpuUs[name] / n,
+        ratios,
+        ratio: median(ratios),
+      };
     }
-    return { sides: result, rounds, perRound, rowBytes };
+    return { synchronous, rounds, turn, rowBytes, sides: result };
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function benchRecording(options: BenchOptions): Promise<FigureResult> {
-  const rounds = options.quick ? 6 : 10;
-  const perRound = options.quick ? 250 : 750;
-  options.log(`recording: ${rounds} rounds x ${perRound} rows on each of raw / schema SQL / store / engine, taking turns (synchronous=FULL)`);
-  const full = await measurePass('FULL', rounds, perRound, 200);
+  const rounds = options.quick ? 12 : 40;
+  const turn = options.quick ? 50 : 100;
+  options.log(`recording: ${rounds} rounds, each a turn of ${turn} durable rows on each of ${SIDE_NAMES.join(', ')} (synchronous=FULL)`);
+  const full = await measurePass('FULL', rounds, turn);
   options.log('recording: CPU-only pass (synchronous=OFF)');
-  const cpu = await measurePass('OFF', 4, options.quick ? 1000 : 2500, 500);
+  const cpu = await measurePass('OFF', 4, options.quick ? 1000 : 2500);
   const s = full.sides;
-  const row = (id: string, figure: string, side: SideResult, target: string, met: boolean | null) => ({
+  const row = (id: string, figure: string, side: SideResult, target: string, met: boolean | null): FigureRow => ({
     id,
     figure,
     unit: 'rows/s',
@@ -290,23 +309,32 @@ export async function benchRecording(options: BenchOptions): Promise<FigureResul
     target,
     met,
   });
-  const us = (name: SideName) => cpu.sides[name].usPerRow.toFixed(1);
+  const per = (pass: PassResult, field: 'usPerRow' | 'cpuUsPerRow') =>
+    SIDE_NAMES.map((name) => `${name} ${pass.sides[name][field].toFixed(0)}`).join(', ');
   return {
     rows: [
       row('recording', '1. Recording: engine transitions/s', s.engine, '>= 0.9', s.engine.ratio >= 0.9),
-      row('recording.store', '1a. ... store.append alone', s.store, 'info', null),
-      row('recording.schema', '1b. ... the schema\'s SQL by hand', s.schemaSql, 'info', null),
+      row('recording.xstate', '1a. ... XState send + store.append only', s.xstate, 'info', null),
+      row('recording.store', '1b. ... store.append alone', s.store, 'info', null),
+      row('recording.schema', "1c. ... the log schema's SQL by hand", s.schemaSql, 'info', null),
     ],
     notes: [
-      `1. WAL, synchronous=FULL, one durable transaction per row, fresh temp databases. Baseline: autocommitted ` +
-        `INSERTs into a plain 11-column table of the engine's own rows (${full.rowBytes} bytes). Engine: ` +
-        `createBackupEngine + FlowRunner + SQLite store, a flow bouncing between two states on RETRY. 1a: ` +
-        `store.append of the same rows. 1b: the store's SQL (events with UNIQUE(flow_id, position), flows summary ` +
-        `update) without the store. The four take turns row by row; ratio = median over ${full.rounds} rounds of ` +
-        `${full.perRound} rows (engine: ${s.engine.ratios.map((r) => r.toFixed(2)).join(' ')}).`,
-      `   CPU besides the fsync (synchronous=OFF), per row: raw ${us('raw')} us, schema SQL ${us('schemaSql')} us, ` +
-        `store ${us('store')} us, engine ${us('engine')} us.`,
+      `1. WAL, synchronous=FULL, one durable transaction per row, fresh temp databases warmed past the first checkpoint. ` +
+        `Baseline: autocommitted INSERTs of the engine's own rows (${full.rowBytes} bytes) into a plain 11-column table. ` +
+        `Engine: createBackupEngine + FlowRunner + SQLite store, a flow bouncing between two states on RETRY. ` +
+        `1a: an XState actor sent the event + store.append. 1b: store.append. 1c: the store's SQL (events with ` +
+        `UNIQUE(flow_id, position), flows summary update) without the store. ${full.rounds} rounds, each a turn of ` +
+        `${full.turn} rows per side, order rotating; ratio = median over rounds (engine quartiles ` +
+        `${quartiles(s.engine.ratios)}).`,
+      `   Per row, us wall: ${per(full, 'usPerRow')}; us CPU: ${per(full, 'cpuUsPerRow')}. ` +
+        `Same without fsync (synchronous=OFF), us wall: ${per(cpu, 'usPerRow')}.`,
     ],
     detail: { synchronousFull: full, synchronousOff: cpu },
   };
+}
+
+function quartiles(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
+  return `${at(0.25)} / ${at(0.5)} / ${at(0.75)}`;
 }

@@ -125,7 +125,8 @@ export class FlowRunner<Slot> {
       );
     }
     beforeSend?.();
-    this.schedule(() => this.dispatch(event));
+    const checked = this.snapshot;
+    this.schedule(() => this.dispatch(event, checked));
     await this.idle();
   }
 
@@ -152,9 +153,10 @@ export class FlowRunner<Slot> {
       });
   }
 
-  private async dispatch(event: MachineEvent): Promise<void> {
+  /** `checked`: a snapshot already known to accept the event (no second look if it is still current). */
+  private async dispatch(event: MachineEvent, checked?: SnapshotFrom<AnyStateMachine>): Promise<void> {
     const before = this.snapshot;
-    if (!before.can(event)) {
+    if (before !== checked && !before.can(event)) {
       throw new EngineError('unexpected-outcome', `Effect outcome ${event.type} does not fit state ${JSON.stringify(before.value)}.`);
     }
     this.actor.send(event);

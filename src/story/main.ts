@@ -207,6 +207,7 @@ async function main(): Promise<void> {
   for (const w of cloudOnly) say(`  ${PROVIDER_NAMES[w.provider as ProviderId]} / ${w.account} / ${w.walletId}`);
   await reopened.close();
   console.log(`\nDone. Inspect it: npx wallet-backup history --db ${dbPath}`);
+  console.log(`Audit it (chain, replay, checkpoints, each account's history): npx wallet-backup audit --db ${dbPath} --cloud ${cloudDir}`);
 }
 
 main()

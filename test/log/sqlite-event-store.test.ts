@@ -157,6 +157,75 @@ describe('SQLite event store: migrations', () => {
   });
 });
 
+describe('SQLite event store: what a connection remembers between appends (issue 6)', () => {
+  it('two connections appending to one log keep one chain, see each other\'s positions, and merge tags', async () => {
+    const path = freshPath();
+    const a = openSqliteEventStore({ path });
+    const b = openSqliteEventStore({ path });
+    try {
+      await appendAll(a, [record('x', 0), record('x', 1)]);
+      await a.append(record('y', 0), { provider: 'gdrive' });
+      // b appends to x after a did: it must see position 2 and a's last hash.
+      expect(await b.append(record('x', 1))).toEqual({ ok: false, reason: 'position-conflict', expectedPosition: 2 });
+      await appendAll(b, [record('x', 2)]);
+      await b.append(record('y', 1), { account: 'alice@example.com' });
+      // a remembered x at 2 and y's tags; both moved meanwhile.
+      expect(await a.append(record('x', 2))).toEqual({ ok: false, reason: 'position-conflict', expectedPosition: 3 });
+      await appendAll(a, [record('x', 3)]);
+      await a.append(record('y', 2));
+      expect(await verifyChain(a.readAll())).toEqual({ ok: true, rows: 7 });
+      const y = (await a.flows()).find((f) => f.flowId === 'y');
+      expect(y).toMatchObject({ provider: 'gdrive', account: 'alice@example.com', lastPosition: 2, state: JSON.stringify('s2') });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a write through the store\'s own connection, outside append, is noticed too', async () => {
+    const store = openSqliteEventStore({ path: freshPath() });
+    try {
+      await appendAll(store, [record('x', 0), record('x', 1)]);
+      await store.append(record('y', 0), { provider: 'gdrive' });
+      const [last] = await store.readFlow('y');
+      // Same connection: PRAGMA data_version does not change, total_changes() does.
+      store.db
+        .prepare(
+          `INSERT INTO events (flow_id, position, machine_id, machine_version, from_state, event_type, payload, to_state, at, prev_hash, hash)
+           VALUES ('x', 2, 'backup', 1, '"s1"', 'E', '{}', '"s2"', ?, ?, ?)`,
+        )
+        .run(last!.at, last!.hash, 'f'.repeat(64));
+      store.db.prepare("UPDATE flows SET account = 'bob@example.com' WHERE flow_id = 'y'").run();
+      expect(await store.append(record('x', 2))).toEqual({ ok: false, reason: 'position-conflict', expectedPosition: 3 });
+      const appended = await store.append(record('x', 3));
+      expect(appended).toMatchObject({ ok: true, row: { prevHash: 'f'.repeat(64) } });
+      await store.append(record('y', 1), { provider: 'gdrive' });
+      expect((await store.flows()).find((f) => f.flowId === 'y')).toMatchObject({ account: 'bob@example.com', lastPosition: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a flow\'s summary follows every append: state and position always, tags and machine when they change', async () => {
+    const store = openSqliteEventStore({ path: freshPath() });
+    try {
+      await store.append(record('f', 0), { provider: 'icloud' });
+      await store.append(record('f', 1), { provider: 'icloud' });
+      await store.append(record('f', 2), { walletId: 'w-1', epoch: 1 });
+      await store.append(record('f', 3, { machineVersion: 2 }));
+      await store.append(record('f', 4, { machineVersion: 2 }), { provider: 'icloud', epoch: 1 });
+      expect(await store.flows()).toEqual([
+        {
+          flowId: 'f', machineId: 'backup', machineVersion: 2, state: JSON.stringify('s4'), lastPosition: 4,
+          startedAt: record('f', 0).at, updatedAt: record('f', 4).at, provider: 'icloud', walletId: 'w-1', epoch: 1,
+        },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SQLite event store: append-only (E4)', () => {
   it('refuses UPDATE and DELETE of rows through the schema itself', async () => {
     const store = openSqliteEventStore({ path: freshPath() });
