@@ -6,7 +6,7 @@
  * then checked as `npm test` checks it (check-run.ts: the log read back and its chain verified,
  * no secret in the files, replay through the released machine, a completed backup restored).
  *
- * A full run executes every generated path; --quick the first 10 of each machine. If the harness
+ * A full run executes every generated path; --quick 10 of each machine, spread over its list. If the harness
  * cannot be loaded (it lives under test/ and may change), only generation is reported.
  */
 import { generatePaths, MODELS, type ModelPath } from '../src/model/index.ts';
@@ -29,6 +29,12 @@ async function loadHarness(): Promise<Harness | string> {
   }
 }
 
+/** `count` paths spread evenly over the list (all of them when there are fewer). */
+function sample<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count)]!);
+}
+
 interface MachineResult {
   machineId: string;
   paths: number;
@@ -46,7 +52,7 @@ export async function benchModel(options: BenchOptions): Promise<FigureResult> {
     let t = now();
     const paths: ModelPath[] = generatePaths(model.id);
     const generateMs = now() - t;
-    const chosen = paths.slice(0, perMachine);
+    const chosen = sample(paths, perMachine);
     const failed: string[] = [];
     let executeMs = 0;
     if (typeof harness !== 'string') {
@@ -102,7 +108,7 @@ export async function benchModel(options: BenchOptions): Promise<FigureResult> {
     });
     notes.push(
       `   ${executed} paths executed against the real engine (SQLite log, scripted memory cloud, scrypt 2^10) and checked ` +
-        `as npm test does, in ${(executeMs / 1000).toFixed(1)} s${options.quick ? ' (--quick: the first 10 per machine)' : ''}` +
+        `as npm test does, in ${(executeMs / 1000).toFixed(1)} s${options.quick ? ' (--quick: 10 per machine, spread over the list)' : ''}` +
         `${failures.length > 0 ? `; ${failures.length} FAILED: ${failures.slice(0, 3).join('; ')}` : ''}.`,
     );
   }

@@ -9,6 +9,7 @@ export * from '../machines/index.ts';
 export * from './engine/index.ts';
 export * from './format/index.ts';
 export * from './log/index.ts';
+export * from './audit/index.ts';
 export * from './ports/cloud-drive.ts';
 export * from './ports/event-store.ts';
 export * from './ports/kdf.ts';

@@ -34,3 +34,17 @@ export {
   type ReplayResult,
 } from './replay.ts';
 export { checkLog, type FlowReplayFailure, type LogCheck } from './check-log.ts';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  CHECKPOINTS_FOLDER,
+  checkpointKey,
+  checkpointMacValid,
+  checkpointPath,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  sealCheckpoint,
+  type Checkpoint,
+  type CheckpointBody,
+  type DecodedCheckpoint,
+} from './checkpoint.ts';
