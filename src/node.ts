@@ -33,6 +33,8 @@ export interface NodeBackupEngineOptions {
   account?: string;
   /** scrypt work factor for new keyrings; default (and production) 17. Lower it in tests only. */
   scryptLogN?: number;
+  /** Names this device in the log's input rows and in the cloud checkpoints (audit's log-replaced check). */
+  deviceId?: string;
 }
 
 export interface NodeBackupEngine extends BackupEngine {
@@ -51,6 +53,7 @@ export function createNodeBackupEngine(options: NodeBackupEngineOptions): NodeBa
     clouds,
     kdf: createNodeScrypt(),
     ...(options.scryptLogN !== undefined ? { scryptLogN: options.scryptLogN } : {}),
+    ...(options.deviceId !== undefined ? { device: { id: options.deviceId } } : {}),
   });
   return Object.assign(engine, { eventLog, clouds, close: () => eventLog.close() });
 }

@@ -7,6 +7,7 @@
  * below the production 2^17 (E1) so that a test suite runs in seconds. Keyrings made with it are
  * weak; a warning says so on every command that can create one.
  */
+import { hostname } from 'node:os';
 import { createNodeBackupEngine, type NodeBackupEngine } from '../node.ts';
 import { PRODUCTION_SCRYPT_LOG_N } from '../ports/kdf.ts';
 import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
@@ -46,6 +47,8 @@ function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine 
       cloud: options.cloud,
       ...(options.account !== undefined ? { account: options.account } : {}),
       ...(scryptLogN !== undefined ? { scryptLogN } : {}),
+      // The device is this computer: its host name, unless WALLET_BACKUP_DEVICE_ID names it.
+      deviceId: env.WALLET_BACKUP_DEVICE_ID ?? hostname(),
     });
   } catch (error) {
     throw new CliError('unreadable-file', { what: 'event log', path: options.db, cause: (error as Error).message });
