@@ -21,8 +21,10 @@
  *
  * Each round every side runs one turn of consecutive rows (a log is written by one writer, and
  * consecutive commits to one file are what each side costs in steady state; switching files at
- * every commit makes every fsync slower and hides the differences). The order of the sides rotates
- * every round; a round gives each side a ratio to raw; the figure is the median over rounds. The
+ * every commit makes every fsync slower and hides the differences), in an order shuffled every
+ * round (seeded), after a full garbage collection when --expose-gc is on (`npm run bench` sets
+ * it) so that no side pays for another's garbage. A round gives each side a ratio to raw; the
+ * figure is the median over rounds. The
  * measured databases are warmed up first, past SQLite's first checkpoint, so that every WAL has
  * its steady size. A second pass with synchronous=OFF shows the CPU each side spends besides the
  * fsync.
@@ -256,10 +258,11 @@ async function measurePass(synchronous: Synchronous, rounds: number, turn: numbe
     for (const name of SIDE_NAMES) for (let i = 0; i < WARMUP_ROWS; i++) await sides[name].op();
     const spentMs = perSide<number[]>(() => []);
     const cpuUs = perSide(() => 0);
+    const random = seededRandom(6);
     for (let r = 0; r < rounds; r++) {
-      for (let k = 0; k < SIDE_NAMES.length; k++) {
-        const name = SIDE_NAMES[(k + r) % SIDE_NAMES.length]!;
+      for (const name of shuffled(SIDE_NAMES, random)) {
         const side = sides[name];
+        collectGarbage();
         const cpu = process.cpuUsage();
         const started = now();
         for (let i = 0; i < turn; i++) await side.op();
@@ -324,13 +327,39 @@ export async function benchRecording(options: BenchOptions): Promise<FigureResul
         `Engine: createBackupEngine + FlowRunner + SQLite store, a flow bouncing between two states on RETRY. ` +
         `1a: an XState actor sent the event + store.append. 1b: store.append. 1c: the store's SQL (events with ` +
         `UNIQUE(flow_id, position), flows summary update) without the store. ${full.rounds} rounds, each a turn of ` +
-        `${full.turn} rows per side, order rotating; ratio = median over rounds (engine quartiles ` +
+        `${full.turn} rows per side, order shuffled; ratio = median over rounds (engine quartiles ` +
         `${quartiles(s.engine.ratios)}).`,
       `   Per row, us wall: ${per(full, 'usPerRow')}; us CPU: ${per(full, 'cpuUsPerRow')}. ` +
         `Same without fsync (synchronous=OFF), us wall: ${per(cpu, 'usPerRow')}.`,
     ],
     detail: { synchronousFull: full, synchronousOff: cpu },
   };
+}
+
+/** mulberry32: the same order of sides in every run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** With --expose-gc (npm run bench sets it), no side's turn pays for the garbage of the one before. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function quartiles(values: readonly number[]): string {

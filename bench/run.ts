@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { benchAudit } from './audit.ts';
 import { benchLatency } from './latency.ts';
 import { machineInfo, machineLine } from './lib/machine.ts';
-import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
+import { formatTable, wrapNote } from './lib/format.ts';
+import type { BenchOptions, FigureResult } from './lib/types.ts';
 import { benchModel } from './model-paths.ts';
 import { benchRecording } from './recording.ts';
 
@@ -24,39 +25,6 @@ const FIGURES: Record<string, (options: BenchOptions) => Promise<FigureResult>> 
   latency: benchLatency,
   model: benchModel,
 };
-
-function formatValue(value: number | null, unit: string): string {
-  if (value === null) return '-';
-  switch (unit) {
-    case 's':
-      return `${value.toFixed(3)} s`;
-    case 'MB':
-      return `${value.toFixed(0)} MB`;
-    case 'paths/s':
-      return `${value.toFixed(1)}/s`;
-    default:
-      return `${Math.round(value).toLocaleString('en-US')}/s`;
-  }
-}
-
-function metText(met: boolean | null): string {
-  return met === null ? '-' : met ? 'yes' : 'NO';
-}
-
-export function formatTable(rows: readonly FigureRow[]): string {
-  const header = ['figure', 'engine', 'baseline', 'ratio', 'target', 'met?'];
-  const cells = rows.map((r) => [
-    r.figure,
-    formatValue(r.engine, r.unit),
-    formatValue(r.baseline, r.unit),
-    r.ratio === null ? '-' : r.ratio.toFixed(3),
-    r.target,
-    metText(r.met),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((text, i) => (i === 0 || i === 4 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -94,11 +62,11 @@ async function main(): Promise<void> {
   }
   const out = [
     `wallet-backup-engine benchmarks${values.quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s`,
-    `machine: ${machineLine(machine)}`,
+    ...wrapNote(`machine: ${machineLine(machine)}`),
     '',
     formatTable(rows),
     '',
-    ...only.flatMap((name) => results[name]!.notes),
+    ...only.flatMap((name) => results[name]!.notes).flatMap((note) => wrapNote(note)),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

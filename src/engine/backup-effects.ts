@@ -303,9 +303,11 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         if (changed) return changed;
         // loadKeyring already refused a broken manifest; one broken since then fails the flow loudly,
         // unless it is this flow's own write that landed torn: then build on what was meant (E3).
+        // The bytes read are also what a failed flow puts back (one cloud read, not two).
+        const current = await drive.read(MANIFEST_PATH);
         let manifest: Manifest;
         try {
-          manifest = await readManifest(drive, account);
+          manifest = current === null ? emptyManifest(account) : decodeManifest(current, account);
         } catch (error) {
           if (!(error instanceof RecordError) || slot.unconfirmedManifest === null) throw error;
           manifest = decodeManifest(slot.unconfirmedManifest, account);
@@ -322,7 +324,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
           updatedAt: at,
         });
         const bytes = encodeManifest(manifest);
-        slot.manifestRollback ??= { bytes: await drive.read(MANIFEST_PATH) };
+        slot.manifestRollback ??= { bytes: current };
         await drive.write(MANIFEST_PATH, bytes);
         const readBack = await drive.read(MANIFEST_PATH);
         if (readBack === null || !sameBytes(readBack, bytes)) {
