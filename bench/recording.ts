@@ -295,8 +295,8 @@ async function measurePass(synchronous: Synchronous, rounds: number, turn: numbe
 }
 
 export async function benchRecording(options: BenchOptions): Promise<FigureResult> {
-  const rounds = options.quick ? 12 : 40;
-  const turn = options.quick ? 50 : 100;
+  const rounds = options.quick ? 20 : 40;
+  const turn = options.quick ? 40 : 100;
   options.log(`recording: ${rounds} rounds, each a turn of ${turn} durable rows on each of ${SIDE_NAMES.join(', ')} (synchronous=FULL)`);
   const full = await measurePass('FULL', rounds, turn);
   options.log('recording: CPU-only pass (synchronous=OFF)');

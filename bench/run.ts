@@ -3,7 +3,7 @@
  * same run, and prints one table (issue 6). Benchmarks report; they never fail: the exit code is 0
  * whatever the numbers (a crash is still a crash).
  *
- *   npm run bench                     every figure, 1M-row audit log (about 5-10 minutes)
+ *   npm run bench                     every figure, 1M-row audit log (3 to 5 minutes on 2 cores)
  *   npm run bench -- --quick          100k-row audit log, fewer rounds (development)
  *   npm run bench -- --json           the same, as one JSON object on stdout
  *   npm run bench -- --only recording,latency   some figures (recording, audit, latency, model)
