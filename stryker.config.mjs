@@ -7,6 +7,10 @@ export default {
   mutate: ['machines/**/*.ts', 'src/format/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
+  // A static mutant runs every test file (about 90 s on 2 busy cores): leave it room, so a slow
+  // run of an equivalent mutant is not reported as a timeout (which would count as killed).
+  timeoutFactor: 2.5,
+  timeoutMS: 10000,
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -135,6 +135,9 @@ describe('keyring record', () => {
     await expect(
       createKeyring({ accountId: ACCOUNT, epoch: 1, password: 'abcde', kdf: nodeKdf, logN: TEST_LOG_N, now: NOW }),
     ).rejects.toThrow(RangeError);
+    // Exactly 6 is enough.
+    const six = await createKeyring({ accountId: ACCOUNT, epoch: 1, password: 'abcdef', kdf: nodeKdf, logN: TEST_LOG_N, now: NOW });
+    expect(await openKeyring(six.bytes, 'abcdef', place, nodeKdf)).toEqual(six.identity);
   });
 
   it('E2: a flipped byte in the header is malformed or tampered, never accepted', async () => {

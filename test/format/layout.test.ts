@@ -28,4 +28,17 @@ describe('cloud layout', () => {
     expect(parseRecordPath('wallet-backup/wallets/x.age.tmp')).toBeNull();
     expect(parseRecordPath('wallet-backup/notes.txt')).toBeNull();
   });
+
+  it('E2: only whole paths under wallet-backup/ are records, multi-digit epochs included', () => {
+    expect(parseRecordPath(keyringPath(10))).toEqual({ kind: 'keyring', epoch: 10 });
+    expect(parseRecordPath(keyringPath(203))).toEqual({ kind: 'keyring', epoch: 203 });
+    for (const foreign of [
+      'wallet-backup/keyrings/epoch-1.age.tmp',
+      'old/wallet-backup/keyrings/epoch-1.age',
+      'old/wallet-backup/wallets/w-00ff.age',
+      'wallet-backup/wallets/w-00ff.age/x',
+    ]) {
+      expect(parseRecordPath(foreign), foreign).toBeNull();
+    }
+  });
 });

@@ -67,6 +67,13 @@ describe('manifest', () => {
     expect(decodeManifest(encodeManifest(empty), ACCOUNT)).toEqual(empty);
   });
 
+  it('R8: latestEpoch is the highest epoch, whatever the order of the list', () => {
+    const listed = (epochs: number[]): Manifest => ({ ...emptyManifest(ACCOUNT), epochs: epochs.map((epoch) => ({ epoch, createdAt: T1 })) });
+    expect(latestEpoch(listed([3, 1]))).toBe(3);
+    expect(latestEpoch(listed([1, 3, 2]))).toBe(3);
+    expect(latestEpoch(listed([5]))).toBe(5);
+  });
+
   it('E2: withWallet replaces by walletId and leaves the input unchanged', () => {
     const manifest = sample();
     const updated = withWallet(manifest, { ...wallet, name: 'Renamed', updatedAt: T2 });

@@ -50,6 +50,10 @@ describe('backup password', () => {
     expect(passwordHints('hunter22')).not.toContain('caps-lock');
     expect(passwordHints('Hunter22')).not.toContain('caps-lock');
     expect(passwordHints('222222')).not.toContain('caps-lock');
+    // One lower-case letter is not inverted case, nor is a mix after the first letter.
+    expect(passwordHints('h2222222')).not.toContain('caps-lock');
+    expect(passwordHints('hUNTEr22')).not.toContain('caps-lock');
+    expect(passwordHints('hU222222')).toContain('caps-lock');
   });
 
   it('R10: space hint for leading or trailing whitespace of any kind', () => {
@@ -64,6 +68,10 @@ describe('backup password', () => {
       expect(passwordHints(password), password).toContain('look-alike-characters');
     }
     expect(passwordHints('vwxyz234')).toEqual([]);
+    // Twins alone, with no Latin look-alike beside them.
+    expect(passwordHints('\u0391bc-2345')).toEqual(['look-alike-characters']); // Greek capital alpha
+    expect(passwordHints('\u03bdwxyz234')).toEqual(['look-alike-characters']); // Greek small nu
+    expect(passwordHints('\u0455wxyz234')).toEqual(['look-alike-characters']); // Cyrillic small dze
   });
 
   it('R10: hints come with the guide wording', () => {

@@ -144,6 +144,10 @@ describe('age scrypt stanza', () => {
   it('E1: the recipient refuses work factors outside 1..20', () => {
     expect(() => new ScryptStanzaRecipient('hunter22', 0, nodeKdf)).toThrow(RangeError);
     expect(() => new ScryptStanzaRecipient('hunter22', MAX_SCRYPT_LOG_N + 1, nodeKdf)).toThrow(RangeError);
+    expect(() => new ScryptStanzaRecipient('hunter22', 1.5, nodeKdf)).toThrow(RangeError);
+    // Both ends of the range are allowed.
+    expect(() => new ScryptStanzaRecipient('hunter22', 1, nodeKdf)).not.toThrow();
+    expect(() => new ScryptStanzaRecipient('hunter22', MAX_SCRYPT_LOG_N, nodeKdf)).not.toThrow();
   });
 
   it('E1: sealing and opening each run the KDF exactly once', async () => {
