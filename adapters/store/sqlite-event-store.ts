@@ -39,6 +39,7 @@ import {
 } from '../../src/ports/event-store.ts';
 import { canonicalText, recordProblem, tagsProblem } from '../../src/log/row-hash.ts';
 import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
+import { toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -62,20 +63,6 @@ const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, 
 const FLOW_COLUMNS = `flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
   last_position AS lastPosition, started_at AS startedAt, updated_at AS updatedAt,
   provider, account, wallet_id AS walletId, epoch`;
-
-interface FlowRow {
-  flowId: string;
-  machineId: string;
-  machineVersion: number;
-  state: string;
-  lastPosition: number;
-  startedAt: string;
-  updatedAt: string;
-  provider: string | null;
-  account: string | null;
-  walletId: string | null;
-  epoch: number | null;
-}
 
 /** FlowFilter field → column; the order fixes the shape of the cached statements. */
 const FILTER_COLUMNS = [
@@ -120,23 +107,6 @@ function sameSummary(flow: KnownFlow, record: TransitionRecord, tags: FlowTags):
     (tags.walletId === undefined || tags.walletId === flow.walletId) &&
     (tags.epoch === undefined || tags.epoch === flow.epoch)
   );
-}
-
-function toSummary(row: FlowRow): FlowSummary {
-  const summary: FlowSummary = {
-    flowId: row.flowId,
-    machineId: row.machineId,
-    machineVersion: row.machineVersion,
-    state: row.state,
-    lastPosition: row.lastPosition,
-    startedAt: row.startedAt,
-    updatedAt: row.updatedAt,
-  };
-  if (row.provider !== null) summary.provider = row.provider;
-  if (row.account !== null) summary.account = row.account;
-  if (row.walletId !== null) summary.walletId = row.walletId;
-  if (row.epoch !== null) summary.epoch = row.epoch;
-  return summary;
 }
 
 function openDatabase(path: string): Database.Database {

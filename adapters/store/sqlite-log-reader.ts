@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
 import type { FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
+import { toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteLogReader {
   readonly path: string;
@@ -31,37 +32,6 @@ export class LogReadError extends Error {
 const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, machine_version AS machineVersion,
   from_state AS fromState, event_type AS eventType, payload, to_state AS toState, at,
   prev_hash AS prevHash, hash`;
-
-interface FlowRow {
-  flowId: string;
-  machineId: string;
-  machineVersion: number;
-  state: string;
-  lastPosition: number;
-  startedAt: string;
-  updatedAt: string;
-  provider: string | null;
-  account: string | null;
-  walletId: string | null;
-  epoch: number | null;
-}
-
-function toSummary(row: FlowRow): FlowSummary {
-  const summary: FlowSummary = {
-    flowId: row.flowId,
-    machineId: row.machineId,
-    machineVersion: row.machineVersion,
-    state: row.state,
-    lastPosition: row.lastPosition,
-    startedAt: row.startedAt,
-    updatedAt: row.updatedAt,
-  };
-  if (row.provider !== null) summary.provider = row.provider;
-  if (row.account !== null) summary.account = row.account;
-  if (row.walletId !== null) summary.walletId = row.walletId;
-  if (row.epoch !== null) summary.epoch = row.epoch;
-  return summary;
-}
 
 export function openSqliteLogReader(path: string): SqliteLogReader {
   let db: Database.Database;
