@@ -213,6 +213,56 @@ describe('keyring record', () => {
     expect(await codeOf(openKeyring(await sealText(withComment), PASSWORD, place, nodeKdf))).toBe('resolved');
   });
 
+  it('E2: metadata lines are read exactly: "# name: value" on a line of its own', async () => {
+    const { identity } = await makeEpoch();
+    const good = keyringText(ACCOUNT, 1, NOW.toISOString(), identity.identity);
+    const problemOf = async (text: string) =>
+      openKeyring(await sealText(text), PASSWORD, place, nodeKdf).then(
+        () => 'resolved',
+        (error: unknown) => (error instanceof RecordError ? `${error.code}: ${error.message}` : `other: ${String(error)}`),
+      );
+    // Lines that only look like metadata are free comments.
+    for (const comment of ['## account: mallory@example.com', '# account: mallory@example.com\r', '#account: mallory@example.com']) {
+      expect(await problemOf(good.replace('# created:', `${comment}\n# created:`)), JSON.stringify(comment)).toBe('resolved');
+    }
+    const malformed: [string, string][] = [
+      [good.replace('# format: wallet-backup-engine/keyring v1', '# format: nonsense'), 'its format is "nonsense"'],
+      [good.replace('# format: wallet-backup-engine/keyring v1', '# format: x wallet-backup-engine/keyring v1'), 'its format is "x wallet'],
+      [good.replace('# format: wallet-backup-engine/keyring v1', '# format: wallet-backup-engine/keyring v1 beta'), 'its format is "wallet'],
+      [good.replace(`# account: ${ACCOUNT}`, '# account: '), 'it has no "# account:" line'],
+      [good.replace('# epoch: 1', '# epoch: 01'), 'its "# epoch:" line is missing or not a number'],
+      [good.replace('# epoch: 1', '# epoch: 1.0'), 'its "# epoch:" line is missing or not a number'],
+      [good.replace('# epoch: 1\n', ''), 'its "# epoch:" line is missing or not a number'],
+      [good.replace(identity.identity, 'hello'), 'it must hold exactly one AGE-SECRET-KEY-1 line'],
+    ];
+    for (const [text, problem] of malformed) {
+      const got = await problemOf(text);
+      expect(got, text).toMatch(/^malformed: /);
+      expect(got, text).toContain(problem);
+    }
+    // Any number of version digits is read as a version, and a later one is not ours.
+    expect(await problemOf(good.replace('keyring v1', 'keyring v12'))).toMatch(/^unsupported-version: The keyring record is version 12 /);
+  });
+
+  it('R8: keyrings of epochs past 9 open', async () => {
+    const { bytes, identity } = await makeEpoch(ACCOUNT, 12);
+    expect(await openKeyring(bytes, PASSWORD, { accountId: ACCOUNT, epoch: 12 }, nodeKdf)).toEqual(identity);
+  });
+
+  it('E1: a password stanza with another stanza beside it is not a keyring of ours', async () => {
+    const { identity } = await makeEpoch();
+    const encrypter = new Encrypter();
+    encrypter.addRecipient(new ScryptStanzaRecipient(PASSWORD, TEST_LOG_N, nodeKdf));
+    encrypter.addRecipient(identity.recipient);
+    const both = await encrypter.encrypt(keyringText(ACCOUNT, 1, NOW.toISOString(), identity.identity));
+    expect(headerText(both).split('\n').filter((line) => line.startsWith('->')).map((line) => line.split(' ')[1])).toEqual(['scrypt', 'X25519']);
+    const error = await openKeyring(both, PASSWORD, place, nodeKdf).catch((e: unknown) => e);
+    expect(isRecordError(error, 'malformed')).toBe(true);
+    expect((error as Error).message).toBe(
+      'The keyring record is an age file but not a password-encrypted one: it was not written by this software.',
+    );
+  });
+
   it('E1: a keyring encrypted to a key instead of a password is malformed, and runs no KDF', async () => {
     const { identity } = await makeEpoch();
     const counting = countingKdf(nodeKdf);

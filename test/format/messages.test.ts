@@ -250,8 +250,11 @@ describe('wallet records that open but are not right', () => {
     };
     const cases: [unknown, string][] = [
       [[good], 'it is not a JSON object'],
+      [null, 'it is not a JSON object'],
+      [42, 'it is not a JSON object'],
       [{ ...good, format: 'other' }, 'its format is not wallet-backup-engine/wallet'],
       [{ ...good, version: '1' }, 'its version is not a number'],
+      [{ ...good, version: 1.5 }, 'its version is not a number'],
       [{ ...good, extra: 1, more: 2 }, 'it has unknown fields extra, more'],
       [{ ...good, walletId: '../x' }, 'its walletId is invalid'],
       [{ ...good, accountId: '' }, 'its accountId is invalid'],
@@ -268,6 +271,10 @@ describe('wallet records that open but are not right', () => {
     }
     const notJson = await encryptAgeFile(encode('mnemonic: legal winner'), identity.recipient);
     await expectRecordError(() => openWallet(notJson, identity, placeOf(input)), 'malformed', contentProblem('it is not JSON'));
+    // Bytes that are not UTF-8, even inside a string that would still parse, are not JSON.
+    const [before, after] = JSON.stringify(good).split('"Daily"');
+    const notUtf8 = await encryptAgeFile(new Uint8Array([...encode(`${before}"Dai`), 0xff, ...encode(`ly"${after}`)]), identity.recipient);
+    await expectRecordError(() => openWallet(notUtf8, identity, placeOf(input)), 'malformed', contentProblem('it is not JSON'));
     const future = await encryptAgeFile(encode(JSON.stringify({ ...good, version: 2 })), identity.recipient);
     await expectRecordError(
       () => openWallet(future, identity, placeOf(input)),

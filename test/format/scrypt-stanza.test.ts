@@ -130,6 +130,7 @@ describe('age scrypt stanza', () => {
       [new Stanza(['scrypt', 'AAAAAAAAAAAAAAAAAAAAA', '10'], body)], // salt not 16 bytes
       [new Stanza(['scrypt', 'AAAAAAAAAAAAAAAAAAAAAB', '10'], body)], // non-canonical base64
       [new Stanza(['scrypt', salt, '010'], body)], // leading zero
+      [new Stanza(['scrypt', salt, '10x'], body)],
       [new Stanza(['scrypt', salt, '0'], body)],
       [new Stanza(['scrypt', salt, String(MAX_SCRYPT_LOG_N + 1)], body)], // too costly
       [new Stanza(['scrypt', salt, '10'], new Uint8Array(31))],
@@ -139,6 +140,17 @@ describe('age scrypt stanza', () => {
       expect(isRecordError(error, 'malformed'), stanzas.map((s) => s.args.join(' ')).join(' | ')).toBe(true);
     }
     expect(counting.runs).toBe(0);
+  });
+
+  it('E1: work factors of one digit and up to 2^20 are opened', async () => {
+    expect(await openWithOurs(await encryptAgeFile(encode('nine'), new ScryptStanzaRecipient('hunter22', 9, nodeKdf)), 'hunter22')).toBe('nine');
+    // 2^20 is accepted (the KDF is asked for it; a stand-in KDF keeps the test fast).
+    const asked: number[] = [];
+    const standIn = { name: 'stand-in', derive: async (_password: Uint8Array, _salt: Uint8Array, logN: number) => (asked.push(logN), new Uint8Array(32)) };
+    const identity = new ScryptStanzaIdentity('hunter22', standIn);
+    const error = await rejectionOf(identity.unwrapFileKey([new Stanza(['scrypt', 'AAAAAAAAAAAAAAAAAAAAAA', String(MAX_SCRYPT_LOG_N)], new Uint8Array(32))]));
+    expect(isRecordError(error, 'wrong-password')).toBe(true);
+    expect(asked).toEqual([MAX_SCRYPT_LOG_N]);
   });
 
   it('E1: the recipient refuses work factors outside 1..20', () => {

@@ -2,7 +2,7 @@
  * The wallet record: the mnemonic and its metadata, age-encrypted to the epoch's X25519 key.
  */
 import { createHmac } from 'node:crypto';
-import { Decrypter } from 'age-encryption';
+import { Decrypter, Encrypter, Stanza, type Recipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
 import {
   deriveWalletId,
@@ -210,6 +210,60 @@ describe('wallet record', () => {
     expect(await codeOf(openWallet(notJson, identity, placeOf(input)))).toBe('malformed');
     const badPhrase = { ...good, mnemonic: Array(12).fill('abandon').join(' ') };
     expect(await codeOf(openWallet(await sealJson(identity, badPhrase), identity, placeOf(input)))).toBe('invalid-mnemonic');
+  });
+
+  it('E2: X25519 stanzas of the wrong shape are malformed, not tampered; other stanza types are let through', async () => {
+    const { identity } = await makeEpoch();
+    const input = walletInput(identity);
+    const payload = JSON.stringify({
+      format: 'wallet-backup-engine/wallet',
+      version: 1,
+      walletId: input.walletId,
+      accountId: ACCOUNT,
+      epoch: 1,
+      name: input.name,
+      words: 12,
+      createdAt: CREATED,
+      mnemonic: MNEMONIC_12,
+    });
+    const encryptTo = async (...recipients: (string | Recipient)[]) => {
+      const encrypter = new Encrypter();
+      for (const recipient of recipients) encrypter.addRecipient(recipient);
+      return encrypter.encrypt(payload);
+    };
+    /** The same file with its header edited (the header MAC no longer matters: the shape is checked first). */
+    const editHeader = (bytes: Uint8Array, edit: (header: string) => string) =>
+      new Uint8Array([...new TextEncoder().encode(edit(headerText(bytes))), ...bytes.subarray(headerLength(bytes))]);
+    const problemOf = (bytes: Uint8Array) =>
+      openWallet(bytes, identity, placeOf(input)).then(
+        () => 'resolved',
+        (error: unknown) => (error instanceof RecordError ? `${error.code}: ${error.message}` : `other: ${String(error)}`),
+      );
+    const noValidStanza =
+      'malformed: The wallet record is an age file but has no valid X25519 recipient stanza: it was not written by this software.';
+
+    // A stanza of another type beside ours, as age allows: opens.
+    const foreign: Recipient = { wrapFileKey: () => [new Stanza(['example.com/other', 'abc'], new Uint8Array(8))] };
+    expect(await problemOf(await encryptTo(identity.recipient, foreign))).toBe('resolved');
+
+    const ours = await encryptTo(identity.recipient);
+    const stanzaLine = headerText(ours).split('\n')[1]!;
+    const bodyLine = headerText(ours).split('\n')[2]!;
+    expect(stanzaLine).toMatch(/^-> X25519 \S{43}$/);
+    const misshapen = [
+      (h: string) => h.replace(stanzaLine, `${stanzaLine} extra`), // three arguments
+      (h: string) => h.replace(stanzaLine, '-> X25519 not-base64!'), // a share that is not base64
+      (h: string) => h.replace(stanzaLine, '-> X25519 AAAA'), // a share that is not 32 bytes
+      (h: string) => h.replace(`\n${bodyLine}\n`, '\nAAAA\n'), // a body that is not 32 bytes
+    ];
+    for (const edit of misshapen) expect(await problemOf(editHeader(ours, edit)), edit.toString()).toBe(noValidStanza);
+
+    // Every X25519 stanza must be well formed, not just one of them.
+    const other = await makeEpoch('bob@example.com', 1);
+    const two = await encryptTo(identity.recipient, other.identity.recipient);
+    const second = headerText(two).split('\n')[3]!;
+    expect(second).toMatch(/^-> X25519 /);
+    expect(await problemOf(editHeader(two, (h) => h.replace(second, `${second} extra`)))).toBe(noValidStanza);
   });
 
   it('E1: a password-encrypted file in place of a wallet record is malformed', async () => {
