@@ -24,3 +24,20 @@ export function waitsFor(events: readonly string[], reason?: string): { meta: St
 export function outcome(kind: Outcome, reason?: string): { type: 'final'; meta: StateMeta } {
   return { type: 'final', meta: reason === undefined ? { outcome: kind } : { outcome: kind, reason } };
 }
+
+/**
+ * The meta of the deepest active state that has one: what the flow does now (its effect, what it
+ * waits for, or its outcome). Nested states inherit nothing from their parents' meta.
+ */
+export function leafMeta(snapshot: { getMeta(): Record<string, unknown> }): StateMeta {
+  let best: StateMeta = {};
+  let depth = -1;
+  for (const [id, meta] of Object.entries(snapshot.getMeta())) {
+    const d = id.split('.').length;
+    if (meta && d > depth) {
+      best = meta as StateMeta;
+      depth = d;
+    }
+  }
+  return best;
+}

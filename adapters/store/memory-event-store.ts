@@ -17,7 +17,7 @@ import {
   type StoredRow,
   type TransitionRecord,
 } from '../../src/ports/event-store.ts';
-import { hashRow, recordProblem, tagsProblem } from '../../src/log/row-hash.ts';
+import { hashRow, recordProblem, storedRow, tagsProblem } from '../../src/log/row-hash.ts';
 
 export type MemoryEventStore = EventStore;
 
@@ -52,20 +52,7 @@ export function openMemoryEventStore(): MemoryEventStore {
       const expectedPosition = previous === undefined ? 0 : previous.lastPosition + 1;
       if (record.position !== expectedPosition) return { ok: false, reason: 'position-conflict', expectedPosition };
       const prevHash = rows[rows.length - 1]?.hash ?? GENESIS_HASH;
-      const row: StoredRow = {
-        seq: rows.length + 1,
-        flowId: record.flowId,
-        position: record.position,
-        machineId: record.machineId,
-        machineVersion: record.machineVersion,
-        fromState: record.fromState,
-        eventType: record.eventType,
-        payload: record.payload,
-        toState: record.toState,
-        at: record.at,
-        prevHash,
-        hash: hashRow(prevHash, record),
-      };
+      const row = storedRow(record, rows.length + 1, prevHash, hashRow(prevHash, record));
       rows.push(row);
       flows.set(
         record.flowId,

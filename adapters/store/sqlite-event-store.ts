@@ -37,7 +37,7 @@ import {
   type StoredRow,
   type TransitionRecord,
 } from '../../src/ports/event-store.ts';
-import { canonicalText, recordProblem, tagsProblem } from '../../src/log/row-hash.ts';
+import { canonicalText, recordProblem, storedRow, tagsProblem } from '../../src/log/row-hash.ts';
 import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
 import { toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
@@ -233,20 +233,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       ) as TagColumns;
       flow = { next: record.position + 1, machineId: record.machineId, machineVersion: record.machineVersion, ...merged };
     }
-    const row: StoredRow = {
-      seq,
-      flowId: record.flowId,
-      position: record.position,
-      machineId: record.machineId,
-      machineVersion: record.machineVersion,
-      fromState: record.fromState,
-      eventType: record.eventType,
-      payload: record.payload,
-      toState: record.toState,
-      at: record.at,
-      prevHash,
-      hash,
-    };
+    const row = storedRow(record, seq, prevHash, hash);
     current.totalChanges = stmt.totalChanges.get() as number;
     return { result: { ok: true, row }, staged: { known: current, flowId: record.flowId, flow, hash } };
   });

@@ -13,7 +13,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { FlowSummary, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { findMachine } from '../../machines/registry.ts';
-import type { StateMeta } from '../../machines/state-meta.ts';
+import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 import { rowName, type Finding } from './findings.ts';
 import { replayStep } from './flow-replayer.ts';
 
@@ -72,19 +72,6 @@ export interface OpenFlowReport {
   replayed: boolean;
 }
 
-/** The meta of the deepest active state that has one (as the engine's activeMeta). */
-function leafMeta(snapshot: AnyMachineSnapshot): StateMeta {
-  let best: StateMeta = {};
-  let depth = -1;
-  for (const [id, meta] of Object.entries(snapshot.getMeta() as Record<string, StateMeta | undefined>)) {
-    const d = id.split('.').length;
-    if (meta && d > depth) {
-      best = meta;
-      depth = d;
-    }
-  }
-  return best;
-}
 
 function tagsOf(context: Record<string, unknown>, previous: FlowTags): FlowTags {
   const tags: FlowTags = { ...previous };

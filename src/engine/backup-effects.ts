@@ -18,6 +18,7 @@ import {
   MANIFEST_PATH,
   openKeyring,
   openWallet,
+  parseRecordPath,
   passwordHints,
   RecordError,
   sealWallet,
@@ -118,14 +119,17 @@ export async function readManifest(drive: CloudDrive, account: string): Promise<
   return bytes === null ? emptyManifest(account) : decodeManifest(bytes, account);
 }
 
-/** Epochs that have a keyring file: the source of truth, even if a manifest update was lost. */
-export async function keyringEpochs(drive: CloudDrive): Promise<number[]> {
-  const paths = await drive.list(KEYRINGS_FOLDER);
-  return paths
-    .map((p) => /epoch-(\d+)\.age$/.exec(p)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+/**
+ * The account's password epochs, sorted: those the manifest lists and those with a keyring file
+ * (a keyring is the source of truth, even if the manifest update that followed it was lost).
+ */
+export async function knownEpochs(drive: CloudDrive, manifest: Manifest): Promise<number[]> {
+  const epochs = new Set(manifest.epochs.map((e) => e.epoch));
+  for (const path of await drive.list(KEYRINGS_FOLDER)) {
+    const record = parseRecordPath(path);
+    if (record?.kind === 'keyring') epochs.add(record.epoch);
+  }
+  return [...epochs].sort((a, b) => a - b);
 }
 
 /** Whether the cloud's record of this wallet opens with the epoch identity and holds this phrase. */
@@ -186,8 +190,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         if (changed) return changed;
         try {
           const manifest = await readManifest(drive, account);
-          const epochs = [...new Set([...(await keyringEpochs(drive)), ...manifest.epochs.map((e) => e.epoch)])];
-          const latest = Math.max(0, ...epochs);
+          const latest = Math.max(0, ...(await knownEpochs(drive, manifest)));
           if (latest === 0) return { type: 'KEYRING.NONE' };
           const bytes = await drive.read(keyringPath(latest));
           if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };

@@ -25,7 +25,7 @@ import { isProviderId, type ProviderId } from '../ports/providers.ts';
 import { createRedactor } from '../log/redact.ts';
 import { normalizePassword, RecordError, type Manifest, type ManifestWallet } from '../format/index.ts';
 import { withCloud } from './cloud-outcome.ts';
-import { backupEffects, discardUnpublished, emptyBackupSlot, keyringEpochs, readManifest, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
+import { backupEffects, discardUnpublished, emptyBackupSlot, knownEpochs, readManifest, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
 import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
 import { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';
 import { EngineError } from './engine-error.ts';
@@ -216,16 +216,13 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       );
       const flow = restoreFlow(runner, slot);
       if (request.walletId !== undefined && flow.view().meta.waitsFor?.includes('WALLET.CHOSEN')) {
-        const wallets = (flow.context().wallets as { walletId: string }[]) ?? [];
-        if (!wallets.some((w) => w.walletId === request.walletId)) {
+        try {
+          await flow.chooseWallet(request.walletId);
+        } catch (error) {
           // The app asked for a wallet this account does not have: end the flow, logged, and say so.
-          await flow.cancel();
-          throw new EngineError(
-            'bad-input',
-            `No backup of wallet ${request.walletId} in this account; it has ${wallets.map((w) => w.walletId).join(', ')}.`,
-          );
+          if (error instanceof EngineError && error.code === 'bad-input') await flow.cancel();
+          throw error;
         }
-        await flow.chooseWallet(request.walletId);
       }
       return flow;
     },
@@ -265,7 +262,6 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
     },
 
     async listBackups(request) {
-      let listing: { manifest: Manifest; epochs: number[] } | null = null;
       const drive = driveFor(request.provider);
       const check = await checkProvider({ drive, expectedAccount: request.expectedAccount ?? null });
       if (check.type !== 'PROVIDER.READY') {
@@ -273,30 +269,28 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         return { ok: false, problem: type, detail };
       }
       const account = check.account as string;
-      const outcome = await withCloud('listBackups', async () => {
-        const manifest = await readManifest(drive, account);
-        const epochs = [...new Set([...(await keyringEpochs(drive)), ...manifest.epochs.map((e) => e.epoch)])].sort((a, b) => a - b);
-        listing = { manifest, epochs };
-        return { type: 'LISTED' };
-      }).catch((error: unknown) => {
-        if (error instanceof RecordError) return { type: 'MANIFEST.CORRUPT', reason: error.code };
-        throw error;
+      const listed = await withCloud('listBackups', async () => {
+        try {
+          const manifest = await readManifest(drive, account);
+          return { type: 'LISTED', manifest, epochs: await knownEpochs(drive, manifest) };
+        } catch (error) {
+          if (error instanceof RecordError) return { type: 'MANIFEST.CORRUPT', reason: error.code };
+          throw error;
+        }
       });
-      if (outcome.type !== 'LISTED' || listing === null) {
-        const { type, ...detail } = outcome;
+      if (listed.type !== 'LISTED') {
+        const { type, ...detail } = listed;
         return { ok: false, problem: type, detail };
       }
-      const { manifest, epochs } = listing as { manifest: Manifest; epochs: number[] };
-      const cloudOnly = new Set(
-        (await cloudOnlyWallets(store)).filter((w) => w.provider === request.provider && w.account === account).map((w) => w.walletId),
+      const { manifest, epochs } = listed as unknown as { manifest: Manifest; epochs: number[] };
+      const confirmed = new Set(
+        (await store.flows({ machineId: 'offlineCopy', provider: request.provider, account })).map((f) => f.walletId),
       );
-      const confirmed = await store.flows({ machineId: 'offlineCopy', provider: request.provider, account });
-      const confirmedIds = new Set(confirmed.map((f) => f.walletId));
       return {
         ok: true,
         account,
         epochs,
-        wallets: manifest.wallets.map((w) => ({ ...w, offlineCopyConfirmed: confirmedIds.has(w.walletId) && !cloudOnly.has(w.walletId) })),
+        wallets: manifest.wallets.map((w) => ({ ...w, offlineCopyConfirmed: confirmed.has(w.walletId) })),
         otherAccounts: (await accountsWithBackups(store, request.provider)).filter((a) => a !== account),
       };
     },

@@ -11,7 +11,7 @@
 import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
-import type { StateMeta } from '../../machines/state-meta.ts';
+import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 import { assertNoSecrets } from '../log/redact.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
@@ -250,16 +250,3 @@ export function activeMeta(snapshot: SnapshotFrom<AnyStateMachine>): StateMeta {
   return meta;
 }
 
-function leafMeta(snapshot: SnapshotFrom<AnyStateMachine>): StateMeta {
-  const metas = Object.entries(snapshot.getMeta() as Record<string, StateMeta | undefined>);
-  let best: StateMeta = {};
-  let depth = -1;
-  for (const [id, meta] of metas) {
-    const d = id.split('.').length;
-    if (meta && d > depth) {
-      best = meta;
-      depth = d;
-    }
-  }
-  return best;
-}

@@ -99,6 +99,27 @@ export function hashRow(prevHash: string, record: TransitionRecord): string {
   return digest(canonicalText(prevHash, record));
 }
 
+/**
+ * The stored row for a record: exactly the record's columns (a record carrying extra fields does
+ * not smuggle them into the log), with its place in the log and its chain hashes.
+ */
+export function storedRow(record: TransitionRecord, seq: number, prevHash: string, hash: string): StoredRow {
+  return {
+    seq,
+    flowId: record.flowId,
+    position: record.position,
+    machineId: record.machineId,
+    machineVersion: record.machineVersion,
+    fromState: record.fromState,
+    eventType: record.eventType,
+    payload: record.payload,
+    toState: record.toState,
+    at: record.at,
+    prevHash,
+    hash,
+  };
+}
+
 export type ChainProblem = 'hash-mismatch' | 'prev-hash-mismatch' | 'position-gap' | 'position-duplicate';
 
 interface ChainBreakAt {

@@ -17,7 +17,8 @@ export {
   type StepRecorder,
 } from './coverage.ts';
 export { machineReport, type MachineReport } from './report.ts';
-export { stateNodesOf, transitionsOf, transitionKey, isQuiescent, leafMeta, type DeclaredTransition } from './machine-graph.ts';
+export { stateNodesOf, transitionsOf, transitionKey, isQuiescent, type DeclaredTransition } from './machine-graph.ts';
+export { leafMeta } from '../../machines/state-meta.ts';
 export { MODELS } from './models.ts';
 export type { MachineModel, Scenario } from './model-types.ts';
 export * from './variants-common.ts';

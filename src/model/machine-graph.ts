@@ -9,7 +9,7 @@
  * its target node ids ('(stay)' for a targetless one). Browser-safe.
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, StateValue } from 'xstate';
-import type { StateMeta } from '../../machines/state-meta.ts';
+import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 
 export const ALWAYS_EVENT = 'always';
 
@@ -107,19 +107,6 @@ export function withAncestors(machine: AnyStateMachine, id: string): string[] {
   return out;
 }
 
-/** The meta of the deepest active node that has one (the engine reads it the same way). */
-export function leafMeta(snapshot: { getMeta(): Record<string, unknown> }): StateMeta {
-  let best: StateMeta = {};
-  let depth = -1;
-  for (const [id, meta] of Object.entries(snapshot.getMeta())) {
-    const d = id.split('.').length;
-    if (meta && d > depth) {
-      best = meta as StateMeta;
-      depth = d;
-    }
-  }
-  return best;
-}
 
 /** A state that waits for the person or has finished: where a run of the engine comes to rest. */
 export function isQuiescent(snapshot: { status: string; getMeta(): Record<string, unknown> }): boolean {

@@ -10,7 +10,7 @@
  * Browser-safe.
  */
 import type { MnemonicProblem, PasswordHint, ProviderId, RecordProblem } from '../../machines/events.ts';
-import { leafMeta } from './machine-graph.ts';
+import { leafMeta } from '../../machines/state-meta.ts';
 
 export type ModelEvent = { type: string } & Record<string, unknown>;
 

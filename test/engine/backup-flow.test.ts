@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
+import { EngineError } from '../../src/engine/index.ts';
 import { expectLogConsistent } from './scenario-helpers.ts';
 
 describe('backup flow on the engine', () => {
@@ -36,5 +37,17 @@ describe('backup flow on the engine', () => {
     expect(fresh.kdf.runs).toBe(1);
     await expectLogConsistent(store);
     await expectLogConsistent(fresh.store);
+  });
+  it('R14: restore of a wallet id the account does not have throws bad-input and logs the flow as cancelled', async () => {
+    const { engine, clouds } = engineOn();
+    await bindFirstBackup(engine);
+    const fresh = engineOn({ clouds });
+    const attempt = fresh.engine.restore({ provider: 'gdrive', walletId: 'no-such-wallet' });
+    await expect(attempt).rejects.toBeInstanceOf(EngineError);
+    await expect(attempt).rejects.toMatchObject({ code: 'bad-input' });
+    const rows = await expectLogConsistent(fresh.store);
+    expect(rows.at(-1)?.eventType).toBe('CANCEL');
+    expect(JSON.parse(rows.at(-1)!.toState)).toBe('cancelled');
+    expect(fresh.kdf.runs).toBe(0);
   });
 });
