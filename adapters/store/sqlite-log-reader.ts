@@ -29,9 +29,19 @@ export class LogReadError extends Error {
   override readonly name = 'LogReadError';
 }
 
-const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, machine_version AS machineVersion,
-  from_state AS fromState, event_type AS eventType, payload, to_state AS toState, at,
-  prev_hash AS prevHash, hash`;
+const ROW_COLUMNS = 'seq, flow_id, position, machine_id, machine_version, from_state, event_type, payload, to_state, at, prev_hash, hash';
+
+type RowArray = [number, string, number, string, number, string | null, string, string, string, string, string, string];
+
+/**
+ * Rows come from the cursor as arrays (better-sqlite3's raw mode) and are built here as object
+ * literals: half the cost of the objects better-sqlite3 builds, which is most of audit's reading.
+ */
+function* asRows(arrays: IterableIterator<RowArray>): IterableIterator<StoredRow> {
+  for (const a of arrays) {
+    yield { seq: a[0], flowId: a[1], position: a[2], machineId: a[3], machineVersion: a[4], fromState: a[5], eventType: a[6], payload: a[7], toState: a[8], at: a[9], prevHash: a[10], hash: a[11] };
+  }
+}
 
 export function openSqliteLogReader(path: string): SqliteLogReader {
   let db: Database.Database;
@@ -48,7 +58,7 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
       throw new LogReadError(`its schema version ${version} is newer than this build supports (${LATEST_SCHEMA_VERSION}); use a newer wallet-backup-engine`);
     }
     const count = db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck();
-    const rows = db.prepare<[], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`);
+    const rows = db.prepare<[], RowArray>(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).raw(true);
     side = new Database(path, { readonly: true, fileMustExist: true });
     const lookup = side.prepare<[string], FlowRow>(
       `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
@@ -63,7 +73,7 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
     return {
       path,
       rowCount: () => count.get() ?? 0,
-      rows: () => rows.iterate(),
+      rows: () => asRows(rows.iterate() as IterableIterator<RowArray>),
       summaries: {
         lookup: (flowId) => {
           const row = lookup.get(flowId);

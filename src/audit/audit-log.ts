@@ -76,6 +76,11 @@ export interface AuditReport {
 }
 
 const PROGRESS_EVERY = 2048;
+const YIELD_EVERY = 8192;
+
+/** Lets the event loop run (setImmediate in Node; a timer in a browser). */
+const nextTurn = () =>
+  new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 function isUnreadable(row: RowInput): row is UnreadableRow {
   return (row as UnreadableRow).unreadable === true;
@@ -96,11 +101,11 @@ export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput
   const history = new HistoryBuilder(options.historyLimit ?? 200);
   const anchors = options.checkpoints !== undefined ? new AnchorCheck(options.checkpoints) : null;
   const add = (list: Finding[]) => {
-    for (const finding of list) findings.add(finding);
+    for (let i = 0; i < list.length; i++) findings.add(list[i]!);
   };
 
   let index = 0;
-  for await (const row of rows) {
+  const audit = (row: RowInput) => {
     index += 1;
     if (isUnreadable(row)) {
       findings.add({
@@ -110,7 +115,7 @@ export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput
         index,
         message: `Line ${index} is not a log row: ${row.problem}.`,
       });
-      continue;
+      return;
     }
     add(chain.push(row, index));
     if (anchors !== null && chain.state.rows === 1) add(anchors.start(chain.state.logId, row.at));
@@ -123,6 +128,17 @@ export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput
     history.push(row, payload, step.started, step.ended?.state ?? null);
     if (anchors !== null) add(anchors.push(row, index));
     if (options.onProgress && index % PROGRESS_EVERY === 0) options.onProgress(index);
+  };
+  if (Symbol.iterator in rows) {
+    // A synchronous source (SQLite, an array) is read without a promise per row, which would cost
+    // more than the rest of the row's audit; the event loop still runs every YIELD_EVERY rows
+    // (progress bar, Ctrl-C).
+    for (const row of rows) {
+      audit(row);
+      if (index % YIELD_EVERY === 0) await nextTurn();
+    }
+  } else {
+    for await (const row of rows) audit(row);
   }
   options.onProgress?.(index);
 

@@ -17,6 +17,7 @@
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import type { StoredRow } from '../ports/event-store.ts';
 import { INIT_EVENT_TYPE, encodeStateValue, type ReplayProblem } from '../log/replay.ts';
+import type { TransitionMemo } from './transition-memo.ts';
 
 export type ReplayStep =
   | { ok: true; snapshot: AnyMachineSnapshot; state: string; final: boolean }
@@ -51,7 +52,8 @@ function inertScope(machine: AnyStateMachine): AnyActorScope {
 
 /**
  * Replays `row` from `snapshot` (undefined before row 0), whose state JSON is `current`.
- * `payload` is the row's parsed payload, or an Error when it is not JSON. Never throws.
+ * `payload` is the row's parsed payload, or an Error when it is not JSON. With a `memo`
+ * (transition-memo.ts), a transition it remembers is not computed again. Never throws.
  */
 export function replayStep(
   machine: AnyStateMachine,
@@ -59,6 +61,7 @@ export function replayStep(
   current: string,
   row: StoredRow,
   payload: unknown,
+  memo?: TransitionMemo,
 ): ReplayStep {
   const fail = (problem: ReplayProblem, expected: string, actual: string) => ({ ok: false, problem, expected, actual }) as const;
   if (snapshot === undefined) {
@@ -68,24 +71,26 @@ export function replayStep(
     return fail('from-state', current, String(row.fromState));
   }
   if (payload instanceof Error) return fail('bad-payload', 'a JSON payload', payload.message);
-
-  let next: AnyMachineSnapshot;
-  try {
-    const scope = inertScope(machine);
-    if (snapshot === undefined) {
-      next = machine.getInitialSnapshot(scope, payload === null ? undefined : payload) as AnyMachineSnapshot;
-    } else {
-      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        return fail('bad-payload', 'a JSON object payload', row.payload);
-      }
-      const event = { ...(payload as Record<string, unknown>), type: row.eventType } as EventObject;
-      next = machine.transition(snapshot, event, scope) as AnyMachineSnapshot;
-    }
-  } catch (error) {
-    return fail('machine-error', `no error (${errorText(error)})`, row.toState);
+  if (snapshot !== undefined && (payload === null || typeof payload !== 'object' || Array.isArray(payload))) {
+    return fail('bad-payload', 'a JSON object payload', row.payload);
   }
-  if (next.status === 'error') return fail('machine-error', `no error (${errorText(next.error)})`, row.toState);
-  const state = encodeStateValue(next.value);
-  if (row.toState !== state) return fail('to-state', state, row.toState);
-  return { ok: true, snapshot: next, state, final: next.status === 'done' };
+
+  let next = memo?.lookup(machine, snapshot, current, row.eventType, row.payload);
+  if (next === undefined) {
+    let computed: AnyMachineSnapshot;
+    try {
+      const scope = inertScope(machine);
+      computed =
+        snapshot === undefined
+          ? (machine.getInitialSnapshot(scope, payload === null ? undefined : payload) as AnyMachineSnapshot)
+          : (machine.transition(snapshot, { ...(payload as Record<string, unknown>), type: row.eventType } as EventObject, scope) as AnyMachineSnapshot);
+    } catch (error) {
+      return fail('machine-error', `no error (${errorText(error)})`, row.toState);
+    }
+    if (computed.status === 'error') return fail('machine-error', `no error (${errorText(computed.error)})`, row.toState);
+    next = { snapshot: computed, state: encodeStateValue(computed.value), final: computed.status === 'done' };
+    memo?.remember(machine, snapshot, current, row.eventType, row.payload, next);
+  }
+  if (row.toState !== next.state) return fail('to-state', next.state, row.toState);
+  return { ok: true, ...next };
 }

@@ -16,6 +16,7 @@ import { findMachine } from '../../machines/registry.ts';
 import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 import { rowName, type Finding } from './findings.ts';
 import { replayStep } from './flow-replayer.ts';
+import { createTransitionMemo } from './transition-memo.ts';
 
 type ReplayMode = 'live' | 'refused' | 'diverged';
 
@@ -90,6 +91,8 @@ export class FlowTracker {
   /** Flows per machine id@version, as found in the rows. */
   readonly machines = new Map<string, number>();
   flows = 0;
+  /** Replayed transitions remembered for this audit (exact; transition-memo.ts). */
+  readonly memo = createTransitionMemo();
 
   constructor(private readonly summaries: FlowSummaries | null = null) {}
 
@@ -183,12 +186,12 @@ export class FlowTracker {
 
     let final = false;
     if (flow.mode === 'live' && flow.machine !== null) {
-      const result = replayStep(flow.machine, flow.snapshot, flow.state, row, payload);
+      const result = replayStep(flow.machine, flow.snapshot, flow.state, row, payload, this.memo);
       if (result.ok) {
+        const context = result.snapshot.context as Record<string, unknown>;
+        if (context !== flow.snapshot?.context) flow.tags = tagsOf(context, flow.tags);
         flow.snapshot = result.snapshot;
         final = result.final;
-        const context = result.snapshot.context as Record<string, unknown>;
-        flow.tags = tagsOf(context, flow.tags);
         step.context = context;
       } else {
         flow.mode = 'diverged';

@@ -1,0 +1,34 @@
+/**
+ * Keeps a long streaming pass's heap at its live size (Node only; issue 6: audit's peak RSS stays
+ * under 200 MB whatever the log's size).
+ *
+ * Audit keeps little alive (one snapshot per open flow, a bounded history) but throws away about
+ * a kilobyte per row. The faster it runs, the more V8 lets the old generation grow before a full
+ * collection: on a 1,000,000-row log the heap reached five times its live size and the process
+ * 220 MB. A full collection every FULL_GC_EVERY rows (about 1 ms per 100,000 rows' worth of work
+ * here) keeps it near the live size. Node exposes the collector only behind --expose-gc; the flag
+ * can be turned on at run time and the function taken from a fresh context, the documented way
+ * to reach it without restarting the process.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const FULL_GC_EVERY = 65_536;
+
+function garbageCollector(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (typeof existing === 'function') return existing;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Returns a progress callback (rows done) that collects garbage every FULL_GC_EVERY rows. */
+export function steadyHeap(): (rowsDone: number) => void {
+  const gc = garbageCollector();
+  let next = FULL_GC_EVERY;
+  return (rowsDone) => {
+    if (rowsDone < next) return;
+    next = rowsDone + FULL_GC_EVERY;
+    gc();
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The audit's transition memo (src/audit/transition-memo.ts, issue 6) must be exact: with it,
+ * replay reaches the same snapshots (state, context, status) as xstate computing every row, on
+ * realistic logs and on tampered ones, and its memory stays bounded.
+ */
+import { createMachine, assign } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { findMachine } from '../../machines/registry.ts';
+import { replayStep, type ReplayStep } from '../../src/audit/flow-replayer.ts';
+import { createTransitionMemo, type TransitionMemo } from '../../src/audit/transition-memo.ts';
+import type { StoredRow } from '../../src/ports/event-store.ts';
+import { syntheticLog } from '../../scripts/synthetic-log.ts';
+
+interface Replayed {
+  results: ReplayStep[];
+  memo: TransitionMemo | undefined;
+}
+
+/** Replays every row of a log, flow by flow in log order, with or without a memo. */
+function replayAll(rows: readonly StoredRow[], memo?: TransitionMemo): Replayed {
+  const open = new Map<string, { snapshot: AnyMachineSnapshot | undefined; state: string; machine: AnyStateMachine }>();
+  const results: ReplayStep[] = [];
+  for (const row of rows) {
+    let flow = open.get(row.flowId);
+    if (flow === undefined) {
+      const found = findMachine(row.machineId, row.machineVersion);
+      if (!found.ok) throw new Error(`no machine ${row.machineId}@${row.machineVersion}`);
+      flow = { snapshot: undefined, state: 'null', machine: found.machine };
+      open.set(row.flowId, flow);
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(row.payload);
+    } catch (error) {
+      payload = error;
+    }
+    const result = replayStep(flow.machine, flow.snapshot, flow.state, row, payload, memo);
+    results.push(result);
+    if (!result.ok || result.final) open.delete(row.flowId);
+    else {
+      flow.snapshot = result.snapshot;
+      flow.state = result.state;
+    }
+  }
+  return { results, memo };
+}
+
+/** What a replay step tells: its verdict, and for a success the snapshot's observable parts. */
+function observable(step: ReplayStep) {
+  if (!step.ok) return step;
+  const s = step.snapshot;
+  return { state: step.state, final: step.final, value: s.value, context: s.context, status: s.status, output: s.output, tags: [...s.tags].sort(), children: s.children };
+}
+
+describe('transition memo (issue 6: audit replays remembered transitions without the interpreter)', () => {
+  it('E5: with the memo, every row of realistic logs replays to the same state, context and status as xstate alone', () => {
+    for (const seed of [1, 2, 3]) {
+      const { rows } = syntheticLog({ seed, rows: 6_000, concurrency: 4, reuseStates: false });
+      const plain = replayAll(rows);
+      const memoised = replayAll(rows, createTransitionMemo());
+      expect(plain.results.every((r) => r.ok)).toBe(true);
+      expect(memoised.results.map(observable)).toEqual(plain.results.map(observable));
+      // The memo did its job: most rows were answered without the interpreter.
+      const { bySnapshot, byState, misses } = memoised.memo!.stats;
+      expect(bySnapshot + byState + misses).toBe(rows.length);
+      expect(bySnapshot).toBeGreaterThan(0);
+      expect(byState).toBeGreaterThan(0);
+      expect(misses).toBeLessThan(rows.length / 2);
+    }
+  });
+
+  it('E5: a tiny memo that keeps starting again gives the same answers (bounded memory)', () => {
+    const { rows } = syntheticLog({ seed: 4, rows: 4_000, concurrency: 3, reuseStates: false });
+    const plain = replayAll(rows);
+    const tiny = replayAll(rows, createTransitionMemo(3));
+    expect(tiny.results.map(observable)).toEqual(plain.results.map(observable));
+  });
+
+  it('E5: tampered rows fail the same way with and without the memo', () => {
+    const { rows } = syntheticLog({ seed: 5, rows: 3_000, concurrency: 3, reuseStates: false });
+    const tampered = rows.map((row, i) => {
+      if (i % 97 === 5) return { ...row, toState: JSON.stringify('done') };
+      if (i % 101 === 7) return { ...row, eventType: 'UPLOAD.DONE' };
+      if (i % 89 === 3) return { ...row, payload: '{"walletId":7}' };
+      return row;
+    });
+    const plain = replayAll(tampered);
+    const memoised = replayAll(tampered, createTransitionMemo());
+    expect(plain.results.some((r) => !r.ok)).toBe(true);
+    expect(memoised.results.map(observable)).toEqual(plain.results.map(observable));
+  });
+
+  it('E5: a guarded transition is never answered from another flow\'s state (its result depends on the context)', () => {
+    const gate = createMachine({
+      id: 'gate',
+      types: {} as { context: { open: boolean }; input: { open: boolean } },
+      context: ({ input }) => ({ open: input.open }),
+      initial: 'waiting',
+      states: {
+        waiting: { on: { PUSH: [{ guard: ({ context }) => context.open, target: 'passed' }, { target: 'refused' }] } },
+        passed: {},
+        refused: {},
+      },
+    });
+    const memo = createTransitionMemo();
+    const row = (flowId: string, position: number, eventType: string, payload: string, toState: string, fromState: string | null): StoredRow => ({
+      seq: 0, flowId, position, machineId: 'gate', machineVersion: 1, fromState, eventType, payload, toState, at: '', prevHash: '', hash: '',
+    });
+    const run = (flowId: string, open: boolean) => {
+      const init = replayStep(gate, undefined, 'null', row(flowId, 0, 'xstate.init', JSON.stringify({ open }), '"waiting"', null), { open }, memo);
+      if (!init.ok) throw new Error('init');
+      return replayStep(gate, init.snapshot, init.state, row(flowId, 1, 'PUSH', '{}', open ? '"passed"' : '"refused"', '"waiting"'), {}, memo);
+    };
+    expect(run('a', true)).toMatchObject({ ok: true, state: '"passed"' });
+    expect(run('b', false)).toMatchObject({ ok: true, state: '"refused"' });
+    expect(run('c', true)).toMatchObject({ ok: true, state: '"passed"' });
+    expect(memo.stats.byState).toBe(0);
+  });
+
+  it('E5: a transition that assigns the context is not answered by state, and its context is this flow\'s', () => {
+    const counter = createMachine({
+      id: 'counter',
+      types: {} as { context: { n: number; name: string }; input: { name: string } },
+      context: ({ input }) => ({ n: 0, name: input.name }),
+      initial: 'a',
+      states: {
+        a: { on: { GO: { target: 'b', actions: assign({ n: ({ context }) => context.n + 1 }) } } },
+        b: { on: { GO: 'c' } },
+        c: { type: 'final' },
+      },
+    });
+    const memo = createTransitionMemo();
+    const results: ReplayStep[] = [];
+    for (const name of ['x', 'y', 'z']) {
+      const mk = (position: number, eventType: string, payload: string, fromState: string | null, toState: string): StoredRow => ({
+        seq: 0, flowId: name, position, machineId: 'counter', machineVersion: 1, fromState, eventType, payload, toState, at: '', prevHash: '', hash: '',
+      });
+      const s0 = replayStep(counter, undefined, 'null', mk(0, 'xstate.init', JSON.stringify({ name }), null, '"a"'), { name }, memo);
+      if (!s0.ok) throw new Error('init');
+      const s1 = replayStep(counter, s0.snapshot, s0.state, mk(1, 'GO', '{}', '"a"', '"b"'), {}, memo);
+      if (!s1.ok) throw new Error('first GO');
+      const s2 = replayStep(counter, s1.snapshot, s1.state, mk(2, 'GO', '{}', '"b"', '"c"'), {}, memo);
+      results.push(s1, s2);
+      expect(s1.snapshot.context).toEqual({ n: 1, name });
+      expect(s2).toMatchObject({ ok: true, final: true });
+    }
+    // a → b assigns: never by state. b → c is final: never by state either (output reads context).
+    expect(memo.stats.byState).toBe(0);
+  });
+});
