@@ -21,6 +21,8 @@ export const nobleDigest: Digest = (text) => bytesToHex(sha256(encoder.encode(te
 
 /** Stands in for a recomputed hash when a (tampered) row cannot even be serialised. */
 const UNHASHABLE = '(row cannot be hashed)';
+/** What an intact row returns: shared, never changed. */
+const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 export interface ChainState {
   rows: number;
@@ -41,9 +43,27 @@ export class ChainTracker {
 
   /** Checks one row; returns its findings (at most one per check). */
   push(row: StoredRow, index: number): Finding[] {
+    const expectedSeq = this.previousSeq + 1;
+    let recomputed: string;
+    try {
+      recomputed = this.digest(canonicalText(row.prevHash, row));
+    } catch {
+      recomputed = UNHASHABLE;
+    }
+    const intact = row.seq === expectedSeq && row.prevHash === this.previousHash && recomputed === row.hash;
+    const found = intact ? NO_FINDINGS : this.findings(row, index, expectedSeq, recomputed);
+    if (this.state.rows === 0) this.state.logId = row.hash;
+    this.previousHash = row.hash;
+    this.previousSeq = row.seq;
+    this.state.rows += 1;
+    this.state.head = { seq: row.seq, hash: row.hash };
+    return found;
+  }
+
+  /** The findings of a row that does not fit the chain (at most one per check). */
+  private findings(row: StoredRow, index: number, expectedSeq: number, recomputed: string): Finding[] {
     const found: Finding[] = [];
     const at = { index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` };
-    const expectedSeq = this.previousSeq + 1;
     if (row.seq !== expectedSeq) {
       const what = row.seq > expectedSeq ? `rows ${expectedSeq}..${row.seq - 1} are missing` : 'it repeats or goes back';
       found.push({
@@ -69,12 +89,6 @@ export class ChainTracker {
           `the previous row's hash is ${this.previousHash}. A row before it was deleted, inserted or reordered, or this one was.`,
       });
     }
-    let recomputed: string;
-    try {
-      recomputed = this.digest(canonicalText(row.prevHash, row));
-    } catch {
-      recomputed = UNHASHABLE;
-    }
     if (recomputed !== row.hash) {
       found.push({
         ...at,
@@ -88,15 +102,8 @@ export class ChainTracker {
           `but its stored hash is ${String(row.hash)}.`,
       });
     }
-    if (found.length > 0) {
-      this.state.breaks += 1;
-      this.state.firstBreak ??= found[0]!;
-    }
-    if (this.state.rows === 0) this.state.logId = row.hash;
-    this.previousHash = row.hash;
-    this.previousSeq = row.seq;
-    this.state.rows += 1;
-    this.state.head = { seq: row.seq, hash: row.hash };
+    this.state.breaks += 1;
+    this.state.firstBreak ??= found[0]!;
     return found;
   }
 }

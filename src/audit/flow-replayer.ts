@@ -23,6 +23,10 @@ export type ReplayStep =
   | { ok: true; snapshot: AnyMachineSnapshot; state: string; final: boolean }
   | { ok: false; problem: ReplayProblem; expected: string; actual: string };
 
+function fail(problem: ReplayProblem, expected: string, actual: string): ReplayStep {
+  return { ok: false, problem, expected, actual };
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -63,7 +67,6 @@ export function replayStep(
   payload: unknown,
   memo?: TransitionMemo,
 ): ReplayStep {
-  const fail = (problem: ReplayProblem, expected: string, actual: string) => ({ ok: false, problem, expected, actual }) as const;
   if (snapshot === undefined) {
     if (row.eventType !== INIT_EVENT_TYPE) return fail('init-event', INIT_EVENT_TYPE, row.eventType);
     if (row.fromState !== null) return fail('from-state', 'null', row.fromState);

@@ -48,6 +48,8 @@ export interface FlowSummaries {
 }
 
 const RECENT_CLOSED = 10_000;
+/** The findings of a row without any: shared, never changed (add() replaces it). */
+const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 /** What a row did to its flow, for the history. */
 export interface FlowStep {
@@ -92,15 +94,18 @@ export class FlowTracker {
   readonly machines = new Map<string, number>();
   flows = 0;
   /** Replayed transitions remembered for this audit (exact; transition-memo.ts). */
-  readonly memo = createTransitionMemo();
+  readonly memo = createTransitionMemo(Number(process.env.MEMO_LIMIT ?? 5000));
 
   constructor(private readonly summaries: FlowSummaries | null = null) {}
 
   push(row: StoredRow, index: number, payload: unknown): FlowStep {
-    const step: FlowStep = { findings: [], started: false, ended: null, context: null };
-    const machine = `${row.machineId}@${row.machineVersion}`;
-    const at = { index, seq: row.seq, flowId: row.flowId, position: row.position, machine };
-    const add = (finding: Omit<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>) => step.findings.push({ ...at, ...finding });
+    const step: FlowStep = { findings: NO_FINDINGS, started: false, ended: null, context: null };
+    // Findings are rare: their place and wording are built only when one is added.
+    const at = () => ({ index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` });
+    const add = (finding: Omit<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>) => {
+      if (step.findings === NO_FINDINGS) step.findings = [];
+      step.findings.push({ ...at(), ...finding });
+    };
 
     const closed = this.closed.get(row.flowId);
     if (closed !== undefined) {
@@ -110,7 +115,7 @@ export class FlowTracker {
         rule: 'E4',
         expected: 'no row',
         actual: row.eventType,
-        message: `Row ${rowName(at)} belongs to a flow that had already finished at position ${closed.lastPosition} (${closed.state}): a row was added or moved.`,
+        message: `Row ${rowName(at())} belongs to a flow that had already finished at position ${closed.lastPosition} (${closed.state}): a row was added or moved.`,
       });
       closed.lastPosition = Math.max(closed.lastPosition, row.position);
       return step;
@@ -119,6 +124,7 @@ export class FlowTracker {
     let flow = this.open.get(row.flowId);
     if (flow === undefined) {
       this.flows += 1;
+      const machine = `${row.machineId}@${row.machineVersion}`;
       this.machines.set(machine, (this.machines.get(machine) ?? 0) + 1);
       step.started = true;
       flow = {
@@ -159,8 +165,8 @@ export class FlowTracker {
         severity: 'error',
         rule: 'E5',
         expected: `${flow.machineId}@${flow.machineVersion}`,
-        actual: machine,
-        message: `Row ${rowName(at)} names machine ${machine}, but the flow started on ${flow.machineId}@${flow.machineVersion}.`,
+        actual: `${row.machineId}@${row.machineVersion}`,
+        message: `Row ${rowName(at())} names machine ${row.machineId}@${row.machineVersion}, but the flow started on ${flow.machineId}@${flow.machineVersion}.`,
       });
       if (flow.mode === 'live') flow.mode = 'diverged';
     }
@@ -175,8 +181,8 @@ export class FlowTracker {
         expected: String(expectedPosition),
         actual: String(row.position),
         message: duplicate
-          ? `Row ${rowName(at)} repeats or goes back in its flow: the next position is ${expectedPosition}.`
-          : `Row ${rowName(at)} skips positions in its flow: the next position is ${expectedPosition}, so rows are missing.`,
+          ? `Row ${rowName(at())} repeats or goes back in its flow: the next position is ${expectedPosition}.`
+          : `Row ${rowName(at())} skips positions in its flow: the next position is ${expectedPosition}, so rows are missing.`,
       });
       if (flow.mode === 'live') flow.mode = 'diverged';
     }
@@ -202,7 +208,7 @@ export class FlowTracker {
           rule: 'E5',
           expected: result.expected,
           actual: result.actual,
-          message: `Row ${rowName(at)} does not replay through ${machine} (${result.problem}): the machine requires ${result.expected}, the log holds ${result.actual}.`,
+          message: `Row ${rowName(at())} does not replay through ${row.machineId}@${row.machineVersion} (${result.problem}): the machine requires ${result.expected}, the log holds ${result.actual}.`,
         });
       }
     }
@@ -213,7 +219,8 @@ export class FlowTracker {
       this.open.delete(row.flowId);
       this.closed.set(row.flowId, { lastPosition: flow.lastPosition, state: flow.state });
       if (this.closed.size > RECENT_CLOSED) this.closed.delete(this.closed.keys().next().value as string);
-      step.findings.push(...this.checkSummary(row.flowId, flow));
+      const summary = this.checkSummary(row.flowId, flow);
+      if (summary.length > 0) step.findings = [...step.findings, ...summary];
     }
     return step;
   }

@@ -174,7 +174,19 @@ function mergeHints(before: string | null, now: string | null): string | null {
   return hints.length > 0 ? `hints: ${[...new Set(hints)].join(', ')}` : null;
 }
 
+/** State JSON → name; a log has few distinct states, and this runs on every row. */
+const stateNames = new Map<string, string>();
+
 function stateName(json: string): string {
+  let name = stateNames.get(json);
+  if (name === undefined) {
+    if (stateNames.size >= 4096) stateNames.clear();
+    stateNames.set(json, (name = parseStateName(json)));
+  }
+  return name;
+}
+
+function parseStateName(json: string): string {
   try {
     const value: unknown = JSON.parse(json);
     if (typeof value === 'string') return value;

@@ -46,9 +46,6 @@ export interface TransitionMemo {
 
 const DEFAULT_LIMIT = 5_000;
 
-/** An unambiguous key for an (event type, text) pair, whatever characters either holds. */
-const keyOf = (eventType: string, text: string) => `${eventType.length}:${eventType}${text}`;
-
 /** The state nodes a state value makes active, root first. */
 function activeNodes(root: AnyStateNode, value: StateValue): AnyStateNode[] {
   const nodes = [root];
@@ -92,14 +89,29 @@ function isContextFree(machine: AnyStateMachine, from: AnyMachineSnapshot, to: A
   return true;
 }
 
+/** Two-level map: no key string is built per lookup (row strings are fresh; hashing them is the cost). */
+type ByEvent<V> = Map<string, Map<string, V>>;
+
+function get2<V>(map: ByEvent<V> | undefined, first: string, second: string): V | undefined {
+  return map?.get(first)?.get(second);
+}
+
+function set2<V>(map: ByEvent<V>, first: string, second: string, value: V): void {
+  let inner = map.get(first);
+  if (inner === undefined) map.set(first, (inner = new Map()));
+  inner.set(second, value);
+}
+
 export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionMemo {
-  let bySnapshot = new Map<AnyMachineSnapshot, Map<string, Advanced>>();
+  /** snapshot → event type → payload text → step. */
+  let bySnapshot = new Map<AnyMachineSnapshot, ByEvent<Advanced>>();
+  /** machine → payload text → initial step. */
   let initial = new Map<AnyStateMachine, Map<string, Advanced>>();
   /** Snapshots more than one flow reached (or initial ones): only their steps are remembered. */
   let shared = new WeakSet<AnyMachineSnapshot>();
   let remembered = 0;
-  /** null: that (state, event) is not context-free. Bounded by the machines' states and events. */
-  let byState = new Map<AnyStateMachine, Map<string, Advanced | null>>();
+  /** machine → state JSON → event type → template step, or null: not context-free. */
+  let byState = new Map<AnyStateMachine, ByEvent<Advanced | null>>();
   let templates = 0;
   const withoutHistory = new Map<AnyStateMachine, boolean>();
   const stats = { bySnapshot: 0, byState: 0, misses: 0 };
@@ -109,17 +121,12 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
     if (plain === undefined) withoutHistory.set(machine, (plain = !hasHistoryState(machine.root)));
     return plain;
   };
-  const inner = <K, V>(outer: Map<K, Map<string, V>>, key: K) => {
-    let map = outer.get(key);
-    if (map === undefined) outer.set(key, (map = new Map()));
-    return map;
-  };
   /**
    * Remembers a step from a shared snapshot. A step from a snapshot only one flow reached (the
    * tail of a flow with its own wallet id) is not kept: it would never be asked for again, and
    * keeping it would only churn memory.
    */
-  const rememberStep = (snapshot: AnyMachineSnapshot, key: string, next: Advanced) => {
+  const rememberStep = (snapshot: AnyMachineSnapshot, eventType: string, payload: string, next: Advanced) => {
     if (!shared.has(snapshot)) return;
     if (++remembered > limit) {
       bySnapshot = new Map();
@@ -128,25 +135,27 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
       remembered = 0;
       return;
     }
-    inner(bySnapshot, snapshot).set(key, next);
+    let events = bySnapshot.get(snapshot);
+    if (events === undefined) bySnapshot.set(snapshot, (events = new Map()));
+    set2(events, eventType, payload, next);
   };
 
   return {
     stats,
     lookup(machine, snapshot, current, eventType, payload) {
-      const hit = snapshot === undefined ? initial.get(machine)?.get(payload) : bySnapshot.get(snapshot)?.get(keyOf(eventType, payload));
+      const hit = snapshot === undefined ? initial.get(machine)?.get(payload) : get2(bySnapshot.get(snapshot), eventType, payload);
       if (hit !== undefined) {
         stats.bySnapshot += 1;
         shared.add(hit.snapshot);
         return hit;
       }
-      const template = snapshot === undefined ? undefined : byState.get(machine)?.get(keyOf(eventType, current));
+      const template = snapshot === undefined ? undefined : get2(byState.get(machine), current, eventType);
       if (template) {
         stats.byState += 1;
         // What xstate's cloneMachineSnapshot(template, { context }) builds, without the interpreter.
         const next = { snapshot: { ...template.snapshot, context: snapshot!.context }, state: template.state, final: false };
         // Flows that share `snapshot` go on sharing after this step.
-        rememberStep(snapshot!, keyOf(eventType, payload), next);
+        rememberStep(snapshot!, eventType, payload, next);
         return next;
       }
       stats.misses += 1;
@@ -155,21 +164,23 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
     remember(machine, snapshot, current, eventType, payload, next) {
       if (snapshot === undefined) {
         if (++remembered > limit) return;
-        inner(initial, machine).set(payload, next);
+        let payloads = initial.get(machine);
+        if (payloads === undefined) initial.set(machine, (payloads = new Map()));
+        payloads.set(payload, next);
         shared.add(next.snapshot);
         return;
       }
-      rememberStep(snapshot, keyOf(eventType, payload), next);
-      const states = inner(byState, machine);
-      const stateKey = keyOf(eventType, current);
-      if (!states.has(stateKey)) {
+      rememberStep(snapshot, eventType, payload, next);
+      let states = byState.get(machine);
+      if (states === undefined) byState.set(machine, (states = new Map()));
+      if (get2(states, current, eventType) === undefined) {
         if (++templates > limit) {
           byState = new Map();
           templates = 0;
           return;
         }
         const free = plainMachine(machine) && isContextFree(machine, snapshot, next.snapshot, eventType);
-        states.set(stateKey, free ? next : null);
+        set2(states, current, eventType, free ? next : null);
       }
     },
   };
