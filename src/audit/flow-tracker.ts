@@ -48,7 +48,7 @@ export interface FlowSummaries {
 }
 
 const RECENT_CLOSED = 10_000;
-/** The findings of a row without any: shared, never changed (add() replaces it). */
+/** The findings of a row without any: shared, never changed (addFinding replaces it). */
 const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 /** What a row did to its flow, for the history. */
@@ -85,6 +85,16 @@ function tagsOf(context: Record<string, unknown>, previous: FlowTags): FlowTags 
   return tags;
 }
 
+/** Where a finding is: built only for a row that has one (rows without findings allocate nothing). */
+function placeOf(row: StoredRow, index: number) {
+  return { index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` };
+}
+
+function addFinding(step: FlowStep, row: StoredRow, index: number, finding: Omit<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>): void {
+  if (step.findings === NO_FINDINGS) step.findings = [];
+  step.findings.push({ ...placeOf(row, index), ...finding });
+}
+
 export class FlowTracker {
   private readonly open = new Map<string, OpenFlow>();
   /** Recently finished flows, oldest first (a Map keeps insertion order). */
@@ -94,28 +104,22 @@ export class FlowTracker {
   readonly machines = new Map<string, number>();
   flows = 0;
   /** Replayed transitions remembered for this audit (exact; transition-memo.ts). */
-  readonly memo = createTransitionMemo(Number(process.env.MEMO_LIMIT ?? 5000));
+  readonly memo = createTransitionMemo();
 
   constructor(private readonly summaries: FlowSummaries | null = null) {}
 
   push(row: StoredRow, index: number, payload: unknown): FlowStep {
     const step: FlowStep = { findings: NO_FINDINGS, started: false, ended: null, context: null };
-    // Findings are rare: their place and wording are built only when one is added.
-    const at = () => ({ index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` });
-    const add = (finding: Omit<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>) => {
-      if (step.findings === NO_FINDINGS) step.findings = [];
-      step.findings.push({ ...at(), ...finding });
-    };
 
     const closed = this.closed.get(row.flowId);
     if (closed !== undefined) {
-      add({
+      addFinding(step, row, index, {
         kind: 'row-after-final',
         severity: 'error',
         rule: 'E4',
         expected: 'no row',
         actual: row.eventType,
-        message: `Row ${rowName(at())} belongs to a flow that had already finished at position ${closed.lastPosition} (${closed.state}): a row was added or moved.`,
+        message: `Row ${rowName(placeOf(row, index))} belongs to a flow that had already finished at position ${closed.lastPosition} (${closed.state}): a row was added or moved.`,
       });
       closed.lastPosition = Math.max(closed.lastPosition, row.position);
       return step;
@@ -144,7 +148,7 @@ export class FlowTracker {
       if (!found.ok) {
         flow.mode = 'refused';
         const known = found.known.length > 0 ? `known versions: ${found.known.join(', ')}` : 'no machine of that id is released';
-        add({
+        addFinding(step, row, index, {
           kind: found.reason,
           severity: 'error',
           rule: 'E5',
@@ -160,13 +164,13 @@ export class FlowTracker {
     }
 
     if (row.machineId !== flow.machineId || row.machineVersion !== flow.machineVersion) {
-      add({
+      addFinding(step, row, index, {
         kind: 'machine-changed',
         severity: 'error',
         rule: 'E5',
         expected: `${flow.machineId}@${flow.machineVersion}`,
         actual: `${row.machineId}@${row.machineVersion}`,
-        message: `Row ${rowName(at())} names machine ${row.machineId}@${row.machineVersion}, but the flow started on ${flow.machineId}@${flow.machineVersion}.`,
+        message: `Row ${rowName(placeOf(row, index))} names machine ${row.machineId}@${row.machineVersion}, but the flow started on ${flow.machineId}@${flow.machineVersion}.`,
       });
       if (flow.mode === 'live') flow.mode = 'diverged';
     }
@@ -174,15 +178,15 @@ export class FlowTracker {
     const expectedPosition = flow.lastPosition + 1;
     if (row.position !== expectedPosition) {
       const duplicate = row.position < expectedPosition;
-      add({
+      addFinding(step, row, index, {
         kind: duplicate ? 'position-duplicate' : 'position-gap',
         severity: 'error',
         rule: 'E4',
         expected: String(expectedPosition),
         actual: String(row.position),
         message: duplicate
-          ? `Row ${rowName(at())} repeats or goes back in its flow: the next position is ${expectedPosition}.`
-          : `Row ${rowName(at())} skips positions in its flow: the next position is ${expectedPosition}, so rows are missing.`,
+          ? `Row ${rowName(placeOf(row, index))} repeats or goes back in its flow: the next position is ${expectedPosition}.`
+          : `Row ${rowName(placeOf(row, index))} skips positions in its flow: the next position is ${expectedPosition}, so rows are missing.`,
       });
       if (flow.mode === 'live') flow.mode = 'diverged';
     }
@@ -202,13 +206,13 @@ export class FlowTracker {
       } else {
         flow.mode = 'diverged';
         flow.snapshot = undefined;
-        add({
+        addFinding(step, row, index, {
           kind: 'replay-mismatch',
           severity: 'error',
           rule: 'E5',
           expected: result.expected,
           actual: result.actual,
-          message: `Row ${rowName(at())} does not replay through ${row.machineId}@${row.machineVersion} (${result.problem}): the machine requires ${result.expected}, the log holds ${result.actual}.`,
+          message: `Row ${rowName(placeOf(row, index))} does not replay through ${row.machineId}@${row.machineVersion} (${result.problem}): the machine requires ${result.expected}, the log holds ${result.actual}.`,
         });
       }
     }
