@@ -41,8 +41,8 @@ export function generateLog(options: GenerateOptions): { rows: number; flows: nu
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertFlow = db.prepare(
-    `INSERT INTO flows (flow_id, machine_id, machine_version, state, last_position, started_at, updated_at, provider, account, wallet_id, epoch)
-     VALUES (@flowId, @machineId, @machineVersion, @state, @lastPosition, @startedAt, @updatedAt, @provider, @account, @walletId, @epoch)`,
+    `INSERT INTO flows (flow_id, machine_id, machine_version, started_at, provider, account, wallet_id, epoch)
+     VALUES (@flowId, @machineId, @machineVersion, @startedAt, @provider, @account, @walletId, @epoch)`,
   );
   const batchSize = options.batch ?? 10_000;
   const records = syntheticRecords({ seed: options.seed ?? 1, rows: options.rows });
@@ -72,7 +72,16 @@ export function generateLog(options: GenerateOptions): { rows: number; flows: nu
   insertBatch(batch);
   db.transaction(() => {
     for (const s of summaries) {
-      insertFlow.run({ provider: null, account: null, walletId: null, epoch: null, ...s });
+      insertFlow.run({
+        flowId: s.flowId,
+        machineId: s.machineId,
+        machineVersion: s.machineVersion,
+        startedAt: s.startedAt,
+        provider: s.provider ?? null,
+        account: s.account ?? null,
+        walletId: s.walletId ?? null,
+        epoch: s.epoch ?? null,
+      });
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');

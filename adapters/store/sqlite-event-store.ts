@@ -12,13 +12,15 @@
  * is an answer (`position-conflict` with the expected one), not an exception; a malformed record
  * is a programming error and rejects with a TypeError.
  *
- * The durable commit is the cost of an append (issue 6: `npm run bench`); the rest is kept small.
- * The connection remembers the log's last hash and, per flow it appended to, the next position
- * and the summary's tags. Under the write lock it checks that nobody else wrote since its own
- * last commit (`PRAGMA data_version` for other connections, `total_changes()` for writes through
- * `db`); if anyone did, it forgets and reads them again. A flow's summary row is then updated in
- * only its changing columns (state, position, time) unless a tag or the machine changes. Hashes
- * are node:crypto's SHA-256 over the same canonical text as src/log/row-hash.ts (format v1).
+ * The durable commit is the cost of an append (issue 6: `npm run bench`); the rest is kept small:
+ * one read of the log's last row, the row's insert, and, only when a flow starts or its machine
+ * or tags change, its `flows` entry (schema v2: a summary's state and position are its last row's).
+ * The connection remembers the log's last row and, per flow it appended to, the next position and
+ * the entry's tags. Under the write lock it reads the last row's seq and hash: if they are not the
+ * ones it left (another connection, or a write through `db`, appended since), it forgets and reads
+ * what it needs again. Rows are never updated or deleted (triggers), so an unchanged last row means
+ * an unchanged log. Hashes are node:crypto's SHA-256 over the same canonical text as
+ * src/log/row-hash.ts (format v1).
  *
  * `readAll` streams in pages by seq (keyset pagination), each page read with `stmt.iterate()`:
  * memory stays bounded by the page size, and no cursor stays open between yields, because
@@ -39,7 +41,7 @@ import {
 } from '../../src/ports/event-store.ts';
 import { canonicalText, recordProblem, storedRow, tagsProblem } from '../../src/log/row-hash.ts';
 import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
-import { toSummary, type FlowRow } from './sqlite-flow-row.ts';
+import { flowStateColumn, flowSummarySelect, toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -60,18 +62,23 @@ const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, 
   from_state AS fromState, event_type AS eventType, payload, to_state AS toState, at,
   prev_hash AS prevHash, hash`;
 
-const FLOW_COLUMNS = `flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
-  last_position AS lastPosition, started_at AS startedAt, updated_at AS updatedAt,
-  provider, account, wallet_id AS walletId, epoch`;
+/** FlowFilter field → column of the summary query (f: flows, e: the flow's last row). */
+const FILTER_FIELDS = ['machineId', 'provider', 'account', 'walletId', 'state'] as const satisfies readonly (keyof FlowFilter)[];
 
-/** FlowFilter field → column; the order fixes the shape of the cached statements. */
-const FILTER_COLUMNS = [
-  ['machineId', 'machine_id'],
-  ['provider', 'provider'],
-  ['account', 'account'],
-  ['walletId', 'wallet_id'],
-  ['state', 'state'],
-] as const satisfies readonly (readonly [keyof FlowFilter, string])[];
+function filterColumn(field: (typeof FILTER_FIELDS)[number]): string {
+  switch (field) {
+    case 'machineId':
+      return 'f.machine_id';
+    case 'provider':
+      return 'f.provider';
+    case 'account':
+      return 'f.account';
+    case 'walletId':
+      return 'f.wallet_id';
+    case 'state':
+      return flowStateColumn(LATEST_SCHEMA_VERSION);
+  }
+}
 
 /** What the connection knows about a flow it appended to (valid while `Known` is). */
 interface KnownFlow {
@@ -86,8 +93,7 @@ interface KnownFlow {
 
 /** The log's end as this connection left it after its last commit. */
 interface Known {
-  dataVersion: number;
-  totalChanges: number;
+  lastSeq: number;
   lastHash: string;
   flows: Map<string, KnownFlow>;
 }
@@ -151,37 +157,25 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   }
 
   const stmt = {
-    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-    totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
+    lastRow: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
     lastPosition: db.prepare<[string], number | null>('SELECT MAX(position) FROM events WHERE flow_id = ?').pluck(),
-    lastHash: db.prepare<[], string>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1').pluck(),
     insert: db.prepare<[string, number, string, number, string | null, string, string, string, string, string, string]>(
       `INSERT INTO events (flow_id, position, machine_id, machine_version, from_state, event_type, payload,
          to_state, at, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    upsertFlow: db.prepare<
-      [string, string, number, string, number, string, string, string | null, string | null, string | null, number | null],
-      TagColumns
-    >(
-      `INSERT INTO flows (flow_id, machine_id, machine_version, state, last_position, started_at, updated_at,
-         provider, account, wallet_id, epoch)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    /** A flow's entry, on its first row and when its machine or a tag changes. */
+    upsertFlow: db.prepare<[string, string, number, string, string | null, string | null, string | null, number | null], TagColumns>(
+      `INSERT INTO flows (flow_id, machine_id, machine_version, started_at, provider, account, wallet_id, epoch)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (flow_id) DO UPDATE SET
          machine_id = excluded.machine_id,
          machine_version = excluded.machine_version,
-         state = excluded.state,
-         last_position = excluded.last_position,
-         updated_at = excluded.updated_at,
          provider = COALESCE(excluded.provider, flows.provider),
          account = COALESCE(excluded.account, flows.account),
          wallet_id = COALESCE(excluded.wallet_id, flows.wallet_id),
          epoch = COALESCE(excluded.epoch, flows.epoch)
        RETURNING provider, account, wallet_id AS walletId, epoch`,
-    ),
-    /** Only the columns every transition changes: the tag indexes are left alone. */
-    advanceFlow: db.prepare<[string, number, string, string]>(
-      'UPDATE flows SET state = ?, last_position = ?, updated_at = ? WHERE flow_id = ?',
     ),
     readFlow: db.prepare<[string], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE flow_id = ? ORDER BY position`),
     page: db.prepare<[number, number], StoredRow>(
@@ -192,24 +186,24 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
 
   let known: Known | null = null;
   /** What a committed append teaches the connection; applied only once the commit returned. */
-  type Staged = { known: Known; flowId: string; flow: KnownFlow; hash: string };
+  type Staged = { known: Known; flowId: string; flow: KnownFlow; seq: number; hash: string };
 
   const appendTx = db.transaction((record: TransitionRecord, tags: FlowTags): { result: AppendResult; staged: Staged | null } => {
-    const dataVersion = stmt.dataVersion.get() as number;
-    const totalChanges = stmt.totalChanges.get() as number;
+    const last = stmt.lastRow.get();
+    const lastSeq = last?.seq ?? 0;
+    const lastHash = last?.hash ?? GENESIS_HASH;
     let current: Known;
-    if (known !== null && known.dataVersion === dataVersion && known.totalChanges === totalChanges) current = known;
+    if (known !== null && known.lastSeq === lastSeq && known.lastHash === lastHash) current = known;
     else {
-      const lastHash = stmt.lastHash.get() ?? GENESIS_HASH;
       if (!HASH_RE.test(lastHash)) throw new TypeError('Invalid transition record: prevHash must be 64 lowercase hex digits');
-      current = { dataVersion, totalChanges, lastHash, flows: new Map() };
+      current = { lastSeq, lastHash, flows: new Map() };
     }
     const knownFlow = current.flows.get(record.flowId);
     let expectedPosition: number;
     if (knownFlow !== undefined) expectedPosition = knownFlow.next;
     else {
-      const last = stmt.lastPosition.get(record.flowId);
-      expectedPosition = last === null || last === undefined ? 0 : last + 1;
+      const lastPosition = stmt.lastPosition.get(record.flowId);
+      expectedPosition = lastPosition === null || lastPosition === undefined ? 0 : lastPosition + 1;
     }
     if (record.position !== expectedPosition) {
       return { result: { ok: false, reason: 'position-conflict', expectedPosition }, staged: null };
@@ -224,30 +218,29 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     );
     let flow: KnownFlow;
     if (knownFlow !== undefined && sameSummary(knownFlow, record, tags)) {
-      stmt.advanceFlow.run(record.toState, record.position, record.at, record.flowId);
       flow = { ...knownFlow, next: record.position + 1 };
     } else {
       const merged = stmt.upsertFlow.get(
-        record.flowId, record.machineId, record.machineVersion, record.toState, record.position, record.at, record.at,
+        record.flowId, record.machineId, record.machineVersion, record.at,
         tags.provider ?? null, tags.account ?? null, tags.walletId ?? null, tags.epoch ?? null,
       ) as TagColumns;
       flow = { next: record.position + 1, machineId: record.machineId, machineVersion: record.machineVersion, ...merged };
     }
     const row = storedRow(record, seq, prevHash, hash);
-    current.totalChanges = stmt.totalChanges.get() as number;
-    return { result: { ok: true, row }, staged: { known: current, flowId: record.flowId, flow, hash } };
+    return { result: { ok: true, row }, staged: { known: current, flowId: record.flowId, flow, seq, hash } };
   });
 
+  const summarySelect = flowSummarySelect(LATEST_SCHEMA_VERSION);
   function flowQuery(filter: FlowFilter): { statement: Database.Statement<string[], FlowRow>; params: string[] } {
-    const used = FILTER_COLUMNS.filter(([field]) => filter[field] !== undefined);
-    const key = used.map(([field]) => field).join(',');
+    const used = FILTER_FIELDS.filter((field) => filter[field] !== undefined);
+    const key = used.join(',');
     let statement = flowQueries.get(key);
     if (statement === undefined) {
-      const where = used.length === 0 ? '' : `WHERE ${used.map(([, column]) => `${column} = ?`).join(' AND ')}`;
-      statement = db.prepare<string[], FlowRow>(`SELECT ${FLOW_COLUMNS} FROM flows ${where} ORDER BY rowid`);
+      const where = used.length === 0 ? '' : `WHERE ${used.map((field) => `${filterColumn(field)} = ?`).join(' AND ')}`;
+      statement = db.prepare<string[], FlowRow>(`${summarySelect} ${where} ORDER BY f.rowid`);
       flowQueries.set(key, statement);
     }
-    return { statement, params: used.map(([field]) => filter[field] as string) };
+    return { statement, params: used.map((field) => filter[field] as string) };
   }
 
   return {
@@ -268,6 +261,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       if (staged !== null) {
         // Committed: the connection now knows the log's end without reading it back.
         const next = staged.known;
+        next.lastSeq = staged.seq;
         next.lastHash = staged.hash;
         if (next.flows.size >= KNOWN_FLOWS_LIMIT && !next.flows.has(staged.flowId)) next.flows.clear();
         next.flows.set(staged.flowId, staged.flow);

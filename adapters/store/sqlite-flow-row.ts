@@ -1,9 +1,32 @@
 /**
- * A row of the `flows` table as the SQL selects it (camel-cased aliases), and its mapping to the
- * port's FlowSummary: absent tags are left out rather than null. Shared by the store and the
- * read-only log reader.
+ * A flow's summary as the SQL selects it (camel-cased aliases), and its mapping to the port's
+ * FlowSummary: absent tags are left out rather than null. Shared by the store and the read-only
+ * log reader.
+ *
+ * Schema v1 kept state, last position and update time in `flows`; from v2 they are the flow's last
+ * row's (sqlite-migrations.ts), found through the UNIQUE(flow_id, position) index.
  */
 import type { FlowSummary } from '../../src/ports/event-store.ts';
+
+/** `SELECT … FROM …` of the summaries for a schema version; callers add WHERE and ORDER BY f.rowid. */
+export function flowSummarySelect(schemaVersion: number): string {
+  if (schemaVersion <= 1) {
+    return `SELECT f.flow_id AS flowId, f.machine_id AS machineId, f.machine_version AS machineVersion, f.state AS state,
+      f.last_position AS lastPosition, f.started_at AS startedAt, f.updated_at AS updatedAt,
+      f.provider AS provider, f.account AS account, f.wallet_id AS walletId, f.epoch AS epoch
+      FROM flows f`;
+  }
+  return `SELECT f.flow_id AS flowId, f.machine_id AS machineId, f.machine_version AS machineVersion, e.to_state AS state,
+      e.position AS lastPosition, f.started_at AS startedAt, e.at AS updatedAt,
+      f.provider AS provider, f.account AS account, f.wallet_id AS walletId, f.epoch AS epoch
+      FROM flows f JOIN events e ON e.flow_id = f.flow_id
+        AND e.position = (SELECT MAX(position) FROM events WHERE flow_id = f.flow_id)`;
+}
+
+/** The column a FlowFilter's `state` compares, for a schema version. */
+export function flowStateColumn(schemaVersion: number): string {
+  return schemaVersion <= 1 ? 'f.state' : 'e.to_state';
+}
 
 export interface FlowRow {
   flowId: string;

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
 import type { FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
-import { toSummary, type FlowRow } from './sqlite-flow-row.ts';
+import { flowSummarySelect, toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteLogReader {
   readonly path: string;
@@ -60,11 +60,8 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
     const count = db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck();
     const rows = db.prepare<[], RowArray>(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).raw(true);
     side = new Database(path, { readonly: true, fileMustExist: true });
-    const lookup = side.prepare<[string], FlowRow>(
-      `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion, state,
-         last_position AS lastPosition, started_at AS startedAt, updated_at AS updatedAt,
-         provider, account, wallet_id AS walletId, epoch FROM flows WHERE flow_id = ?`,
-    );
+    // A log keeps the schema it was written with: read its summaries the way that version stores them.
+    const lookup = side.prepare<[string], FlowRow>(`${flowSummarySelect(version)} WHERE f.flow_id = ?`);
     const flowCount = side.prepare<[], number>('SELECT COUNT(*) FROM flows').pluck();
     const withoutRows = side
       .prepare<[number], string>('SELECT flow_id FROM flows WHERE NOT EXISTS (SELECT 1 FROM events WHERE events.flow_id = flows.flow_id) LIMIT ?')

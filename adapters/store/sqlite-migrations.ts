@@ -11,6 +11,11 @@
  * v1: `events` (one row per transition, append-only: UPDATE and DELETE are refused by triggers,
  * the hash chain catches anyone who drops them) and `flows` (one summary per flow for history
  * queries), STRICT tables, indexes for every FlowFilter field.
+ *
+ * v2: `flows` keeps what a flow's rows do not say at a glance (machine, start, tags) and no longer
+ * its state, last position and update time: those are its last row's, read through the
+ * UNIQUE(flow_id, position) index (sqlite-flow-row.ts). Rewriting the summary on every transition
+ * cost each durable commit one more statement and two more pages (issue 6: recording).
  */
 import type Database from 'better-sqlite3';
 
@@ -64,6 +69,15 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'the event log is append-only: rows cannot be updated'); END;
       CREATE TRIGGER events_no_delete BEFORE DELETE ON events
       BEGIN SELECT RAISE(ABORT, 'the event log is append-only: rows cannot be deleted'); END;
+    `,
+  },
+  {
+    version: 2,
+    up: `
+      DROP INDEX flows_by_state;
+      ALTER TABLE flows DROP COLUMN state;
+      ALTER TABLE flows DROP COLUMN last_position;
+      ALTER TABLE flows DROP COLUMN updated_at;
     `,
   },
 ];

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaVersionError, migrate } from '../../adapters/store/sqlite-migrations.ts';
-import { verifyChain } from '../../src/log/row-hash.ts';
-import type { StoredRow } from '../../src/ports/event-store.ts';
+import { hashRow, verifyChain } from '../../src/log/row-hash.ts';
+import { GENESIS_HASH, type StoredRow } from '../../src/ports/event-store.ts';
 import {
   appendAll, collect, flipValue, historyArb, record, recordsOf, tamperArb, type HashedColumn, type Tamper,
 } from './log-fixtures.ts';
@@ -103,10 +103,10 @@ describe('SQLite event store: pragmas (E4 durability)', () => {
 });
 
 describe('SQLite event store: migrations', () => {
-  it('gives a fresh database user_version 1 with both tables', async () => {
+  it('gives a fresh database user_version 2 with both tables', async () => {
     const store = openSqliteEventStore({ path: freshPath() });
-    expect(store.schemaVersion()).toBe(1);
-    expect(LATEST_SCHEMA_VERSION).toBe(1);
+    expect(store.schemaVersion()).toBe(2);
+    expect(LATEST_SCHEMA_VERSION).toBe(2);
     const tables = store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(['events', 'flows']);
     await store.close();
@@ -118,7 +118,7 @@ describe('SQLite event store: migrations', () => {
     await appendAll(first, [record('a', 0), record('a', 1)]);
     await first.close();
     const second = openSqliteEventStore({ path });
-    expect(second.schemaVersion()).toBe(1);
+    expect(second.schemaVersion()).toBe(2);
     expect((await second.readFlow('a')).length).toBe(2);
     expect(await second.append(record('a', 2))).toMatchObject({ ok: true });
     expect(await verifyChain(second.readAll())).toEqual({ ok: true, rows: 3 });
@@ -139,19 +139,60 @@ describe('SQLite event store: migrations', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SchemaVersionError);
-    expect((error as SchemaVersionError).message).toMatch(/schema version 7, newer than this build supports \(1\)/);
-    expect(error).toMatchObject({ found: 7, supported: 1 });
+    expect((error as SchemaVersionError).message).toMatch(/schema version 7, newer than this build supports \(2\)/);
+    expect(error).toMatchObject({ found: 7, supported: 2 });
     expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('E4: a v1 log migrates to v2 keeping every row and what its flows summaries say', async () => {
+    const path = freshPath();
+    // A log as a v1 build wrote it: state, position and time in flows, rewritten at every row.
+    const v1 = new Database(path);
+    migrate(v1, MIGRATIONS.slice(0, 1));
+    const rows = [record('f', 0), record('f', 1), record('g', 0)];
+    const flow = v1.prepare(
+      `INSERT INTO flows (flow_id, machine_id, machine_version, state, last_position, started_at, updated_at, provider, account)
+       VALUES (?, 'backup', 1, ?, ?, ?, ?, ?, ?)`,
+    );
+    flow.run('f', rows[1]!.toState, 1, rows[0]!.at, rows[1]!.at, 'icloud', 'alice@example.com');
+    flow.run('g', rows[2]!.toState, 0, rows[2]!.at, rows[2]!.at, null, null);
+    let prevHash = GENESIS_HASH;
+    for (const r of rows) {
+      const hash = hashRow(prevHash, r);
+      v1.prepare(
+        `INSERT INTO events (flow_id, position, machine_id, machine_version, from_state, event_type, payload, to_state, at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.flowId, r.position, r.machineId, r.machineVersion, r.fromState, r.eventType, r.payload, r.toState, r.at, prevHash, hash);
+      prevHash = hash;
+    }
+    v1.close();
+
+    const store = openSqliteEventStore({ path });
+    try {
+      expect(store.schemaVersion()).toBe(2);
+      const columns = store.db.prepare("SELECT name FROM pragma_table_info('flows')").pluck().all();
+      expect(columns).toEqual(['flow_id', 'machine_id', 'machine_version', 'started_at', 'provider', 'account', 'wallet_id', 'epoch']);
+      const f = { flowId: 'f', machineId: 'backup', machineVersion: 1, state: rows[1]!.toState, lastPosition: 1, startedAt: rows[0]!.at, updatedAt: rows[1]!.at, provider: 'icloud', account: 'alice@example.com' };
+      const g = { flowId: 'g', machineId: 'backup', machineVersion: 1, state: rows[2]!.toState, lastPosition: 0, startedAt: rows[2]!.at, updatedAt: rows[2]!.at };
+      expect(await store.flows()).toEqual([f, g]);
+      expect(await store.flows({ state: rows[1]!.toState })).toEqual([f]);
+      // The migrated log goes on: the chain continues from the v1 rows, the summary follows.
+      expect(await store.append(record('f', 2))).toMatchObject({ ok: true });
+      expect(await verifyChain(store.readAll())).toEqual({ ok: true, rows: 4 });
+      expect((await store.flows({ account: 'alice@example.com' }))[0]).toMatchObject({ lastPosition: 2, updatedAt: record('f', 2).at });
+    } finally {
+      await store.close();
+    }
   });
 
   it('migrate() applies pending migrations in one transaction and rolls back a failing one', () => {
     const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: 2, up: 'CREATE TABLE extra (x); THIS IS NOT SQL;' }];
+    const broken = [...MIGRATIONS, { version: 3, up: 'CREATE TABLE extra (x); THIS IS NOT SQL;' }];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get()).toBe(0);
-    expect(migrate(db)).toEqual({ from: 0, to: 1, applied: [1] });
-    expect(migrate(db)).toEqual({ from: 1, to: 1, applied: [] });
+    expect(migrate(db)).toEqual({ from: 0, to: 2, applied: [1, 2] });
+    expect(migrate(db)).toEqual({ from: 2, to: 2, applied: [] });
     expect(() => migrate(db, [{ version: 2, up: '' }])).toThrow(/Migration list is broken/);
     db.close();
   });
