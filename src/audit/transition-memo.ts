@@ -10,6 +10,8 @@
  *      pure function of its snapshot and event, and flows that start with the same input and take
  *      the same events share snapshot objects (the first flow's), so the usual prefix of a flow
  *      (sign-in, keyring found, password entered, unlocked) is computed once per log, not per flow.
+ *      Only steps from snapshots that a second flow reached are kept: a flow's own tail would
+ *      never be asked for again.
  *   2. by state (context-free transitions): (state value, event type) → next state, for
  *      transitions whose result cannot depend on the context or the payload and that leave the
  *      context untouched: no guard and no action on any candidate transition for that event in
@@ -22,7 +24,7 @@
  * Memory is bounded: past `limit` remembered snapshots the memos start again (misses are only
  * slower). The memo reads xstate's public StateNode fields (states, transitions, entry, exit,
  * always, invoke); `test/audit/transition-memo.test.ts` checks its answers against uncached
- * replay on every flow of generated logs and the model paths. Browser-safe.
+ * replay on every row of generated logs, intact and tampered. Browser-safe.
  */
 import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 
