@@ -52,6 +52,21 @@ export function toSummary(row: FlowRow): FlowSummary {
     startedAt: row.startedAt,
     updatedAt: row.updatedAt,
   };
+  return withTags(summary, row);
+}
+
+/** The flows table's own columns (schema v2 and later): no state, position or update time. */
+export type FlowEntryRow = Omit<FlowRow, 'state' | 'lastPosition' | 'updatedAt'>;
+
+/** `SELECT … FROM flows` of a flow's entry alone (v2 and later); callers add WHERE. */
+export const FLOW_ENTRY_SELECT = `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion,
+  started_at AS startedAt, provider, account, wallet_id AS walletId, epoch FROM flows`;
+
+export function toEntry(row: FlowEntryRow): Omit<FlowSummary, 'state' | 'lastPosition' | 'updatedAt'> {
+  return withTags({ flowId: row.flowId, machineId: row.machineId, machineVersion: row.machineVersion, startedAt: row.startedAt }, row);
+}
+
+function withTags<T extends Partial<FlowSummary>>(summary: T, row: Pick<FlowRow, 'provider' | 'account' | 'walletId' | 'epoch'>): T {
   if (row.provider !== null) summary.provider = row.provider;
   if (row.account !== null) summary.account = row.account;
   if (row.walletId !== null) summary.walletId = row.walletId;

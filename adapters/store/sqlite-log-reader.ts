@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
 import type { FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
-import { flowSummarySelect, toSummary, type FlowRow } from './sqlite-flow-row.ts';
+import { FLOW_ENTRY_SELECT, flowSummarySelect, toEntry, toSummary, type FlowEntryRow, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteLogReader {
   readonly path: string;
@@ -60,8 +60,12 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
     const count = db.prepare<[], number>('SELECT COUNT(*) FROM events').pluck();
     const rows = db.prepare<[], RowArray>(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).raw(true);
     side = new Database(path, { readonly: true, fileMustExist: true });
-    // A log keeps the schema it was written with: read its summaries the way that version stores them.
-    const lookup = side.prepare<[string], FlowRow>(`${flowSummarySelect(version)} WHERE f.flow_id = ?`);
+    // A log keeps the schema it was written with. A v1 entry holds the flow's last state and
+    // position, which audit compares with the rows; from v2 those are the last row's own, and the
+    // entry alone is read (a primary-key lookup, not a join into a large events index).
+    const lookup = side.prepare<[string], FlowRow | FlowEntryRow>(
+      version <= 1 ? `${flowSummarySelect(version)} WHERE f.flow_id = ?` : `${FLOW_ENTRY_SELECT} WHERE flow_id = ?`,
+    );
     const flowCount = side.prepare<[], number>('SELECT COUNT(*) FROM flows').pluck();
     const withoutRows = side
       .prepare<[number], string>('SELECT flow_id FROM flows WHERE NOT EXISTS (SELECT 1 FROM events WHERE events.flow_id = flows.flow_id) LIMIT ?')
@@ -74,7 +78,8 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
       summaries: {
         lookup: (flowId) => {
           const row = lookup.get(flowId);
-          return row === undefined ? null : toSummary(row);
+          if (row === undefined) return null;
+          return 'state' in row ? toSummary(row as FlowRow) : toEntry(row);
         },
         count: () => flowCount.get() ?? 0,
         withoutRows: (limit) => withoutRows.all(limit),
