@@ -205,19 +205,25 @@ export class AnchorCheck {
           `differs from this one, which began before it (${this.firstAt}) on the same device: this log was rewritten from its first row.`,
       });
     }
+    // Every flow the engine writes names its device in its first row; a log that names none was
+    // not written that way (or had its device ids edited out), and cannot be told apart from a
+    // log that replaced this device's: say so, as for the same device.
+    const namesNoDevice = this.devices.size === 0 && this.firstAt !== null;
     for (const [otherLog, list] of byLog) {
       const where = [...new Set(list.map((e) => `${e.provider}/${e.account}`))].join(', ');
       const devices = [...new Set(list.map((e) => e.checkpoint!.deviceId))];
       const sameDevice = devices.some((d) => d !== null && this.devices.has(d));
       found.push({
         kind: 'checkpoint-other-log',
-        severity: sameDevice ? 'warning' : 'info',
+        severity: sameDevice || namesNoDevice ? 'warning' : 'info',
         rule: 'E4',
         message:
           `${list.length} checkpoint(s) in ${where} belong to another log (log id ${otherLog.slice(0, 16)}…, device ${devices.map((d) => d ?? 'without id').join(', ')}): ` +
           (sameDevice
             ? 'this same device with another log: a reinstall, or this log was replaced from its first row. Not compared.'
-            : 'another device or an earlier install. Not compared.'),
+            : namesNoDevice
+              ? 'this log names no device in its flows, so audit cannot tell another device from a log replaced from its first row. Not compared.'
+              : 'another device or an earlier install. Not compared.'),
       });
     }
     for (const result of this.results) {

@@ -130,6 +130,15 @@ describe('E4: tampering with a valid history is always detected, at the right ro
     expect(first.expected).not.toBe(first.actual);
   });
 
+  it('E4: a rewritten first row whose device id was edited out is a warning, not "another device" (found by the property below)', async () => {
+    const log = history(1, 2, 1);
+    const first = { ...log[0]!, payload: log[0]!.payload.replace('"deviceId"', '"eeviceId"') };
+    expect(first.payload).not.toBe(log[0]!.payload);
+    const report = await audit(rechain([first, ...log.slice(1)]), await anchorsAt(log, log.at(-1)!));
+    expect(report.chain.ok).toBe(true);
+    expect(report.findings.find((f) => f.kind === 'checkpoint-other-log')).toMatchObject({ severity: 'warning', message: expect.stringMatching(/names no device/) });
+  });
+
   it('E4: a rewriting tamperer (seq and every hash recomputed after the edit) is caught by the anchor, never blamed on an earlier row', async () => {
     await fc.assert(
       fc.asyncProperty(historyArb, mutationArb, async ({ seed, rows, concurrency }, m) => {
