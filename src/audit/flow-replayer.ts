@@ -8,15 +8,14 @@
  * be the state replay is in and the recorded toState the state it reaches. As in replay.ts,
  * `expected` is what the machine requires and `actual` what the log holds. Browser-safe.
  *
- * Speed: xstate's `transition(logic, snapshot, event)` is `logic.transition(snapshot, event,
- * inertScope)` with a throwaway inert actor scope whose construction computes (and, without
- * input, fails) an initial snapshot: about half the cost of a step. Here one inert scope per
- * machine is made once and reused; the actions are collected and never run, exactly as there.
+ * Speed: one inert actor scope per machine (inert-scope.ts), and the transitions audit already
+ * computed are remembered (transition-memo.ts).
  * `replayStep` is checked against `replayFlow` (which calls the public functions) by the tests.
  */
-import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import type { StoredRow } from '../ports/event-store.ts';
 import { INIT_EVENT_TYPE, encodeStateValue, type ReplayProblem } from '../log/replay.ts';
+import { inertScope } from './inert-scope.ts';
 import type { TransitionMemo } from './transition-memo.ts';
 
 export type ReplayStep =
@@ -29,29 +28,6 @@ function fail(problem: ReplayProblem, expected: string, actual: string): ReplayS
 
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
-
-/** The inert actor scope xstate's pure functions build on every call, built once per machine. */
-function inertScope(machine: AnyStateMachine): AnyActorScope {
-  let scope = scopes.get(machine);
-  if (scope === undefined) {
-    const self = createActor(machine);
-    scope = {
-      self,
-      defer: () => {},
-      id: '',
-      logger: () => {},
-      sessionId: '',
-      stopChild: () => {},
-      system: self.system,
-      emit: () => {},
-      actionExecutor: () => {},
-    } as unknown as AnyActorScope;
-    scopes.set(machine, scope);
-  }
-  return scope;
 }
 
 /**
@@ -78,7 +54,7 @@ export function replayStep(
     return fail('bad-payload', 'a JSON object payload', row.payload);
   }
 
-  let next = memo?.lookup(machine, snapshot, current, row.eventType, row.payload);
+  let next = memo?.lookup(machine, snapshot, current, row.eventType, row.payload, payload);
   if (next === undefined) {
     let computed: AnyMachineSnapshot;
     try {
@@ -92,7 +68,7 @@ export function replayStep(
     }
     if (computed.status === 'error') return fail('machine-error', `no error (${errorText(computed.error)})`, row.toState);
     next = { snapshot: computed, state: encodeStateValue(computed.value), final: computed.status === 'done' };
-    memo?.remember(machine, snapshot, current, row.eventType, row.payload, next);
+    memo?.remember(machine, snapshot, current, row.eventType, row.payload, payload, next);
   }
   if (row.toState !== next.state) return fail('to-state', next.state, row.toState);
   return { ok: true, ...next };

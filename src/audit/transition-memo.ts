@@ -4,7 +4,7 @@
  * Everything here is exact: a remembered answer is returned only where xstate's pure
  * `transition` would return the same snapshot, and replay checks each row against it as before.
  *
- * Two memos, tried in this order:
+ * Three memos, tried in this order:
  *
  *   1. by snapshot: (snapshot object, event type, payload text) → next snapshot. `transition` is a
  *      pure function of its snapshot and event, and flows that start with the same input and take
@@ -18,17 +18,30 @@
  *      any active state, no entry, exit, eventless (`always`) transition or invoke on any state left
  *      or entered, no child actors, a machine without history states, an active (not final)
  *      result, and xstate returned the same context object. The next snapshot is the remembered one
- *      with this flow's context: what xstate's own `cloneMachineSnapshot` builds. It serves the
- *      tail of flows whose context is unique to them (a wallet id), so memo 1 cannot.
+ *      with this flow's context: what xstate's own `cloneMachineSnapshot` builds.
+ *   3. by transition (assigning transitions): xstate's own `getTransitionData` chooses the
+ *      transition (guards evaluated on this flow's context and event); if that transition was seen
+ *      before from the same state, its actions are all `assign`s (assign-actions.ts) and nothing
+ *      else acts (as in 2: no entry, exit, always, invoke, children, history; an active result),
+ *      the next snapshot is the remembered one with this flow's context run through those
+ *      assignments, as xstate's resolveAssign runs them. The first time, the assignments' result is
+ *      compared with xstate's, and a transition where they differ is never answered here.
+ *
+ *   2 and 3 serve the tail of flows whose context is unique to them (a wallet id), which 1 cannot.
+ *   What is left to xstate: initial snapshots with a new input, final states (their output is the
+ *   machine's), and anything with other actions.
  *
  * Memory is bounded: past `limit` remembered snapshots the memos start again (misses are only
  * slower). The memo reads xstate's public StateNode fields (states, transitions, entry, exit,
  * always, invoke); `test/audit/transition-memo.test.ts` checks its answers against uncached
  * replay on every row of generated logs, intact and tampered. Browser-safe.
  */
-import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject, StateValue } from 'xstate';
+import { applyAssignments, assignmentsOf, sameValue } from './assign-actions.ts';
+import { inertScope } from './inert-scope.ts';
 
 type AnyStateNode = AnyStateMachine['root'];
+type TransitionDefinition = ReturnType<AnyStateMachine['getTransitionData']>[number];
 
 /** A replayed transition: the snapshot reached, its state as stored JSON, and whether it is final. */
 export interface Advanced {
@@ -38,12 +51,15 @@ export interface Advanced {
 }
 
 export interface TransitionMemo {
-  /** The remembered result of taking event (eventType, payload text) from `snapshot`, if any. */
-  lookup(machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined, current: string, eventType: string, payload: string): Advanced | undefined;
+  /**
+   * The remembered result of taking event `eventType` with payload `payload` (its text, and as
+   * parsed: an object after row 0) from `snapshot`, whose state JSON is `current`, if any.
+   */
+  lookup(machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined, current: string, eventType: string, payload: string, parsed: unknown): Advanced | undefined;
   /** Remembers what xstate computed for that step. */
-  remember(machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined, current: string, eventType: string, payload: string, next: Advanced): void;
+  remember(machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined, current: string, eventType: string, payload: string, parsed: unknown, next: Advanced): void;
   /** How the lookups went, for the benchmark's notes. */
-  readonly stats: { bySnapshot: number; byState: number; misses: number };
+  readonly stats: { bySnapshot: number; byState: number; byTransition: number; misses: number };
 }
 
 const DEFAULT_LIMIT = 5_000;
@@ -77,18 +93,34 @@ function mayMatch(descriptor: string, eventType: string): boolean {
   return descriptor === eventType || descriptor === '*' || (descriptor.endsWith('.*') && eventType.startsWith(descriptor.slice(0, -1)));
 }
 
-/** See the module header, memo 2. */
-function isContextFree(machine: AnyStateMachine, from: AnyMachineSnapshot, to: AnyMachineSnapshot, eventType: string): boolean {
-  if (to.status !== 'active' || to.context !== from.context) return false;
+/**
+ * Whether nothing but the transition itself acts between `from` and `to`: no child actors, and
+ * no entry, exit, eventless (`always`) transition or invoke on any state active before or after.
+ */
+function onlyTheTransitionActs(machine: AnyStateMachine, from: AnyMachineSnapshot, to: AnyMachineSnapshot): boolean {
   if (Object.keys(from.children).length > 0 || Object.keys(to.children).length > 0) return false;
   for (const node of new Set([...activeNodes(machine.root, from.value), ...activeNodes(machine.root, to.value)])) {
     if (node.entry.length > 0 || node.exit.length > 0 || (node.always?.length ?? 0) > 0 || node.invoke.length > 0) return false;
+  }
+  return true;
+}
+
+/** See the module header, memo 2. */
+function isContextFree(machine: AnyStateMachine, from: AnyMachineSnapshot, to: AnyMachineSnapshot, eventType: string): boolean {
+  if (to.status !== 'active' || to.context !== from.context || !onlyTheTransitionActs(machine, from, to)) return false;
+  for (const node of activeNodes(machine.root, from.value)) {
     for (const [descriptor, candidates] of node.transitions) {
       if (!mayMatch(descriptor, eventType)) continue;
       if (candidates.some((t) => t.guard !== undefined || (t.actions?.length ?? 0) > 0)) return false;
     }
   }
   return true;
+}
+
+/** Memo 3: a transition xstate chose, with the assignments that make its context. */
+interface AssignTemplate {
+  next: Advanced;
+  assignments: NonNullable<ReturnType<typeof assignmentsOf>>;
 }
 
 /** Two-level map: no key string is built per lookup (row strings are fresh; hashing them is the cost). */
@@ -114,9 +146,11 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
   let remembered = 0;
   /** machine → state JSON → event type → template step, or null: not context-free. */
   let byState = new Map<AnyStateMachine, ByEvent<Advanced | null>>();
+  /** machine → state JSON → event type → the transition xstate chose → template, or null: not eligible. */
+  let byTransition = new Map<AnyStateMachine, ByEvent<Map<TransitionDefinition, AssignTemplate | null>>>();
   let templates = 0;
   const withoutHistory = new Map<AnyStateMachine, boolean>();
-  const stats = { bySnapshot: 0, byState: 0, misses: 0 };
+  const stats = { bySnapshot: 0, byState: 0, byTransition: 0, misses: 0 };
 
   const plainMachine = (machine: AnyStateMachine) => {
     let plain = withoutHistory.get(machine);
@@ -142,28 +176,69 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
     set2(events, eventType, payload, next);
   };
 
+  /** The one transition xstate's own selection (guards included) takes, or null. */
+  const chosenTransition = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): TransitionDefinition | null => {
+    try {
+      const chosen = machine.getTransitionData(snapshot, event);
+      return chosen.length === 1 ? chosen[0]! : null;
+    } catch {
+      return null; // a guard that throws: xstate reports it when it computes the step
+    }
+  };
+  const eventOf = (eventType: string, parsed: unknown) => ({ ...(parsed as Record<string, unknown>), type: eventType }) as EventObject;
+  const countTemplate = () => {
+    if (++templates <= limit) return true;
+    byState = new Map();
+    byTransition = new Map();
+    templates = 0;
+    return false;
+  };
+
   return {
     stats,
-    lookup(machine, snapshot, current, eventType, payload) {
+    lookup(machine, snapshot, current, eventType, payload, parsed) {
       const hit = snapshot === undefined ? initial.get(machine)?.get(payload) : get2(bySnapshot.get(snapshot), eventType, payload);
       if (hit !== undefined) {
         stats.bySnapshot += 1;
         shared.add(hit.snapshot);
         return hit;
       }
-      const template = snapshot === undefined ? undefined : get2(byState.get(machine), current, eventType);
+      if (snapshot === undefined) {
+        stats.misses += 1;
+        return undefined;
+      }
+      let next: Advanced | undefined;
+      const template = get2(byState.get(machine), current, eventType);
       if (template) {
         stats.byState += 1;
         // What xstate's cloneMachineSnapshot(template, { context }) builds, without the interpreter.
-        const next = { snapshot: { ...template.snapshot, context: snapshot!.context }, state: template.state, final: false };
-        // Flows that share `snapshot` go on sharing after this step.
-        rememberStep(snapshot!, eventType, payload, next);
-        return next;
+        next = { snapshot: { ...template.snapshot, context: snapshot.context }, state: template.state, final: false };
+      } else {
+        const transitions = get2(byTransition.get(machine), current, eventType);
+        if (transitions !== undefined) {
+          const event = eventOf(eventType, parsed);
+          const chosen = chosenTransition(machine, snapshot, event);
+          const assigned = chosen === null ? undefined : transitions.get(chosen);
+          if (assigned) {
+            try {
+              const context = applyAssignments(assigned.assignments, snapshot.context as Record<string, unknown>, event, inertScope(machine));
+              stats.byTransition += 1;
+              next = { snapshot: { ...assigned.next.snapshot, context }, state: assigned.next.state, final: false };
+            } catch {
+              next = undefined; // an assignment that throws or spawns: xstate computes the step
+            }
+          }
+        }
       }
-      stats.misses += 1;
-      return undefined;
+      if (next === undefined) {
+        stats.misses += 1;
+        return undefined;
+      }
+      // Flows that share `snapshot` go on sharing after this step.
+      rememberStep(snapshot, eventType, payload, next);
+      return next;
     },
-    remember(machine, snapshot, current, eventType, payload, next) {
+    remember(machine, snapshot, current, eventType, payload, parsed, next) {
       if (snapshot === undefined) {
         if (++remembered > limit) return;
         let payloads = initial.get(machine);
@@ -176,14 +251,36 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
       let states = byState.get(machine);
       if (states === undefined) byState.set(machine, (states = new Map()));
       if (get2(states, current, eventType) === undefined) {
-        if (++templates > limit) {
-          byState = new Map();
-          templates = 0;
-          return;
-        }
+        if (!countTemplate()) return;
         const free = plainMachine(machine) && isContextFree(machine, snapshot, next.snapshot, eventType);
         set2(states, current, eventType, free ? next : null);
+        if (free) return;
+      } else if (get2(states, current, eventType) !== null) {
+        return;
       }
+      // Memo 3: xstate chose one transition; its assignments, applied as xstate applies them, give
+      // the context. Checked once here against what xstate computed.
+      const event = eventOf(eventType, parsed);
+      const chosen = chosenTransition(machine, snapshot, event);
+      if (chosen === null) return;
+      let flows = byTransition.get(machine);
+      if (flows === undefined) byTransition.set(machine, (flows = new Map()));
+      let transitions = get2(flows, current, eventType);
+      if (transitions === undefined) set2(flows, current, eventType, (transitions = new Map()));
+      if (transitions.has(chosen) || !countTemplate()) return;
+      transitions.set(chosen, assignTemplate(machine, snapshot, event, chosen, next));
     },
   };
+
+  function assignTemplate(machine: AnyStateMachine, from: AnyMachineSnapshot, event: EventObject, chosen: TransitionDefinition, next: Advanced): AssignTemplate | null {
+    if (next.snapshot.status !== 'active' || !plainMachine(machine) || !onlyTheTransitionActs(machine, from, next.snapshot)) return null;
+    const assignments = assignmentsOf(machine, chosen.actions);
+    if (assignments === null) return null;
+    try {
+      const context = applyAssignments(assignments, from.context as Record<string, unknown>, event, inertScope(machine));
+      return sameValue(context, next.snapshot.context) ? { next, assignments } : null;
+    } catch {
+      return null;
+    }
+  }
 }

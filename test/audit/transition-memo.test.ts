@@ -62,11 +62,12 @@ describe('transition memo (issue 6: audit replays remembered transitions without
       expect(plain.results.every((r) => r.ok)).toBe(true);
       expect(memoised.results.map(observable)).toEqual(plain.results.map(observable));
       // The memo did its job: most rows were answered without the interpreter.
-      const { bySnapshot, byState, misses } = memoised.memo!.stats;
-      expect(bySnapshot + byState + misses).toBe(rows.length);
+      const { bySnapshot, byState, byTransition, misses } = memoised.memo!.stats;
+      expect(bySnapshot + byState + byTransition + misses).toBe(rows.length);
       expect(bySnapshot).toBeGreaterThan(0);
       expect(byState).toBeGreaterThan(0);
-      expect(misses).toBeLessThan(rows.length / 2);
+      expect(byTransition).toBeGreaterThan(0);
+      expect(misses).toBeLessThan(rows.length / 4);
     }
   });
 
@@ -94,8 +95,8 @@ describe('transition memo (issue 6: audit replays remembered transitions without
   it('E5: a guarded transition is never answered from another flow\'s state (its result depends on the context)', () => {
     const gate = createMachine({
       id: 'gate',
-      types: {} as { context: { open: boolean }; input: { open: boolean } },
-      context: ({ input }) => ({ open: input.open }),
+      types: {} as { context: { open: boolean; name: string }; input: { open: boolean; name: string } },
+      context: ({ input }) => ({ open: input.open, name: input.name }),
       initial: 'waiting',
       states: {
         waiting: { on: { PUSH: [{ guard: ({ context }) => context.open, target: 'passed' }, { target: 'refused' }] } },
@@ -107,15 +108,43 @@ describe('transition memo (issue 6: audit replays remembered transitions without
     const row = (flowId: string, position: number, eventType: string, payload: string, toState: string, fromState: string | null): StoredRow => ({
       seq: 0, flowId, position, machineId: 'gate', machineVersion: 1, fromState, eventType, payload, toState, at: '', prevHash: '', hash: '',
     });
+    // Each flow has its own input (its name), so no two flows share a snapshot (memo 1).
     const run = (flowId: string, open: boolean) => {
-      const init = replayStep(gate, undefined, 'null', row(flowId, 0, 'xstate.init', JSON.stringify({ open }), '"waiting"', null), { open }, memo);
+      const input = { open, name: flowId };
+      const init = replayStep(gate, undefined, 'null', row(flowId, 0, 'xstate.init', JSON.stringify(input), '"waiting"', null), input, memo);
       if (!init.ok) throw new Error('init');
       return replayStep(gate, init.snapshot, init.state, row(flowId, 1, 'PUSH', '{}', open ? '"passed"' : '"refused"', '"waiting"'), {}, memo);
     };
     expect(run('a', true)).toMatchObject({ ok: true, state: '"passed"' });
     expect(run('b', false)).toMatchObject({ ok: true, state: '"refused"' });
     expect(run('c', true)).toMatchObject({ ok: true, state: '"passed"' });
+    expect(run('d', false)).toMatchObject({ ok: true, state: '"refused"' });
     expect(memo.stats.byState).toBe(0);
+    // c and d: xstate's own guard evaluation chose the transition, answered from memo 3.
+    expect(memo.stats.byTransition).toBe(2);
+  });
+
+  it('E5: a transition with an action other than assign is always left to xstate', () => {
+    const calls: string[] = [];
+    const noisy = createMachine({
+      id: 'noisy',
+      types: {} as { context: { name: string }; input: { name: string } },
+      context: ({ input }) => ({ name: input.name }),
+      initial: 'a',
+      states: { a: { on: { GO: { target: 'b', actions: () => calls.push('ran') } } }, b: { on: { GO: 'a' } } },
+    });
+    const memo = createTransitionMemo();
+    for (const name of ['x', 'y', 'z']) {
+      const mk = (position: number, eventType: string, payload: string, fromState: string | null, toState: string): StoredRow => ({
+        seq: 0, flowId: name, position, machineId: 'noisy', machineVersion: 1, fromState, eventType, payload, toState, at: '', prevHash: '', hash: '',
+      });
+      const s0 = replayStep(noisy, undefined, 'null', mk(0, 'xstate.init', JSON.stringify({ name }), null, '"a"'), { name }, memo);
+      if (!s0.ok) throw new Error('init');
+      expect(replayStep(noisy, s0.snapshot, s0.state, mk(1, 'GO', JSON.stringify({ n: name }), '"a"', '"b"'), { n: name }, memo)).toMatchObject({ ok: true, state: '"b"' });
+    }
+    expect(memo.stats.byTransition).toBe(0);
+    expect(memo.stats.byState).toBe(0);
+    expect(calls).toEqual([]); // replay collects actions and never runs them
   });
 
   it('E5: a transition that assigns the context is not answered by state, and its context is this flow\'s', () => {
@@ -145,7 +174,9 @@ describe('transition memo (issue 6: audit replays remembered transitions without
       expect(s1.snapshot.context).toEqual({ n: 1, name });
       expect(s2).toMatchObject({ ok: true, final: true });
     }
-    // a → b assigns: never by state. b → c is final: never by state either (output reads context).
+    // a → b assigns: never by state; by transition for y and z (memo 3), each with its own context.
+    // b → c is final: never by state or transition (output reads context).
     expect(memo.stats.byState).toBe(0);
+    expect(memo.stats.byTransition).toBe(2);
   });
 });
