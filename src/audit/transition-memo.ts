@@ -24,12 +24,14 @@
  *      before from the same state, its actions are all `assign`s (assign-actions.ts) and nothing
  *      else acts (as in 2: no entry, exit, always, invoke, children, history; an active result),
  *      the next snapshot is the remembered one with this flow's context run through those
- *      assignments, as xstate's resolveAssign runs them. The first time, the assignments' result is
- *      compared with xstate's, and a transition where they differ is never answered here.
+ *      assignments, as xstate's resolveAssign runs them. Into a top-level final state, the
+ *      machine's output is computed as xstate's getMachineOutput does. The first time, the
+ *      context (and output) are compared with xstate's, and a transition where they differ is
+ *      never answered here.
  *
  *   2 and 3 serve the tail of flows whose context is unique to them (a wallet id), which 1 cannot.
- *   What is left to xstate: initial snapshots with a new input, final states (their output is the
- *   machine's), and anything with other actions.
+ *   What is left to xstate: initial snapshots with a new input, nested final states, and anything
+ *   with other actions.
  *
  * Memory is bounded: past `limit` remembered snapshots the memos start again (misses are only
  * slower). The memo reads xstate's public StateNode fields (states, transitions, entry, exit,
@@ -121,6 +123,29 @@ function isContextFree(machine: AnyStateMachine, from: AnyMachineSnapshot, to: A
 interface AssignTemplate {
   next: Advanced;
   assignments: NonNullable<ReturnType<typeof assignmentsOf>>;
+  /** The top-level final state it enters, whose output the machine's output reads; else null. */
+  final: AnyStateNode | null;
+}
+
+/** The top-level final state a transition enters (a child of a non-parallel root), or null. */
+function topLevelFinal(machine: AnyStateMachine, chosen: TransitionDefinition): AnyStateNode | null {
+  const target = chosen.target?.length === 1 ? (chosen.target[0] as AnyStateNode) : null;
+  return target !== null && target.type === 'final' && target.parent === machine.root && machine.root.type !== 'parallel' ? target : null;
+}
+
+/**
+ * A machine's output on entering the top-level final state `final`, as xstate's getMachineOutput
+ * computes it: the root's output mapper, given the final state's done event (carrying the final
+ * state's own output, resolved with the event that entered it).
+ */
+function machineOutput(machine: AnyStateMachine, final: AnyStateNode, context: Record<string, unknown>, event: EventObject): unknown {
+  const root = machine.root;
+  if (root.output === undefined) return undefined;
+  const self = inertScope(machine).self;
+  const resolve = (mapper: unknown, by: EventObject) =>
+    typeof mapper === 'function' ? (mapper as (args: object) => unknown)({ context, event: by, self }) : mapper;
+  const done = { type: `xstate.done.state.${final.id}`, output: final.output !== undefined ? resolve(final.output, event) : undefined };
+  return resolve(root.output, done);
 }
 
 /** Two-level map: no key string is built per lookup (row strings are fresh; hashing them is the cost). */
@@ -222,8 +247,13 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
           if (assigned) {
             try {
               const context = applyAssignments(assigned.assignments, snapshot.context as Record<string, unknown>, event, inertScope(machine));
+              const reached = (
+                assigned.final === null
+                  ? { ...assigned.next.snapshot, context }
+                  : { ...assigned.next.snapshot, context, output: machineOutput(machine, assigned.final, context, event) }
+              ) as AnyMachineSnapshot;
               stats.byTransition += 1;
-              next = { snapshot: { ...assigned.next.snapshot, context }, state: assigned.next.state, final: false };
+              next = { snapshot: reached, state: assigned.next.state, final: assigned.final !== null };
             } catch {
               next = undefined; // an assignment that throws or spawns: xstate computes the step
             }
@@ -273,12 +303,16 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
   };
 
   function assignTemplate(machine: AnyStateMachine, from: AnyMachineSnapshot, event: EventObject, chosen: TransitionDefinition, next: Advanced): AssignTemplate | null {
-    if (next.snapshot.status !== 'active' || !plainMachine(machine) || !onlyTheTransitionActs(machine, from, next.snapshot)) return null;
+    if (!plainMachine(machine) || !onlyTheTransitionActs(machine, from, next.snapshot)) return null;
+    const final = next.snapshot.status === 'done' ? topLevelFinal(machine, chosen) : null;
+    if (next.snapshot.status !== 'active' && final === null) return null;
     const assignments = assignmentsOf(machine, chosen.actions);
     if (assignments === null) return null;
     try {
       const context = applyAssignments(assignments, from.context as Record<string, unknown>, event, inertScope(machine));
-      return sameValue(context, next.snapshot.context) ? { next, assignments } : null;
+      if (!sameValue(context, next.snapshot.context)) return null;
+      if (final !== null && !sameValue(machineOutput(machine, final, context, event), next.snapshot.output)) return null;
+      return { next, assignments, final };
     } catch {
       return null;
     }

@@ -147,7 +147,7 @@ describe('transition memo (issue 6: audit replays remembered transitions without
     expect(calls).toEqual([]); // replay collects actions and never runs them
   });
 
-  it('E5: a transition that assigns the context is not answered by state, and its context is this flow\'s', () => {
+  it('E5: a transition that assigns the context is not answered by state, and its context and final output are this flow\'s', () => {
     const counter = createMachine({
       id: 'counter',
       types: {} as { context: { n: number; name: string }; input: { name: string } },
@@ -156,8 +156,9 @@ describe('transition memo (issue 6: audit replays remembered transitions without
       states: {
         a: { on: { GO: { target: 'b', actions: assign({ n: ({ context }) => context.n + 1 }) } } },
         b: { on: { GO: 'c' } },
-        c: { type: 'final' },
+        c: { type: 'final', output: ({ context }: { context: { name: string } }) => `bye ${context.name}` },
       },
+      output: ({ context, event }) => ({ n: context.n, name: context.name, said: (event as { output?: unknown }).output }),
     });
     const memo = createTransitionMemo();
     const results: ReplayStep[] = [];
@@ -173,10 +174,12 @@ describe('transition memo (issue 6: audit replays remembered transitions without
       results.push(s1, s2);
       expect(s1.snapshot.context).toEqual({ n: 1, name });
       expect(s2).toMatchObject({ ok: true, final: true });
+      // The machine's output, from the root's mapper given the final state's own output.
+      expect(s2.ok && s2.snapshot.output).toEqual({ n: 1, name, said: `bye ${name}` });
     }
     // a → b assigns: never by state; by transition for y and z (memo 3), each with its own context.
-    // b → c is final: never by state or transition (output reads context).
+    // b → c enters the top-level final state: by transition too, with each flow's own output.
     expect(memo.stats.byState).toBe(0);
-    expect(memo.stats.byTransition).toBe(2);
+    expect(memo.stats.byTransition).toBe(4);
   });
 });
