@@ -40,6 +40,7 @@ import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
 import { createBackupEngine, type BackupFlow } from '../src/engine/index.ts';
 import type { StoredRow, TransitionRecord } from '../src/ports/event-store.ts';
+import { rng } from '../scripts/synthetic-log.ts';
 import { median, now, round, sum } from './lib/stats.ts';
 import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
 
@@ -258,7 +259,7 @@ async function measurePass(synchronous: Synchronous, rounds: number, turn: numbe
     for (const name of SIDE_NAMES) for (let i = 0; i < WARMUP_ROWS; i++) await sides[name].op();
     const spentMs = perSide<number[]>(() => []);
     const cpuUs = perSide(() => 0);
-    const random = seededRandom(6);
+    const random = rng(6); // the same order of sides in every run
     for (let r = 0; r < rounds; r++) {
       for (const name of shuffled(SIDE_NAMES, random)) {
         const side = sides[name];
@@ -333,18 +334,6 @@ export async function benchRecording(options: BenchOptions): Promise<FigureResul
         `Same without fsync (synchronous=OFF), us wall: ${per(cpu, 'usPerRow')}.`,
     ],
     detail: { synchronousFull: full, synchronousOff: cpu },
-  };
-}
-
-/** mulberry32: the same order of sides in every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -6,7 +6,8 @@
  * Schema v1 kept state, last position and update time in `flows`; from v2 they are the flow's last
  * row's (sqlite-migrations.ts), found through the UNIQUE(flow_id, position) index.
  */
-import type { FlowSummary } from '../../src/ports/event-store.ts';
+import type { FlowSummary, FlowTags } from '../../src/ports/event-store.ts';
+import type { FlowEntry } from '../../src/audit/flow-tracker.ts';
 
 /** `SELECT … FROM …` of the summaries for a schema version; callers add WHERE and ORDER BY f.rowid. */
 export function flowSummarySelect(schemaVersion: number): string {
@@ -28,19 +29,8 @@ export function flowStateColumn(schemaVersion: number): string {
   return schemaVersion <= 1 ? 'f.state' : 'e.to_state';
 }
 
-export interface FlowRow {
-  flowId: string;
-  machineId: string;
-  machineVersion: number;
-  state: string;
-  lastPosition: number;
-  startedAt: string;
-  updatedAt: string;
-  provider: string | null;
-  account: string | null;
-  walletId: string | null;
-  epoch: number | null;
-}
+/** A FlowSummary as the SQL returns it: a tag the flow does not have is a NULL column. */
+export type FlowRow = Omit<FlowSummary, keyof FlowTags> & { [K in keyof FlowTags]-?: NonNullable<FlowTags[K]> | null };
 
 export function toSummary(row: FlowRow): FlowSummary {
   const summary: FlowSummary = {
@@ -62,7 +52,7 @@ export type FlowEntryRow = Omit<FlowRow, 'state' | 'lastPosition' | 'updatedAt'>
 export const FLOW_ENTRY_SELECT = `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion,
   started_at AS startedAt, provider, account, wallet_id AS walletId, epoch FROM flows`;
 
-export function toEntry(row: FlowEntryRow): Omit<FlowSummary, 'state' | 'lastPosition' | 'updatedAt'> {
+export function toEntry(row: FlowEntryRow): FlowEntry {
   return withTags({ flowId: row.flowId, machineId: row.machineId, machineVersion: row.machineVersion, startedAt: row.startedAt }, row);
 }
 

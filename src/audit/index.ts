@@ -9,7 +9,8 @@ export { AnchorCheck, type Authenticity, type CheckpointEntry, type CheckpointRe
 export { readCheckpoints, type AuthenticateOptions, type CheckpointFile } from './checkpoint-auth.ts';
 export { ChainTracker, nobleDigest, type ChainState, type Digest } from './chain-tracker.ts';
 export { FindingList, rowName, type Finding, type FindingKind, type Severity } from './findings.ts';
-export { FlowTracker, type FlowStep, type FlowSummaries, type OpenFlowReport } from './flow-tracker.ts';
+export { FlowTracker, type FlowEntry, type FlowStep, type FlowSummaries, type OpenFlowReport } from './flow-tracker.ts';
 export { replayStep, type ReplayStep } from './flow-replayer.ts';
+export { createTransitionMemo, type Advanced, type TransitionMemo } from './transition-memo.ts';
 export { HistoryBuilder, type AccountHistory, type AuditHistory, type FlowProblem, type FlowRecord, type ProblemCause, type WalletHistory } from './history.ts';
 export { JSONL_COLUMNS, jsonlToRow, rowToJsonl } from './jsonl.ts';

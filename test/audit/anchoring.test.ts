@@ -9,15 +9,12 @@ import type { MemoryCloud } from '../../adapters/cloud/memory.ts';
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { auditLog } from '../../src/audit/audit-log.ts';
 import { readCheckpoints, type CheckpointFile } from '../../src/audit/checkpoint-auth.ts';
-import { nobleDigest } from '../../src/audit/chain-tracker.ts';
 import { CHECKPOINTS_FOLDER, checkpointKey, checkpointMacValid, checkpointPath, decodeCheckpoint, encodeCheckpoint } from '../../src/log/checkpoint.ts';
-import { canonicalText } from '../../src/log/row-hash.ts';
 import { keyringPath } from '../../src/format/layout.ts';
-import { GENESIS_HASH, type StoredRow } from '../../src/ports/event-store.ts';
 import type { ProviderId } from '../../src/ports/providers.ts';
 import { ALICE, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_12B, MNEMONIC_24, PASSWORD } from '../engine/engine-helpers.ts';
 import { allRows, cloudFilesContaining, epochIdentity, storedFile } from '../engine/scenario-helpers.ts';
-import { errors } from './audit-helpers.ts';
+import { errors, rechain } from './audit-helpers.ts';
 
 function checkpointFiles(clouds: Record<ProviderId, MemoryCloud>): CheckpointFile[] {
   const files: CheckpointFile[] = [];
@@ -36,16 +33,6 @@ async function checkpointsOf(clouds: Record<ProviderId, MemoryCloud>, password: 
     password,
     kdf: createNodeScrypt(),
     readKeyring: async (provider, account, epoch) => storedFile(clouds[provider as ProviderId], account, keyringPath(epoch)) ?? null,
-  });
-}
-
-function rechain(rows: StoredRow[]): StoredRow[] {
-  let prevHash = GENESIS_HASH;
-  return rows.map((row, i) => {
-    const next = { ...row, seq: i + 1, prevHash };
-    next.hash = nobleDigest(canonicalText(prevHash, next));
-    prevHash = next.hash;
-    return next;
   });
 }
 

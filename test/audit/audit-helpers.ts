@@ -8,7 +8,8 @@ import type { CheckpointEntry } from '../../src/audit/anchor-check.ts';
 import type { Finding } from '../../src/audit/findings.ts';
 import { sealCheckpoint } from '../../src/log/checkpoint.ts';
 import type { StoredRow } from '../../src/ports/event-store.ts';
-import { syntheticLog } from '../../scripts/synthetic-log.ts';
+import { nobleDigest } from '../../src/audit/chain-tracker.ts';
+import { chainRows, syntheticLog } from '../../scripts/synthetic-log.ts';
 
 export function history(seed: number, rows: number, concurrency = 2): StoredRow[] {
   return syntheticLog({ seed, rows, concurrency, reuseStates: false }).rows;
@@ -65,4 +66,9 @@ export function flipByte(row: StoredRow, field: Field, byteChoice: number, bit: 
   bytes[byteChoice % bytes.length]! ^= 1 << (bit % 8);
   const flipped = new TextDecoder().decode(bytes);
   return flipped === value ? null : { ...row, [field]: flipped };
+}
+
+/** Recomputes seq and every hash, as someone who edits rows and rebuilds the chain would. */
+export function rechain(rows: readonly StoredRow[]): StoredRow[] {
+  return [...chainRows(rows.map((record) => ({ record, tags: {} })), nobleDigest)];
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
 import { cliEnv, expectExit, runBinary } from '../cli/cli-sandbox.ts';
+import { expectInOrder } from '../expect-in-order.ts';
 
 const OLD_PASSWORD = 'Blue-harbour 2024';
 const NEW_PASSWORD = 'quiet lantern 88';
@@ -72,12 +73,7 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
       'Relying on the cloud alone, with no confirmed offline copy (R17): 6 wallet(s)',
       'Result: the log verifies.',
     ];
-    let from = 0;
-    for (const part of story) {
-      const at = out.indexOf(part, from);
-      expect(at, `"${part}" after position ${from}\n${out}`).toBeGreaterThan(-1);
-      from = at;
-    }
+    expectInOrder(out, story);
     expect(out).not.toContain(OLD_PASSWORD);
     expect(out).not.toContain(NEW_PASSWORD);
     expect(out).not.toContain('legal winner thank');

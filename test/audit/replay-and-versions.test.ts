@@ -4,23 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, type StoredRow } from '../../src/ports/event-store.ts';
-import { canonicalText } from '../../src/log/row-hash.ts';
+import type { StoredRow } from '../../src/ports/event-store.ts';
 import { replayFlow } from '../../src/log/replay.ts';
-import { nobleDigest } from '../../src/audit/chain-tracker.ts';
 import { findMachine, MACHINE_RELEASES } from '../../machines/registry.ts';
-import { audit, errors, firstError, history } from './audit-helpers.ts';
-
-/** Recomputes seq and every hash, as someone who edits rows and rebuilds the chain would. */
-function rechain(rows: StoredRow[]): StoredRow[] {
-  let prevHash = GENESIS_HASH;
-  return rows.map((row, i) => {
-    const next = { ...row, seq: i + 1, prevHash };
-    next.hash = nobleDigest(canonicalText(prevHash, next));
-    prevHash = next.hash;
-    return next;
-  });
-}
+import { audit, errors, firstError, history, rechain } from './audit-helpers.ts';
 
 function edit(rows: StoredRow[], index: number, change: Partial<StoredRow>): StoredRow[] {
   return rechain(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));

@@ -11,10 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredRow } from '../../src/ports/event-store.ts';
-import { GENESIS_HASH } from '../../src/ports/event-store.ts';
-import { canonicalText } from '../../src/log/row-hash.ts';
-import { nobleDigest } from '../../src/audit/chain-tracker.ts';
-import { anchorsAt, audit, errors, FIELDS, firstError, flipByte, history } from './audit-helpers.ts';
+import { anchorsAt, audit, errors, FIELDS, firstError, flipByte, history, rechain } from './audit-helpers.ts';
 
 const RUNS = 120;
 const historyArb = fc.record({ seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }), rows: fc.integer({ min: 2, max: 70 }), concurrency: fc.integer({ min: 1, max: 3 }) });
@@ -33,16 +30,6 @@ function devicesNamed(rows: readonly StoredRow[]): Set<string> {
     }
   }
   return devices;
-}
-
-function rechain(rows: StoredRow[]): StoredRow[] {
-  let prevHash = GENESIS_HASH;
-  return rows.map((row, i) => {
-    const next = { ...row, seq: i + 1, prevHash };
-    next.hash = nobleDigest(canonicalText(prevHash, next));
-    prevHash = next.hash;
-    return next;
-  });
 }
 
 type Mutation =

@@ -3,8 +3,7 @@
  * Test data only: these mnemonics are public BIP39 test vectors, never use them for funds.
  */
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
-import type { EpochIdentity } from '../../src/format/index.ts';
-import { createKeyring } from '../../src/format/index.ts';
+import { createKeyring, deriveWalletId, encryptAgeFile, type EpochIdentity, type SealWalletInput } from '../../src/format/index.ts';
 import type { ScryptKdf } from '../../src/ports/kdf.ts';
 
 /** Tests use 2^10 for speed; production is PRODUCTION_SCRYPT_LOG_N (2^17). */
@@ -21,6 +20,39 @@ export const PASSWORD = 'correct horse 1';
 export const NOW = new Date('2025-03-01T10:00:00.000Z');
 
 export const nodeKdf: ScryptKdf = createNodeScrypt();
+
+/** When the test wallets were created. */
+export const CREATED = '2025-03-01T10:05:00.000Z';
+
+/** A wallet of the epoch, sealed with the mnemonic's derived id unless `walletId` says otherwise. */
+export function walletInput(epoch: EpochIdentity, mnemonic = MNEMONIC_12, walletId = deriveWalletId(epoch, mnemonic)): SealWalletInput {
+  return { walletId, accountId: epoch.accountId, epoch: epoch.epoch, name: 'Daily spending', mnemonic, createdAt: CREATED };
+}
+
+/** Where a wallet record is expected: what openWallet checks it against. */
+export function placeOf(input: { walletId: string; accountId: string; epoch: number }) {
+  return { walletId: input.walletId, accountId: input.accountId, epoch: input.epoch };
+}
+
+/** The JSON a valid wallet record holds for `input` (tests alter it to make invalid ones). */
+export function walletContent(input: SealWalletInput) {
+  return {
+    format: 'wallet-backup-engine/wallet',
+    version: 1,
+    walletId: input.walletId,
+    accountId: input.accountId,
+    epoch: input.epoch,
+    name: input.name,
+    words: input.mnemonic.split(' ').length,
+    createdAt: input.createdAt,
+    mnemonic: input.mnemonic,
+  };
+}
+
+/** A wallet record with arbitrary JSON inside, as a future or foreign writer could make. */
+export async function sealJson(epoch: EpochIdentity, payload: unknown): Promise<Uint8Array> {
+  return encryptAgeFile(new TextEncoder().encode(JSON.stringify(payload)), epoch.recipient);
+}
 
 export async function makeEpoch(accountId = ACCOUNT, epoch = 1, kdf: ScryptKdf = nodeKdf): Promise<{ bytes: Uint8Array; identity: EpochIdentity }> {
   return createKeyring({ accountId, epoch, password: PASSWORD, kdf, logN: TEST_LOG_N, now: NOW });

@@ -30,14 +30,12 @@ import {
   withEpoch,
   withWallet,
   WRONG_PASSWORD_MESSAGE,
-  type EpochIdentity,
   type ManifestWallet,
 } from '../../src/format/index.ts';
-import { ACCOUNT, flipByte, headerLength, makeEpoch, MNEMONIC_12, MNEMONIC_24, nodeKdf, NOW, PASSWORD, TEST_LOG_N } from './helpers.ts';
+import { ACCOUNT, flipByte, headerLength, makeEpoch, MNEMONIC_12, MNEMONIC_24, nodeKdf, NOW, PASSWORD, placeOf, sealJson, TEST_LOG_N, walletContent, walletInput } from './helpers.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const place = { accountId: ACCOUNT, epoch: 1 };
-const CREATED = '2025-03-01T10:05:00.000Z';
 
 /** What `run` threw (or rejected with); fails the test when it returned. */
 async function failure(run: () => unknown): Promise<Error> {
@@ -223,31 +221,14 @@ describe('keyring records that open but are not right', () => {
   });
 });
 
-function walletInput(epoch: EpochIdentity, mnemonic = MNEMONIC_12) {
-  return { walletId: deriveWalletId(epoch, mnemonic), accountId: epoch.accountId, epoch: epoch.epoch, name: 'Daily', mnemonic, createdAt: CREATED };
-}
-
-function placeOf(input: { walletId: string; accountId: string; epoch: number }) {
-  return { walletId: input.walletId, accountId: input.accountId, epoch: input.epoch };
-}
-
 describe('wallet records that open but are not right', () => {
   const contentProblem = (problem: string) => `The wallet record opened but its content is invalid: ${problem}. It was not written by this software or is damaged.`;
 
   it('E2: each content problem is named', async () => {
     const { identity } = await makeEpoch();
     const input = walletInput(identity);
-    const good = {
-      format: 'wallet-backup-engine/wallet',
-      version: 1,
-      walletId: input.walletId,
-      accountId: ACCOUNT,
-      epoch: 1,
-      name: 'Daily',
-      words: 12,
-      createdAt: CREATED,
-      mnemonic: MNEMONIC_12,
-    };
+    // A one-word name: the not-UTF-8 case below breaks the record inside it.
+    const good = { ...walletContent(input), name: 'Daily' };
     const cases: [unknown, string][] = [
       [[good], 'it is not a JSON object'],
       [null, 'it is not a JSON object'],
@@ -266,8 +247,7 @@ describe('wallet records that open but are not right', () => {
       [{ ...good, words: 24 }, 'it says 24 words but its phrase has 12'],
     ];
     for (const [payload, problem] of cases) {
-      const bytes = await encryptAgeFile(encode(JSON.stringify(payload)), identity.recipient);
-      await expectRecordError(() => openWallet(bytes, identity, placeOf(input)), 'malformed', contentProblem(problem));
+      await expectRecordError(async () => openWallet(await sealJson(identity, payload), identity, placeOf(input)), 'malformed', contentProblem(problem));
     }
     const notJson = await encryptAgeFile(encode('mnemonic: legal winner'), identity.recipient);
     await expectRecordError(() => openWallet(notJson, identity, placeOf(input)), 'malformed', contentProblem('it is not JSON'));
@@ -275,13 +255,13 @@ describe('wallet records that open but are not right', () => {
     const [before, after] = JSON.stringify(good).split('"Daily"');
     const notUtf8 = await encryptAgeFile(new Uint8Array([...encode(`${before}"Dai`), 0xff, ...encode(`ly"${after}`)]), identity.recipient);
     await expectRecordError(() => openWallet(notUtf8, identity, placeOf(input)), 'malformed', contentProblem('it is not JSON'));
-    const future = await encryptAgeFile(encode(JSON.stringify({ ...good, version: 2 })), identity.recipient);
+    const future = await sealJson(identity, { ...good, version: 2 });
     await expectRecordError(
       () => openWallet(future, identity, placeOf(input)),
       'unsupported-version',
       'The wallet record is version 2 of the format; this software reads only version 1. Update the app, then try again.',
     );
-    const badPhrase = await encryptAgeFile(encode(JSON.stringify({ ...good, mnemonic: Array(12).fill('abandon').join(' ') })), identity.recipient);
+    const badPhrase = await sealJson(identity, { ...good, mnemonic: Array(12).fill('abandon').join(' ') });
     await expectRecordError(
       () => openWallet(badPhrase, identity, placeOf(input)),
       'invalid-mnemonic',

@@ -10,22 +10,23 @@ import {
   openWallet,
   RecordError,
   sealWallet,
-  type EpochIdentity,
   type RecordErrorCode,
-  type SealWalletInput,
 } from '../../src/format/index.ts';
 import {
   ACCOUNT,
+  CREATED,
   flipByte,
   headerLength,
   headerText,
   makeEpoch,
   MNEMONIC_12,
   MNEMONIC_24,
+  placeOf,
   replaceBase64Char,
+  sealJson,
+  walletContent,
+  walletInput,
 } from './helpers.ts';
-
-const CREATED = '2025-03-01T10:05:00.000Z';
 
 async function codeOf(promise: Promise<unknown>): Promise<RecordErrorCode | 'resolved' | 'other'> {
   try {
@@ -34,19 +35,6 @@ async function codeOf(promise: Promise<unknown>): Promise<RecordErrorCode | 'res
   } catch (error) {
     return error instanceof RecordError ? error.code : 'other';
   }
-}
-
-function walletInput(epoch: EpochIdentity, mnemonic = MNEMONIC_12, walletId = deriveWalletId(epoch, mnemonic)): SealWalletInput {
-  return { walletId, accountId: epoch.accountId, epoch: epoch.epoch, name: 'Daily spending', mnemonic, createdAt: CREATED };
-}
-
-function placeOf(input: SealWalletInput) {
-  return { walletId: input.walletId, accountId: input.accountId, epoch: input.epoch };
-}
-
-/** A wallet record with arbitrary JSON inside, as a future or foreign writer could make. */
-async function sealJson(epoch: EpochIdentity, payload: unknown): Promise<Uint8Array> {
-  return encryptAgeFile(new TextEncoder().encode(JSON.stringify(payload)), epoch.recipient);
 }
 
 describe('wallet record', () => {
@@ -179,17 +167,7 @@ describe('wallet record', () => {
   it('E2: wallet content that is not ours is malformed; an invalid phrase inside is invalid-mnemonic', async () => {
     const { identity } = await makeEpoch();
     const input = walletInput(identity);
-    const good = {
-      format: 'wallet-backup-engine/wallet',
-      version: 1,
-      walletId: input.walletId,
-      accountId: ACCOUNT,
-      epoch: 1,
-      name: 'x',
-      words: 12,
-      createdAt: CREATED,
-      mnemonic: MNEMONIC_12,
-    };
+    const good = walletContent(input);
     expect(await codeOf(openWallet(await sealJson(identity, good), identity, placeOf(input)))).toBe('resolved');
     const malformed: unknown[] = [
       'a string',

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectInOrder } from '../expect-in-order.ts';
 
 describe('npm start', () => {
   it('R4 R5 R8 R10 R11 R12 R13 R14 R15: narrates the guide in order and ends with an intact, replayable log', () => {
@@ -29,12 +30,7 @@ describe('npm start', () => {
       'Switching provider',
       'Summary of the event log',
     ];
-    let from = 0;
-    for (const chapter of chapters) {
-      const at = out.indexOf(chapter, from);
-      expect(at, `chapter "${chapter}" after position ${from}`).toBeGreaterThan(-1);
-      from = at;
-    }
+    expectInOrder(out, chapters);
     expect(out).toContain('--KEYRING.NONE--> choosingPassword');
     expect(out).toContain('--UPLOAD.QUOTA_EXCEEDED');
     expect(out).toContain('--PROVIDER.HMS_MISSING--> hmsUnavailable');
