@@ -4,7 +4,7 @@
  * Everything here is exact: a remembered answer is returned only where xstate's pure
  * `transition` would return the same snapshot, and replay checks each row against it as before.
  *
- * Three memos, tried in this order:
+ * Two memos, tried in this order:
  *
  *   1. by snapshot: (snapshot object, event type, payload text) → next snapshot. `transition` is a
  *      pure function of its snapshot and event, and flows that start with the same input and take
@@ -12,24 +12,18 @@
  *      (sign-in, keyring found, password entered, unlocked) is computed once per log, not per flow.
  *      Only steps from snapshots that a second flow reached are kept: a flow's own tail would
  *      never be asked for again.
- *   2. by state (context-free transitions): (state value, event type) → next state, for
- *      transitions whose result cannot depend on the context or the payload and that leave the
- *      context untouched: no guard and no action on any candidate transition for that event in
- *      any active state, no entry, exit, eventless (`always`) transition or invoke on any state left
- *      or entered, no child actors, a machine without history states, an active (not final)
- *      result, and xstate returned the same context object. The next snapshot is the remembered one
- *      with this flow's context: what xstate's own `cloneMachineSnapshot` builds.
- *   3. by transition (assigning transitions): xstate's own `getTransitionData` chooses the
- *      transition (guards evaluated on this flow's context and event); if that transition was seen
- *      before from the same state, its actions are all `assign`s (assign-actions.ts) and nothing
- *      else acts (as in 2: no entry, exit, always, invoke, children, history; an active result),
- *      the next snapshot is the remembered one with this flow's context run through those
- *      assignments, as xstate's resolveAssign runs them. Into a top-level final state, the
+ *   2. by transition: xstate's own `getTransitionData` chooses the transition (guards evaluated on
+ *      this flow's context and event); if that transition was taken before from the same state,
+ *      its actions are all `assign`s or none (assign-actions.ts), and nothing else acts (no entry,
+ *      exit, eventless `always` transition or invoke on any state left or entered, no child
+ *      actors, a machine without history states), the next snapshot is the remembered one with
+ *      this flow's context run through those assignments, as xstate's resolveAssign runs them:
+ *      what xstate's own `cloneMachineSnapshot` builds. Into a top-level final state, the
  *      machine's output is computed as xstate's getMachineOutput does. The first time, the
  *      context (and output) are compared with xstate's, and a transition where they differ is
- *      never answered here.
+ *      never answered here. This serves the tail of flows whose context is unique to them (a
+ *      wallet id), which 1 cannot.
  *
- *   2 and 3 serve the tail of flows whose context is unique to them (a wallet id), which 1 cannot.
  *   What is left to xstate: initial snapshots with a new input, nested final states, and anything
  *   with other actions.
  *
@@ -61,7 +55,7 @@ export interface TransitionMemo {
   /** Remembers what xstate computed for that step. */
   remember(machine: AnyStateMachine, snapshot: AnyMachineSnapshot | undefined, current: string, eventType: string, payload: string, parsed: unknown, next: Advanced): void;
   /** How the lookups went, for the benchmark's notes. */
-  readonly stats: { bySnapshot: number; byState: number; byTransition: number; misses: number };
+  readonly stats: { bySnapshot: number; byTransition: number; misses: number };
 }
 
 const DEFAULT_LIMIT = 5_000;
@@ -90,11 +84,6 @@ function hasHistoryState(node: AnyStateNode): boolean {
   return node.type === 'history' || Object.values(node.states).some((child) => hasHistoryState(child as AnyStateNode));
 }
 
-/** Whether an event can match a transition descriptor: itself, '*', or a partial wildcard 'A.*'. */
-function mayMatch(descriptor: string, eventType: string): boolean {
-  return descriptor === eventType || descriptor === '*' || (descriptor.endsWith('.*') && eventType.startsWith(descriptor.slice(0, -1)));
-}
-
 /**
  * Whether nothing but the transition itself acts between `from` and `to`: no child actors, and
  * no entry, exit, eventless (`always`) transition or invoke on any state active before or after.
@@ -107,19 +96,7 @@ function onlyTheTransitionActs(machine: AnyStateMachine, from: AnyMachineSnapsho
   return true;
 }
 
-/** See the module header, memo 2. */
-function isContextFree(machine: AnyStateMachine, from: AnyMachineSnapshot, to: AnyMachineSnapshot, eventType: string): boolean {
-  if (to.status !== 'active' || to.context !== from.context || !onlyTheTransitionActs(machine, from, to)) return false;
-  for (const node of activeNodes(machine.root, from.value)) {
-    for (const [descriptor, candidates] of node.transitions) {
-      if (!mayMatch(descriptor, eventType)) continue;
-      if (candidates.some((t) => t.guard !== undefined || (t.actions?.length ?? 0) > 0)) return false;
-    }
-  }
-  return true;
-}
-
-/** Memo 3: a transition xstate chose, with the assignments that make its context. */
+/** Memo 2: a transition xstate chose, with the assignments that make its context. */
 interface AssignTemplate {
   next: Advanced;
   assignments: NonNullable<ReturnType<typeof assignmentsOf>>;
@@ -169,13 +146,11 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
   /** Snapshots more than one flow reached (or initial ones): only their steps are remembered. */
   let shared = new WeakSet<AnyMachineSnapshot>();
   let remembered = 0;
-  /** machine → state JSON → event type → template step, or null: not context-free. */
-  let byState = new Map<AnyStateMachine, ByEvent<Advanced | null>>();
   /** machine → state JSON → event type → the transition xstate chose → template, or null: not eligible. */
   let byTransition = new Map<AnyStateMachine, ByEvent<Map<TransitionDefinition, AssignTemplate | null>>>();
   let templates = 0;
   const withoutHistory = new Map<AnyStateMachine, boolean>();
-  const stats = { bySnapshot: 0, byState: 0, byTransition: 0, misses: 0 };
+  const stats = { bySnapshot: 0, byTransition: 0, misses: 0 };
 
   const plainMachine = (machine: AnyStateMachine) => {
     let plain = withoutHistory.get(machine);
@@ -213,7 +188,6 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
   const eventOf = (eventType: string, parsed: unknown) => ({ ...(parsed as Record<string, unknown>), type: eventType }) as EventObject;
   const countTemplate = () => {
     if (++templates <= limit) return true;
-    byState = new Map();
     byTransition = new Map();
     templates = 0;
     return false;
@@ -233,30 +207,26 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
         return undefined;
       }
       let next: Advanced | undefined;
-      const template = get2(byState.get(machine), current, eventType);
-      if (template) {
-        stats.byState += 1;
-        // What xstate's cloneMachineSnapshot(template, { context }) builds, without the interpreter.
-        next = { snapshot: { ...template.snapshot, context: snapshot.context }, state: template.state, final: false };
-      } else {
-        const transitions = get2(byTransition.get(machine), current, eventType);
-        if (transitions !== undefined) {
-          const event = eventOf(eventType, parsed);
-          const chosen = chosenTransition(machine, snapshot, event);
-          const assigned = chosen === null ? undefined : transitions.get(chosen);
-          if (assigned) {
-            try {
-              const context = applyAssignments(assigned.assignments, snapshot.context as Record<string, unknown>, event, inertScope(machine));
-              const reached = (
-                assigned.final === null
-                  ? { ...assigned.next.snapshot, context }
-                  : { ...assigned.next.snapshot, context, output: machineOutput(machine, assigned.final, context, event) }
-              ) as AnyMachineSnapshot;
-              stats.byTransition += 1;
-              next = { snapshot: reached, state: assigned.next.state, final: assigned.final !== null };
-            } catch {
-              next = undefined; // an assignment that throws or spawns: xstate computes the step
-            }
+      const transitions = get2(byTransition.get(machine), current, eventType);
+      if (transitions !== undefined) {
+        const event = eventOf(eventType, parsed);
+        const chosen = chosenTransition(machine, snapshot, event);
+        const assigned = chosen === null ? undefined : transitions.get(chosen);
+        if (assigned) {
+          try {
+            const context =
+              assigned.assignments.length === 0
+                ? snapshot.context
+                : applyAssignments(assigned.assignments, snapshot.context as Record<string, unknown>, event, inertScope(machine));
+            const reached = (
+              assigned.final === null
+                ? { ...assigned.next.snapshot, context }
+                : { ...assigned.next.snapshot, context, output: machineOutput(machine, assigned.final, context, event) }
+            ) as AnyMachineSnapshot;
+            stats.byTransition += 1;
+            next = { snapshot: reached, state: assigned.next.state, final: assigned.final !== null };
+          } catch {
+            next = undefined; // an assignment that throws or spawns: xstate computes the step
           }
         }
       }
@@ -278,18 +248,6 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
         return;
       }
       rememberStep(snapshot, eventType, payload, next);
-      let states = byState.get(machine);
-      if (states === undefined) byState.set(machine, (states = new Map()));
-      if (get2(states, current, eventType) === undefined) {
-        if (!countTemplate()) return;
-        const free = plainMachine(machine) && isContextFree(machine, snapshot, next.snapshot, eventType);
-        set2(states, current, eventType, free ? next : null);
-        if (free) return;
-      } else if (get2(states, current, eventType) !== null) {
-        return;
-      }
-      // Memo 3: xstate chose one transition; its assignments, applied as xstate applies them, give
-      // the context. Checked once here against what xstate computed.
       const event = eventOf(eventType, parsed);
       const chosen = chosenTransition(machine, snapshot, event);
       if (chosen === null) return;
