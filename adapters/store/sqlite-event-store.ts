@@ -41,7 +41,7 @@ import {
 } from '../../src/ports/event-store.ts';
 import { canonicalText, recordProblem, storedRow, tagsProblem } from '../../src/log/row-hash.ts';
 import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
-import { flowStateColumn, flowSummarySelect, toSummary, type FlowRow } from './sqlite-flow-row.ts';
+import { FLOW_SUMMARY_SELECT, toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -62,23 +62,15 @@ const ROW_COLUMNS = `seq, flow_id AS flowId, position, machine_id AS machineId, 
   from_state AS fromState, event_type AS eventType, payload, to_state AS toState, at,
   prev_hash AS prevHash, hash`;
 
-/** FlowFilter field → column of the summary query (f: flows, e: the flow's last row). */
-const FILTER_FIELDS = ['machineId', 'provider', 'account', 'walletId', 'state'] as const satisfies readonly (keyof FlowFilter)[];
-
-function filterColumn(field: (typeof FILTER_FIELDS)[number]): string {
-  switch (field) {
-    case 'machineId':
-      return 'f.machine_id';
-    case 'provider':
-      return 'f.provider';
-    case 'account':
-      return 'f.account';
-    case 'walletId':
-      return 'f.wallet_id';
-    case 'state':
-      return flowStateColumn(LATEST_SCHEMA_VERSION);
-  }
-}
+/** FlowFilter field → column of FLOW_SUMMARY_SELECT (f: the flow's entry, e: its last row); the order fixes the shape of the cached statements. */
+const FILTER_COLUMNS = {
+  machineId: 'f.machine_id',
+  provider: 'f.provider',
+  account: 'f.account',
+  walletId: 'f.wallet_id',
+  state: 'e.to_state',
+} as const satisfies Record<keyof FlowFilter, string>;
+const FILTER_FIELDS = Object.keys(FILTER_COLUMNS) as (keyof FlowFilter)[];
 
 /** What the connection knows about a flow it appended to (valid while `Known` is). */
 interface KnownFlow {
@@ -230,14 +222,13 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     return { result: { ok: true, row }, staged: { known: current, flowId: record.flowId, flow, seq, hash } };
   });
 
-  const summarySelect = flowSummarySelect(LATEST_SCHEMA_VERSION);
   function flowQuery(filter: FlowFilter): { statement: Database.Statement<string[], FlowRow>; params: string[] } {
     const used = FILTER_FIELDS.filter((field) => filter[field] !== undefined);
     const key = used.join(',');
     let statement = flowQueries.get(key);
     if (statement === undefined) {
-      const where = used.length === 0 ? '' : `WHERE ${used.map((field) => `${filterColumn(field)} = ?`).join(' AND ')}`;
-      statement = db.prepare<string[], FlowRow>(`${summarySelect} ${where} ORDER BY f.rowid`);
+      const where = used.length === 0 ? '' : `WHERE ${used.map((field) => `${FILTER_COLUMNS[field]} = ?`).join(' AND ')}`;
+      statement = db.prepare<string[], FlowRow>(`${FLOW_SUMMARY_SELECT} ${where} ORDER BY f.rowid`);
       flowQueries.set(key, statement);
     }
     return { statement, params: used.map((field) => filter[field] as string) };

@@ -9,25 +9,18 @@
 import type { FlowSummary, FlowTags } from '../../src/ports/event-store.ts';
 import type { FlowEntry } from '../../src/audit/flow-tracker.ts';
 
-/** `SELECT … FROM …` of the summaries for a schema version; callers add WHERE and ORDER BY f.rowid. */
-export function flowSummarySelect(schemaVersion: number): string {
-  if (schemaVersion <= 1) {
-    return `SELECT f.flow_id AS flowId, f.machine_id AS machineId, f.machine_version AS machineVersion, f.state AS state,
-      f.last_position AS lastPosition, f.started_at AS startedAt, f.updated_at AS updatedAt,
-      f.provider AS provider, f.account AS account, f.wallet_id AS walletId, f.epoch AS epoch
-      FROM flows f`;
-  }
-  return `SELECT f.flow_id AS flowId, f.machine_id AS machineId, f.machine_version AS machineVersion, e.to_state AS state,
-      e.position AS lastPosition, f.started_at AS startedAt, e.at AS updatedAt,
-      f.provider AS provider, f.account AS account, f.wallet_id AS walletId, f.epoch AS epoch
-      FROM flows f JOIN events e ON e.flow_id = f.flow_id
-        AND e.position = (SELECT MAX(position) FROM events WHERE flow_id = f.flow_id)`;
-}
+/** `SELECT … FROM …` of the summaries (schema v2 and later: f, the entry; e, the flow's last row); callers add WHERE and ORDER BY f.rowid. */
+export const FLOW_SUMMARY_SELECT = `SELECT f.flow_id AS flowId, f.machine_id AS machineId, f.machine_version AS machineVersion,
+  e.to_state AS state, e.position AS lastPosition, f.started_at AS startedAt, e.at AS updatedAt,
+  f.provider AS provider, f.account AS account, f.wallet_id AS walletId, f.epoch AS epoch
+  FROM flows f JOIN events e ON e.flow_id = f.flow_id
+    AND e.position = (SELECT MAX(position) FROM events WHERE flow_id = f.flow_id)`;
 
-/** The column a FlowFilter's `state` compares, for a schema version. */
-export function flowStateColumn(schemaVersion: number): string {
-  return schemaVersion <= 1 ? 'f.state' : 'e.to_state';
-}
+/** The same for a schema v1 log, which kept state, last position and update time in `flows`. */
+export const V1_FLOW_SUMMARY_SELECT = `SELECT f.flow_id AS flowId, f.machine_id AS machineId, f.machine_version AS machineVersion,
+  f.state AS state, f.last_position AS lastPosition, f.started_at AS startedAt, f.updated_at AS updatedAt,
+  f.provider AS provider, f.account AS account, f.wallet_id AS walletId, f.epoch AS epoch
+  FROM flows f`;
 
 /** A FlowSummary as the SQL returns it: a tag the flow does not have is a NULL column. */
 export type FlowRow = Omit<FlowSummary, keyof FlowTags> & { [K in keyof FlowTags]-?: NonNullable<FlowTags[K]> | null };

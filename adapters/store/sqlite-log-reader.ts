@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
 import type { FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
-import { FLOW_ENTRY_SELECT, flowSummarySelect, toEntry, toSummary, type FlowEntryRow, type FlowRow } from './sqlite-flow-row.ts';
+import { FLOW_ENTRY_SELECT, V1_FLOW_SUMMARY_SELECT, toEntry, toSummary, type FlowEntryRow, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteLogReader {
   readonly path: string;
@@ -64,7 +64,7 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
     // position, which audit compares with the rows; from v2 those are the last row's own, and the
     // entry alone is read (a primary-key lookup, not a join into a large events index).
     const lookup = side.prepare<[string], FlowRow | FlowEntryRow>(
-      version <= 1 ? `${flowSummarySelect(version)} WHERE f.flow_id = ?` : `${FLOW_ENTRY_SELECT} WHERE flow_id = ?`,
+      version <= 1 ? `${V1_FLOW_SUMMARY_SELECT} WHERE f.flow_id = ?` : `${FLOW_ENTRY_SELECT} WHERE flow_id = ?`,
     );
     const flowCount = side.prepare<[], number>('SELECT COUNT(*) FROM flows').pluck();
     const withoutRows = side
