@@ -11,7 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { GENESIS_HASH, type StoredRow } from '../ports/event-store.ts';
 import { canonicalText } from '../log/row-hash.ts';
-import { rowName, type Finding } from './findings.ts';
+import { NO_FINDINGS, rowName, type Finding } from './findings.ts';
 
 /** SHA-256 of a UTF-8 text, as lowercase hex. */
 export type Digest = (text: string) => string;
@@ -21,8 +21,6 @@ export const nobleDigest: Digest = (text) => bytesToHex(sha256(encoder.encode(te
 
 /** Stands in for a recomputed hash when a (tampered) row cannot even be serialised. */
 const UNHASHABLE = '(row cannot be hashed)';
-/** What an intact row returns: shared, never changed. */
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 export interface ChainState {
   rows: number;

@@ -14,7 +14,7 @@ import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { FlowSummary, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { findMachine } from '../../machines/registry.ts';
 import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
-import { rowName, type Finding } from './findings.ts';
+import { NO_FINDINGS, rowName, type Finding } from './findings.ts';
 import { replayStep } from './flow-replayer.ts';
 import { createTransitionMemo } from './transition-memo.ts';
 
@@ -56,8 +56,6 @@ export interface FlowSummaries {
 }
 
 const RECENT_CLOSED = 10_000;
-/** The findings of a row without any: shared, never changed (addFinding replaces it). */
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 /** What a row did to its flow, for the history. */
 export interface FlowStep {
