@@ -41,9 +41,12 @@ export function toSummary(row: FlowRow): FlowSummary {
 /** The flows table's own columns (schema v2 and later): no state, position or update time. */
 export type FlowEntryRow = Omit<FlowRow, 'state' | 'lastPosition' | 'updatedAt'>;
 
+/** The columns of a flow's entry alone (v2 and later), as FlowEntryRow names them. */
+export const FLOW_ENTRY_COLUMNS = `flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion,
+  started_at AS startedAt, provider, account, wallet_id AS walletId, epoch`;
+
 /** `SELECT … FROM flows` of a flow's entry alone (v2 and later); callers add WHERE. */
-export const FLOW_ENTRY_SELECT = `SELECT flow_id AS flowId, machine_id AS machineId, machine_version AS machineVersion,
-  started_at AS startedAt, provider, account, wallet_id AS walletId, epoch FROM flows`;
+export const FLOW_ENTRY_SELECT = `SELECT ${FLOW_ENTRY_COLUMNS} FROM flows`;
 
 export function toEntry(row: FlowEntryRow): FlowEntry {
   return withTags({ flowId: row.flowId, machineId: row.machineId, machineVersion: row.machineVersion, startedAt: row.startedAt }, row);

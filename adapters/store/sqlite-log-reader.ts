@@ -9,9 +9,10 @@
  */
 import Database from 'better-sqlite3';
 import type { FlowSummary, StoredRow } from '../../src/ports/event-store.ts';
-import type { FlowSummaries } from '../../src/audit/flow-tracker.ts';
+import type { FlowEntry, FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import { LATEST_SCHEMA_VERSION } from './sqlite-migrations.ts';
-import { FLOW_ENTRY_SELECT, V1_FLOW_SUMMARY_SELECT, toEntry, toSummary, type FlowEntryRow, type FlowRow } from './sqlite-flow-row.ts';
+import { flowEntryLookup } from './sqlite-flow-entries.ts';
+import { V1_FLOW_SUMMARY_SELECT, toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqliteLogReader {
   readonly path: string;
@@ -43,6 +44,13 @@ function* asRows(arrays: IterableIterator<RowArray>): IterableIterator<StoredRow
   }
 }
 
+function v1Lookup(byKey: Database.Statement<[string], FlowRow>): (flowId: string) => FlowEntry | null {
+  return (flowId) => {
+    const row = byKey.get(flowId);
+    return row === undefined ? null : toSummary(row);
+  };
+}
+
 export function openSqliteLogReader(path: string): SqliteLogReader {
   let db: Database.Database;
   try {
@@ -62,10 +70,9 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
     side = new Database(path, { readonly: true, fileMustExist: true });
     // A log keeps the schema it was written with. A v1 entry holds the flow's last state and
     // position, which audit compares with the rows; from v2 those are the last row's own, and the
-    // entry alone is read (a primary-key lookup, not a join into a large events index).
-    const lookup = side.prepare<[string], FlowRow | FlowEntryRow>(
-      version <= 1 ? `${V1_FLOW_SUMMARY_SELECT} WHERE f.flow_id = ?` : `${FLOW_ENTRY_SELECT} WHERE flow_id = ?`,
-    );
+    // entry alone is read (read ahead in the order flows start: sqlite-flow-entries.ts).
+    const lookup: (flowId: string) => FlowEntry | null =
+      version <= 1 ? v1Lookup(side.prepare<[string], FlowRow>(`${V1_FLOW_SUMMARY_SELECT} WHERE f.flow_id = ?`)) : flowEntryLookup(side);
     const flowCount = side.prepare<[], number>('SELECT COUNT(*) FROM flows').pluck();
     const withoutRows = side
       .prepare<[number], string>('SELECT flow_id FROM flows WHERE NOT EXISTS (SELECT 1 FROM events WHERE events.flow_id = flows.flow_id) LIMIT ?')
@@ -76,11 +83,7 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
       rowCount: () => count.get() ?? 0,
       rows: () => asRows(rows.iterate() as IterableIterator<RowArray>),
       summaries: {
-        lookup: (flowId) => {
-          const row = lookup.get(flowId);
-          if (row === undefined) return null;
-          return 'state' in row ? toSummary(row as FlowRow) : toEntry(row);
-        },
+        lookup,
         count: () => flowCount.get() ?? 0,
         withoutRows: (limit) => withoutRows.all(limit),
       },
