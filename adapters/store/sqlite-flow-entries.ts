@@ -25,24 +25,32 @@ export interface FlowEntryReadOptions {
   held?: number;
 }
 
+/** FLOW_ENTRY_COLUMNS in their order, then the entry's rowid. */
+type EntryArray = [string, string, number, string, string | null, string | null, string | null, number | null, number];
+
 /** Returns `lookup(flowId)`: the flow's entry, or null when the table has none. */
 export function flowEntryLookup(db: Database.Database, options: FlowEntryReadOptions = {}): (flowId: string) => FlowEntry | null {
   const pageSize = options.page ?? 512;
   const readAhead = options.readAhead ?? 4096;
   const heldLimit = options.held ?? 16_384;
-  const nextPage = db.prepare<[number, number], FlowEntryRow & { entryRowid: number }>(
-    `SELECT rowid AS entryRowid, ${FLOW_ENTRY_COLUMNS} FROM flows WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-  );
+  // Pages come as arrays (better-sqlite3's raw mode): an entry becomes an object only when asked for.
+  const nextPage = db
+    .prepare<[number, number], EntryArray>(`SELECT ${FLOW_ENTRY_COLUMNS}, rowid FROM flows WHERE rowid > ? ORDER BY rowid LIMIT ?`)
+    .raw(true);
   const byKey = db.prepare<[string], FlowEntryRow>(`${FLOW_ENTRY_SELECT} WHERE flow_id = ?`);
 
-  const held = new Map<string, FlowEntry>();
+  const held = new Map<string, EntryArray>();
   let after = Number.MIN_SAFE_INTEGER;
   let exhausted = false;
 
   const take = (flowId: string): FlowEntry | undefined => {
     const entry = held.get(flowId);
-    if (entry !== undefined) held.delete(flowId);
-    return entry;
+    if (entry === undefined) return undefined;
+    held.delete(flowId);
+    return toEntry({
+      flowId: entry[0], machineId: entry[1], machineVersion: entry[2], startedAt: entry[3],
+      provider: entry[4], account: entry[5], walletId: entry[6], epoch: entry[7],
+    });
   };
 
   return (flowId) => {
@@ -53,8 +61,8 @@ export function flowEntryLookup(db: Database.Database, options: FlowEntryReadOpt
       if (rows.length < pageSize) exhausted = true;
       for (const row of rows) {
         if (held.size >= heldLimit) held.clear();
-        held.set(row.flowId, toEntry(row));
-        after = row.entryRowid;
+        held.set(row[0], row);
+        after = row[8];
       }
       read += rows.length;
       const found = take(flowId);

@@ -101,6 +101,19 @@ function addFinding(step: FlowStep, row: StoredRow, index: number, finding: Omit
   step.findings.push({ ...placeOf(row, index), ...finding });
 }
 
+/** The finding for an entry of the flows table that its rows contradict. */
+function summaryMismatch(flowId: string, what: string, expected: string, actual: string): Finding {
+  return {
+    kind: 'flows-table-mismatch',
+    severity: 'error',
+    rule: 'E4',
+    flowId,
+    expected,
+    actual,
+    message: `The flows table says flow ${flowId} has ${what} ${actual}, but its rows say ${expected}: the table was edited (it is not hash-chained, and the device's history reads it).`,
+  };
+}
+
 export class FlowTracker {
   private readonly open = new Map<string, OpenFlow>();
   /** Recently finished flows. */
@@ -243,7 +256,7 @@ export class FlowTracker {
       this.closedOrder[this.closedNext] = row.flowId;
       this.closedNext = (this.closedNext + 1) % this.recentClosed;
       const summary = this.checkSummary(row.flowId, flow);
-      if (summary.length > 0) step.findings = [...step.findings, ...summary];
+      if (summary !== NO_FINDINGS) step.findings = [...step.findings, ...summary];
     }
     return step;
   }
@@ -282,34 +295,38 @@ export class FlowTracker {
    * that table, so an edit there changes what the engine believes. Findings have no row index.
    */
   private checkSummary(flowId: string, flow: OpenFlow): Finding[] {
-    if (this.summaries === null) return [];
-    const found: Finding[] = [];
+    if (this.summaries === null) return NO_FINDINGS;
     const summary = this.summaries.lookup(flowId);
-    const mismatch = (what: string, expected: string, actual: string) =>
-      found.push({
-        kind: 'flows-table-mismatch',
-        severity: 'error',
-        rule: 'E4',
-        flowId,
-        expected,
-        actual,
-        message: `The flows table says flow ${flowId} has ${what} ${actual}, but its rows say ${expected}: the table was edited (it is not hash-chained, and the device's history reads it).`,
-      });
-    if (summary === null) {
-      mismatch('no entry; it should have state', flow.state, '(missing)');
-      return found;
-    }
+    if (summary === null) return [summaryMismatch(flowId, 'no entry; it should have state', flow.state, '(missing)')];
     this.checkedSummaries += 1;
-    const machine = `${flow.machineId}@${flow.machineVersion}`;
-    if (`${summary.machineId}@${summary.machineVersion}` !== machine) mismatch('machine', machine, `${summary.machineId}@${summary.machineVersion}`);
-    if (summary.lastPosition !== undefined && summary.lastPosition !== flow.lastPosition) {
-      mismatch('last position', String(flow.lastPosition), String(summary.lastPosition));
+    // Compared field by field first: a flow whose entry agrees (nearly all) builds no text.
+    const tags = flow.tags;
+    const live = flow.mode === 'live';
+    if (
+      summary.machineId === flow.machineId &&
+      summary.machineVersion === flow.machineVersion &&
+      (summary.lastPosition === undefined || summary.lastPosition === flow.lastPosition) &&
+      (summary.state === undefined || summary.state === flow.state) &&
+      (!live ||
+        ((tags.provider === undefined || summary.provider === tags.provider) &&
+          (tags.account === undefined || summary.account === tags.account) &&
+          (tags.walletId === undefined || summary.walletId === tags.walletId) &&
+          (tags.epoch === undefined || summary.epoch === tags.epoch)))
+    ) {
+      return NO_FINDINGS;
     }
-    if (summary.state !== undefined && summary.state !== flow.state) mismatch('state', flow.state, summary.state);
-    if (flow.mode === 'live') {
+    const found: Finding[] = [];
+    const machine = `${flow.machineId}@${flow.machineVersion}`;
+    const entryMachine = `${summary.machineId}@${summary.machineVersion}`;
+    if (entryMachine !== machine) found.push(summaryMismatch(flowId, 'machine', machine, entryMachine));
+    if (summary.lastPosition !== undefined && summary.lastPosition !== flow.lastPosition) {
+      found.push(summaryMismatch(flowId, 'last position', String(flow.lastPosition), String(summary.lastPosition)));
+    }
+    if (summary.state !== undefined && summary.state !== flow.state) found.push(summaryMismatch(flowId, 'state', flow.state, summary.state));
+    if (live) {
       for (const field of ['provider', 'account', 'walletId', 'epoch'] as const) {
-        const tag = flow.tags[field];
-        if (tag !== undefined && summary[field] !== tag) mismatch(field, String(tag), String(summary[field] ?? 'none'));
+        const tag = tags[field];
+        if (tag !== undefined && summary[field] !== tag) found.push(summaryMismatch(flowId, field, String(tag), String(summary[field] ?? 'none')));
       }
     }
     return found;
