@@ -13,8 +13,7 @@
  * `UnreadableRow` stands for a line that is not a row. Memory does not grow with the number of
  * rows: only with open flows, wallets and accounts (see each part). Browser-safe.
  */
-import type { StoredRow } from '../ports/event-store.ts';
-import { ChainTracker, type Digest } from './chain-tracker.ts';
+import { ChainTracker, type ChainRow, type Digest } from './chain-tracker.ts';
 import { FindingList, type Finding } from './findings.ts';
 import { FlowTracker, type FlowSummaries, type OpenFlowReport } from './flow-tracker.ts';
 import { HistoryBuilder, type AuditHistory } from './history.ts';
@@ -26,7 +25,8 @@ export interface UnreadableRow {
   problem: string;
 }
 
-export type RowInput = StoredRow | UnreadableRow;
+/** A row (with its canonical text where the source built it: chain-tracker.ts), or a line that is not one. */
+export type RowInput = ChainRow | UnreadableRow;
 
 export interface AuditSource {
   kind: 'sqlite' | 'jsonl' | 'memory';

@@ -13,6 +13,13 @@ import { GENESIS_HASH, type StoredRow } from '../ports/event-store.ts';
 import { canonicalText } from '../log/row-hash.ts';
 import { NO_FINDINGS, rowName, type Finding } from './findings.ts';
 
+/**
+ * A row as the chain reads it: with its v1 canonical text when its source built it already
+ * (adapters/store/sqlite-log-reader.ts `auditRows`: SQLite renders it). That text must be exactly
+ * `canonicalText(row.prevHash, row)`; a source that cannot promise it leaves it out.
+ */
+export type ChainRow = StoredRow & { readonly canonicalText?: string | undefined };
+
 /** SHA-256 of a UTF-8 text, as lowercase hex. */
 export type Digest = (text: string) => string;
 
@@ -40,11 +47,11 @@ export class ChainTracker {
   constructor(private readonly digest: Digest = nobleDigest) {}
 
   /** Checks one row; returns its findings (at most one per check). */
-  push(row: StoredRow, index: number): Finding[] {
+  push(row: ChainRow, index: number): Finding[] {
     const expectedSeq = this.previousSeq + 1;
     let recomputed: string;
     try {
-      recomputed = this.digest(canonicalText(row.prevHash, row));
+      recomputed = this.digest(row.canonicalText ?? canonicalText(row.prevHash, row));
     } catch {
       recomputed = UNHASHABLE;
     }

@@ -13,7 +13,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { FlowSummary, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { findMachine } from '../../machines/registry.ts';
-import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
+import { leafMeta } from '../../machines/state-meta.ts';
 import { NO_FINDINGS, rowName, type Finding } from './findings.ts';
 import { replayStep } from './flow-replayer.ts';
 import { createTransitionMemo } from './transition-memo.ts';

@@ -109,7 +109,7 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
     const progress = progressBar('Auditing', reader.rowCount(), 'rows');
     const collect = steadyHeap();
     try {
-      return await auditLog(reader.rows(), {
+      return await auditLog(reader.auditRows(), {
         source: { kind: 'sqlite', path },
         digest: nodeDigest,
         flowSummaries: reader.summaries,
