@@ -13,7 +13,8 @@
  *      Only steps from snapshots that a second flow reached are kept: a flow's own tail would
  *      never be asked for again.
  *   2. by transition: xstate's own `getTransitionData` chooses the transition (guards evaluated on
- *      this flow's context and event); if that transition was taken before from the same state,
+ *      this flow's context and event; asked once per state and event type where no active state
+ *      has a guarded transition, since the choice is then the same for every flow); if that transition was taken before from the same state,
  *      its actions are all `assign`s or none (assign-actions.ts), and nothing else acts (no entry,
  *      exit, eventless `always` transition or invoke on any state left or entered, no child
  *      actors, a machine without history states), the next snapshot is the remembered one with
@@ -125,6 +126,29 @@ function machineOutput(machine: AnyStateMachine, final: AnyStateNode, context: R
   return resolve(root.output, done);
 }
 
+/**
+ * The transitions xstate chose from one state on one event type. xstate's choice depends on the
+ * context and the event's payload only through guards, and it draws its candidates from the
+ * `transitions` of the active states alone: where none of those has a guard, the choice is the
+ * same for every flow (`only`), and xstate is not asked again.
+ */
+interface ChoicesAt {
+  guardFree: boolean;
+  /** The transition chosen the first time (the only one where `guardFree`). */
+  only: TransitionDefinition;
+  templates: Map<TransitionDefinition, AssignTemplate | null>;
+}
+
+/** Whether no transition of any state active in `value` has a guard. */
+function noGuardIn(machine: AnyStateMachine, value: StateValue): boolean {
+  for (const node of activeNodes(machine.root, value)) {
+    for (const transitions of node.transitions.values()) {
+      for (const transition of transitions) if (transition.guard !== undefined) return false;
+    }
+  }
+  return true;
+}
+
 /** Two-level map: no key string is built per lookup (row strings are fresh; hashing them is the cost). */
 type ByEvent<V> = Map<string, Map<string, V>>;
 
@@ -146,8 +170,8 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
   /** Snapshots more than one flow reached (or initial ones): only their steps are remembered. */
   let shared = new WeakSet<AnyMachineSnapshot>();
   let remembered = 0;
-  /** machine → state JSON → event type → the transition xstate chose → template, or null: not eligible. */
-  let byTransition = new Map<AnyStateMachine, ByEvent<Map<TransitionDefinition, AssignTemplate | null>>>();
+  /** machine → state JSON → event type → the transitions xstate chose there, each with its template (null: not eligible). */
+  let byTransition = new Map<AnyStateMachine, ByEvent<ChoicesAt>>();
   let templates = 0;
   const withoutHistory = new Map<AnyStateMachine, boolean>();
   const stats = { bySnapshot: 0, byTransition: 0, misses: 0 };
@@ -207,11 +231,11 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
         return undefined;
       }
       let next: Advanced | undefined;
-      const transitions = get2(byTransition.get(machine), current, eventType);
-      if (transitions !== undefined) {
+      const choices = get2(byTransition.get(machine), current, eventType);
+      if (choices !== undefined) {
         const event = eventOf(eventType, parsed);
-        const chosen = chosenTransition(machine, snapshot, event);
-        const assigned = chosen === null ? undefined : transitions.get(chosen);
+        const chosen = choices.guardFree ? choices.only : chosenTransition(machine, snapshot, event);
+        const assigned = chosen === null ? undefined : choices.templates.get(chosen);
         if (assigned) {
           try {
             const context =
@@ -253,10 +277,13 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
       if (chosen === null) return;
       let flows = byTransition.get(machine);
       if (flows === undefined) byTransition.set(machine, (flows = new Map()));
-      let transitions = get2(flows, current, eventType);
-      if (transitions === undefined) set2(flows, current, eventType, (transitions = new Map()));
-      if (transitions.has(chosen) || !countTemplate()) return;
-      transitions.set(chosen, assignTemplate(machine, snapshot, event, chosen, next));
+      let choices = get2(flows, current, eventType);
+      if (choices === undefined) {
+        choices = { guardFree: noGuardIn(machine, snapshot.value), only: chosen, templates: new Map() };
+        set2(flows, current, eventType, choices);
+      }
+      if (choices.templates.has(chosen) || !countTemplate()) return;
+      choices.templates.set(chosen, assignTemplate(machine, snapshot, event, chosen, next));
     },
   };
 
