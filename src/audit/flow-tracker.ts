@@ -83,6 +83,15 @@ export interface OpenFlowReport {
 
 
 function tagsOf(context: Record<string, unknown>, previous: FlowTags): FlowTags {
+  // Most transitions leave the tags as they were: no new object then.
+  if (
+    (typeof context.provider !== 'string' || context.provider === previous.provider) &&
+    (typeof context.account !== 'string' || context.account === previous.account) &&
+    (typeof context.walletId !== 'string' || context.walletId === previous.walletId) &&
+    (typeof context.epoch !== 'number' || context.epoch === previous.epoch)
+  ) {
+    return previous;
+  }
   const tags: FlowTags = { ...previous };
   if (typeof context.provider === 'string') tags.provider = context.provider;
   if (typeof context.account === 'string') tags.account = context.account;

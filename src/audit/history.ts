@@ -98,6 +98,8 @@ export interface AuditHistory {
 }
 
 interface OpenRecord extends FlowRecord {
+  /** The state JSON of the flow's last row; named (stateName) only when the flow ends. */
+  lastState: string;
   binding: boolean;
   listed: Map<string, { name: string; epoch: number }>;
   offlineCopyRequested: boolean;
@@ -227,6 +229,7 @@ export class HistoryBuilder {
         startedAt: row.at,
         endedAt: row.at,
         outcome: '',
+        lastState: row.toState,
         finished: false,
         from: row.machineId === 'providerSwitch' ? str(p.from) : null,
         notes: [],
@@ -241,7 +244,7 @@ export class HistoryBuilder {
       this.applyEvent(record, row.eventType, p);
     }
     record.endedAt = row.at;
-    record.outcome = stateName(row.toState);
+    record.lastState = row.toState;
     if (endedState !== null) this.finish(record, stateName(endedState), true, row.seq);
   }
 
@@ -349,7 +352,7 @@ export class HistoryBuilder {
     this.open.delete(record.flowId);
     record.outcome = outcome;
     record.finished = finished;
-    const { binding: _b, listed: _l, offlineCopyRequested, ...plain } = record;
+    const { lastState: _s, binding: _b, listed: _l, offlineCopyRequested, ...plain } = record;
     const flow: FlowRecord = plain;
     const done = finished && outcome === 'done';
 
@@ -405,7 +408,7 @@ export class HistoryBuilder {
 
   /** Ends the history: flows still open were interrupted. */
   result(): AuditHistory {
-    for (const record of [...this.open.values()]) this.finish(record, record.outcome, false, null);
+    for (const record of [...this.open.values()]) this.finish(record, stateName(record.lastState), false, null);
     const accounts: AccountHistory[] = [];
     const cloudOnly: AuditHistory['cloudOnly'] = [];
     for (const bucket of this.accounts.values()) {
