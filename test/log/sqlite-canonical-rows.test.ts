@@ -6,38 +6,22 @@
  * reading every row column by column.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalRows, rowQueries, type RowQueries } from '../../adapters/store/sqlite-canonical-rows.ts';
 import { openSqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { auditLog, type RowInput } from '../../src/audit/audit-log.ts';
 import type { ChainRow } from '../../src/audit/chain-tracker.ts';
 import { canonicalText } from '../../src/log/row-hash.ts';
-import { generateLog } from '../../scripts/generate-log.ts';
+import { editedCopy, generatedLog } from './generated-log.ts';
 
 let template: string;
 
 beforeAll(() => {
-  template = join(mkdtempSync(join(tmpdir(), 'wbe-canonical-')), 'log.db');
-  generateLog({ db: template, rows: 1_500, seed: 3 });
+  template = generatedLog(1_500, 3);
 });
 
-/** A copy of the generated log, changed by `edit` (triggers dropped first, as a person editing it would). */
-function logWith(edit?: (db: Database.Database) => void): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'wbe-canonical-')), 'log.db');
-  const source = new Database(template, { readonly: true });
-  source.exec(`VACUUM INTO '${path}'`);
-  source.close();
-  if (edit) {
-    const db = new Database(path);
-    db.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete');
-    edit(db);
-    db.close();
-  }
-  return path;
-}
+/** A copy of the generated log, changed by `edit`. */
+const logWith = (edit?: (db: Database.Database) => void) => editedCopy(template, edit);
 
 const withoutText = ({ canonicalText: _text, ...row }: ChainRow) => row;
 

@@ -5,39 +5,23 @@
  */
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flowEntryLookup, type FlowEntryReadOptions } from '../../adapters/store/sqlite-flow-entries.ts';
 import { FLOW_ENTRY_SELECT, toEntry, type FlowEntryRow } from '../../adapters/store/sqlite-flow-row.ts';
-import { generateLog } from '../../scripts/generate-log.ts';
+import { editedCopy, generatedLog } from './generated-log.ts';
 
 let template: string;
 let flowIds: string[];
 
 beforeAll(() => {
-  template = join(mkdtempSync(join(tmpdir(), 'wbe-flow-entries-')), 'log.db');
-  generateLog({ db: template, rows: 3_000, seed: 11 });
+  template = generatedLog(3_000, 11);
   const db = new Database(template, { readonly: true });
   flowIds = db.prepare<[], string>('SELECT flow_id FROM flows ORDER BY rowid').pluck().all();
   db.close();
 });
 
 /** A copy of the generated log, changed by `edit`, open read-only as audit opens it. */
-function logWith(edit?: (db: Database.Database) => void): Database.Database {
-  const path = join(mkdtempSync(join(tmpdir(), 'wbe-flow-entries-')), 'log.db');
-  const source = new Database(template, { readonly: true });
-  source.exec(`VACUUM INTO '${path}'`);
-  source.close();
-  if (edit) {
-    const db = new Database(path);
-    db.pragma('foreign_keys = OFF');
-    edit(db);
-    db.close();
-  }
-  return new Database(path, { readonly: true });
-}
+const logWith = (edit?: (db: Database.Database) => void) => new Database(editedCopy(template, edit), { readonly: true });
 
 /** What a primary-key lookup answers: the expected value. */
 function byKey(db: Database.Database, flowId: string) {
