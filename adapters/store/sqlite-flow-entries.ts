@@ -11,6 +11,7 @@
  * primary key: the answers are the same, only slower.
  *
  * Memory: at most `held` entries (past it they are dropped, and their flows looked up by key).
+ * A flows table without rowids (remade by hand) is looked up by key alone.
  */
 import type Database from 'better-sqlite3';
 import type { FlowEntry } from '../../src/audit/flow-tracker.ts';
@@ -33,11 +34,20 @@ export function flowEntryLookup(db: Database.Database, options: FlowEntryReadOpt
   const pageSize = options.page ?? 512;
   const readAhead = options.readAhead ?? 4096;
   const heldLimit = options.held ?? 16_384;
-  // Pages come as arrays (better-sqlite3's raw mode): an entry becomes an object only when asked for.
-  const nextPage = db
-    .prepare<[number, number], EntryArray>(`SELECT ${FLOW_ENTRY_COLUMNS}, rowid FROM flows WHERE rowid > ? ORDER BY rowid LIMIT ?`)
-    .raw(true);
   const byKey = db.prepare<[string], FlowEntryRow>(`${FLOW_ENTRY_SELECT} WHERE flow_id = ?`);
+  const lookUpByKey = (flowId: string): FlowEntry | null => {
+    const row = byKey.get(flowId);
+    return row === undefined ? null : toEntry(row);
+  };
+  // Pages come as arrays (better-sqlite3's raw mode): an entry becomes an object only when asked for.
+  let nextPage: Database.Statement<[number, number], EntryArray>;
+  try {
+    nextPage = db
+      .prepare<[number, number], EntryArray>(`SELECT ${FLOW_ENTRY_COLUMNS}, rowid FROM flows WHERE rowid > ? ORDER BY rowid LIMIT ?`)
+      .raw(true);
+  } catch {
+    return lookUpByKey; // a flows table remade by hand WITHOUT ROWID: no start order to read in
+  }
 
   const held = new Map<string, EntryArray>();
   let after = Number.MIN_SAFE_INTEGER;
@@ -68,7 +78,6 @@ export function flowEntryLookup(db: Database.Database, options: FlowEntryReadOpt
       const found = take(flowId);
       if (found !== undefined) return found;
     }
-    const row = byKey.get(flowId);
-    return row === undefined ? null : toEntry(row);
+    return lookUpByKey(flowId);
   };
 }

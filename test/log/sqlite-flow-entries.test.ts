@@ -73,6 +73,18 @@ describe('flow entries read ahead in start order', () => {
     }
   });
 
+  it('looks every flow up by key in a flows table remade WITHOUT ROWID (no start order to read in)', () => {
+    const db = logWith((edit) => {
+      const sql = edit.prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE name = 'flows'`).pluck().get()!;
+      edit.exec(`ALTER TABLE flows RENAME TO old_flows;
+        ${sql.replace(/\)\s*STRICT\s*$/, ') STRICT, WITHOUT ROWID')};
+        INSERT INTO flows SELECT * FROM old_flows; DROP TABLE old_flows;`);
+    });
+    const lookup = flowEntryLookup(db, SMALL);
+    for (const flowId of [...flowIds].reverse()) expect(lookup(flowId)).toEqual(byKey(db, flowId));
+    expect(lookup('no-such-flow')).toBeNull();
+  });
+
   it('holds no more entries than its limit (the rest are looked up by key)', () => {
     const db = logWith();
     const lookup = flowEntryLookup(db, { page: 10, readAhead: 1_000, held: 5 });
