@@ -106,7 +106,7 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
     throw new CliError('unreadable-file', { what: 'event log', path, cause: error instanceof LogReadError ? error.message : String(error) });
   }
   try {
-    const progress = progressBar('Auditing', reader.rowCount(), 'rows');
+    const progress = progressBar('Auditing', reader.expectedRows(), 'rows');
     const collect = steadyHeap();
     try {
       return await auditLog(reader.auditRows(), {

@@ -23,8 +23,8 @@ describe('audit at scale', () => {
     const reader = openSqliteLogReader(db);
     const progress: number[] = [];
     try {
-      expect(reader.rowCount()).toBe(30_000);
-      const report = await auditLog(reader.rows(), { digest, flowSummaries: reader.summaries, onProgress: (n) => progress.push(n), historyLimit: 50 });
+      expect(reader.expectedRows()).toBe(30_000);
+      const report = await auditLog(reader.auditRows(), { digest, flowSummaries: reader.summaries, onProgress: (n) => progress.push(n), historyLimit: 50 });
       expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
       expect(report.ok).toBe(true);
       expect(report.rows).toBe(30_000);
