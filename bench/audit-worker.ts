@@ -5,8 +5,8 @@
  *   node --import tsx bench/audit-worker.ts audit|raw LOG.db
  *
  * audit: the `wallet-backup audit --db LOG.db --json` command itself (src/cli/run.ts runCli, as
- *        bin/wallet-backup.js runs it), timed from the command line to its report; its JSON report
- *        is captured, checked (ok, row count) and not printed.
+ *        bin/wallet-backup.js runs it), timed from the command line to its report, peak RSS taken
+ *        then; its JSON report is captured, then checked (ok, row count) and not printed.
  * raw:   the baseline: better-sqlite3 reads every row of `events` in seq order through one
  *        iterate() cursor and JSON.parse()s its three JSON columns (from_state, payload, to_state).
  */
@@ -42,8 +42,17 @@ function rawRead(path: string): { rows: number; ok: boolean } {
   }
 }
 
+function timedRawRead(path: string): Outcome {
+  const started = performance.now();
+  const outcome = rawRead(path);
+  return { ...outcome, ms: performance.now() - started, maxRssKiB: process.resourceUsage().maxRSS };
+}
+
+/** What a side measured: rows, the time from its start to its result, its peak RSS so far. */
+type Outcome = { rows: number; ok: boolean; problem?: string; ms: number; maxRssKiB: number };
+
 /** Loads the CLI and the audit command (which the CLI imports lazily) before the clock starts. */
-async function loadAudit(): Promise<(path: string) => Promise<{ rows: number; ok: boolean; problem?: string }>> {
+async function loadAudit(): Promise<(path: string) => Promise<Outcome>> {
   const { runCli, processIo } = await import('../src/cli/run.ts');
   await import('../src/cli/cmd-audit.ts');
   return (path) => audit(runCli, processIo, path);
@@ -53,7 +62,7 @@ async function audit(
   runCli: (argv: readonly string[], io: ReturnType<typeof import('../src/cli/run.ts').processIo>) => Promise<number>,
   processIo: typeof import('../src/cli/run.ts').processIo,
   path: string,
-): Promise<{ rows: number; ok: boolean; problem?: string }> {
+): Promise<Outcome> {
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -61,17 +70,21 @@ async function audit(
     return true;
   }) as typeof process.stdout.write;
   let code: number;
+  const started = performance.now();
   try {
     code = await runCli(['audit', '--db', path, '--json'], processIo());
   } finally {
     process.stdout.write = write;
   }
+  // The command's time and peak, its report (held as written) included; not this worker's check of it below.
+  const ms = performance.now() - started;
+  const maxRssKiB = process.resourceUsage().maxRSS;
   const report = JSON.parse(chunks.join('')) as { ok: boolean; audit?: { ok: boolean; rows: number }; message?: string };
   const rows = report.audit?.rows ?? 0;
   if (code !== 0 || !report.ok || report.audit?.ok !== true) {
-    return { rows, ok: false, problem: `audit exited ${code}: ${report.message ?? 'the log did not verify'}` };
+    return { rows, ok: false, problem: `audit exited ${code}: ${report.message ?? 'the log did not verify'}`, ms, maxRssKiB };
   }
-  return { rows, ok: true };
+  return { rows, ok: true, ms, maxRssKiB };
 }
 
 async function main(): Promise<void> {
@@ -81,11 +94,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const runAudit = mode === 'audit' ? await loadAudit() : null;
-  const started = performance.now();
-  const outcome = runAudit === null ? rawRead(path) : await runAudit(path);
-  const ms = performance.now() - started;
-  const result: WorkerResult = { mode, ...outcome, ms, maxRssKiB: process.resourceUsage().maxRSS };
+  const outcome = mode === 'audit' ? await (await loadAudit())(path) : timedRawRead(path);
+  const result: WorkerResult = { mode, ...outcome };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
