@@ -11,7 +11,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { GENESIS_HASH, type StoredRow } from '../ports/event-store.ts';
 import { canonicalText } from '../log/row-hash.ts';
-import { NO_FINDINGS, rowName, type Finding } from './findings.ts';
+import { NO_FINDINGS, placeOf, rowName, type Finding } from './findings.ts';
 
 /**
  * A row as the chain reads it: with its v1 canonical text when its source built it already
@@ -68,7 +68,7 @@ export class ChainTracker {
   /** The findings of a row that does not fit the chain (at most one per check). */
   private findings(row: StoredRow, index: number, expectedSeq: number, recomputed: string): Finding[] {
     const found: Finding[] = [];
-    const at = { index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` };
+    const at = placeOf(row, index);
     if (row.seq !== expectedSeq) {
       const what = row.seq > expectedSeq ? `rows ${expectedSeq}..${row.seq - 1} are missing` : 'it repeats or goes back';
       found.push({

@@ -4,6 +4,7 @@
  * and `info` do not. A FindingList keeps at most `limit` findings (memory stays bounded on a
  * log that is broken everywhere) and counts the rest. Browser-safe.
  */
+import type { StoredRow } from '../ports/event-store.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -73,6 +74,11 @@ export class FindingList {
 }
 
 /** "seq 17 (flow 1a2b3c4d, position 3)": how a message names a row. */
+/** Where a row's finding is: its index in the source, seq, flow, position and machine. Built only for a row that has one. */
+export function placeOf(row: StoredRow, index: number): Required<Pick<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>> {
+  return { index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` };
+}
+
 export function rowName(at: { seq?: number; index?: number; flowId?: string; position?: number }): string {
   const where = at.seq !== undefined ? `seq ${at.seq}` : `row ${at.index ?? '?'}`;
   const flow = at.flowId !== undefined ? `flow ${at.flowId}` : '';

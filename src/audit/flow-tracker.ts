@@ -14,7 +14,7 @@ import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { FlowSummary, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { findMachine } from '../../machines/registry.ts';
 import { leafMeta } from '../../machines/state-meta.ts';
-import { NO_FINDINGS, rowName, type Finding } from './findings.ts';
+import { NO_FINDINGS, placeOf, rowName, type Finding } from './findings.ts';
 import { replayStep } from './flow-replayer.ts';
 import { createTransitionMemo } from './transition-memo.ts';
 
@@ -81,33 +81,29 @@ export interface OpenFlowReport {
   replayed: boolean;
 }
 
+const TAG_FIELDS = ['provider', 'account', 'walletId', 'epoch'] as const;
 
+/** `found` with `finding` added (a list of its own when `found` is the shared NO_FINDINGS). */
+function withFinding(found: Finding[], finding: Finding): Finding[] {
+  if (found === NO_FINDINGS) return [finding];
+  found.push(finding);
+  return found;
+}
+
+/** The flow's tags after a transition: its context's, where set; the same object when none changed. */
 function tagsOf(context: Record<string, unknown>, previous: FlowTags): FlowTags {
-  // Most transitions leave the tags as they were: no new object then.
-  if (
-    (typeof context.provider !== 'string' || context.provider === previous.provider) &&
-    (typeof context.account !== 'string' || context.account === previous.account) &&
-    (typeof context.walletId !== 'string' || context.walletId === previous.walletId) &&
-    (typeof context.epoch !== 'number' || context.epoch === previous.epoch)
-  ) {
-    return previous;
+  let tags = previous;
+  for (const field of TAG_FIELDS) {
+    const value = context[field];
+    if (typeof value !== (field === 'epoch' ? 'number' : 'string') || value === previous[field]) continue;
+    if (tags === previous) tags = { ...previous };
+    (tags as Record<string, unknown>)[field] = value;
   }
-  const tags: FlowTags = { ...previous };
-  if (typeof context.provider === 'string') tags.provider = context.provider;
-  if (typeof context.account === 'string') tags.account = context.account;
-  if (typeof context.walletId === 'string') tags.walletId = context.walletId;
-  if (typeof context.epoch === 'number') tags.epoch = context.epoch;
   return tags;
 }
 
-/** Where a finding is: built only for a row that has one (rows without findings allocate nothing). */
-function placeOf(row: StoredRow, index: number) {
-  return { index, seq: row.seq, flowId: row.flowId, position: row.position, machine: `${row.machineId}@${row.machineVersion}` };
-}
-
 function addFinding(step: FlowStep, row: StoredRow, index: number, finding: Omit<Finding, 'index' | 'seq' | 'flowId' | 'position' | 'machine'>): void {
-  if (step.findings === NO_FINDINGS) step.findings = [];
-  step.findings.push({ ...placeOf(row, index), ...finding });
+  step.findings = withFinding(step.findings, { ...placeOf(row, index), ...finding });
 }
 
 /** The finding for an entry of the flows table that its rows contradict. */
@@ -260,20 +256,20 @@ export class FlowTracker {
     if (final) {
       step.ended = { state: row.toState, context: step.context ?? {} };
       this.open.delete(row.flowId);
-      this.forgetOldestClosed();
-      this.closed.set(row.flowId, { lastPosition: flow.lastPosition, state: flow.state });
-      this.closedOrder[this.closedNext] = row.flowId;
-      this.closedNext = (this.closedNext + 1) % this.recentClosed;
+      this.rememberClosed(row.flowId, { lastPosition: flow.lastPosition, state: flow.state });
       const summary = this.checkSummary(row.flowId, flow);
       if (summary !== NO_FINDINGS) step.findings = [...step.findings, ...summary];
     }
     return step;
   }
 
-  /** Makes room for one more finished flow: past `recentClosed`, the one that finished first is forgotten. */
-  private forgetOldestClosed(): void {
+  /** Remembers a finished flow; past `recentClosed`, the one that finished first is forgotten. */
+  private rememberClosed(flowId: string, closed: ClosedFlow): void {
     const oldest = this.closedOrder[this.closedNext];
     if (oldest !== undefined) this.closed.delete(oldest);
+    this.closed.set(flowId, closed);
+    this.closedOrder[this.closedNext] = flowId;
+    this.closedNext = (this.closedNext + 1) % this.recentClosed;
   }
 
   get openCount(): number {
@@ -308,34 +304,24 @@ export class FlowTracker {
     const summary = this.summaries.lookup(flowId);
     if (summary === null) return [summaryMismatch(flowId, 'no entry; it should have state', flow.state, '(missing)')];
     this.checkedSummaries += 1;
-    // Compared field by field first: a flow whose entry agrees (nearly all) builds no text.
-    const tags = flow.tags;
-    const live = flow.mode === 'live';
-    if (
-      summary.machineId === flow.machineId &&
-      summary.machineVersion === flow.machineVersion &&
-      (summary.lastPosition === undefined || summary.lastPosition === flow.lastPosition) &&
-      (summary.state === undefined || summary.state === flow.state) &&
-      (!live ||
-        ((tags.provider === undefined || summary.provider === tags.provider) &&
-          (tags.account === undefined || summary.account === tags.account) &&
-          (tags.walletId === undefined || summary.walletId === tags.walletId) &&
-          (tags.epoch === undefined || summary.epoch === tags.epoch)))
-    ) {
-      return NO_FINDINGS;
+    // Text is built only for a mismatch: nearly every entry agrees.
+    let found = NO_FINDINGS;
+    if (summary.machineId !== flow.machineId || summary.machineVersion !== flow.machineVersion) {
+      const machine = `${flow.machineId}@${flow.machineVersion}`;
+      found = withFinding(found, summaryMismatch(flowId, 'machine', machine, `${summary.machineId}@${summary.machineVersion}`));
     }
-    const found: Finding[] = [];
-    const machine = `${flow.machineId}@${flow.machineVersion}`;
-    const entryMachine = `${summary.machineId}@${summary.machineVersion}`;
-    if (entryMachine !== machine) found.push(summaryMismatch(flowId, 'machine', machine, entryMachine));
     if (summary.lastPosition !== undefined && summary.lastPosition !== flow.lastPosition) {
-      found.push(summaryMismatch(flowId, 'last position', String(flow.lastPosition), String(summary.lastPosition)));
+      found = withFinding(found, summaryMismatch(flowId, 'last position', String(flow.lastPosition), String(summary.lastPosition)));
     }
-    if (summary.state !== undefined && summary.state !== flow.state) found.push(summaryMismatch(flowId, 'state', flow.state, summary.state));
-    if (live) {
-      for (const field of ['provider', 'account', 'walletId', 'epoch'] as const) {
-        const tag = tags[field];
-        if (tag !== undefined && summary[field] !== tag) found.push(summaryMismatch(flowId, field, String(tag), String(summary[field] ?? 'none')));
+    if (summary.state !== undefined && summary.state !== flow.state) {
+      found = withFinding(found, summaryMismatch(flowId, 'state', flow.state, summary.state));
+    }
+    if (flow.mode === 'live') {
+      for (const field of TAG_FIELDS) {
+        const tag = flow.tags[field];
+        if (tag !== undefined && summary[field] !== tag) {
+          found = withFinding(found, summaryMismatch(flowId, field, String(tag), String(summary[field] ?? 'none')));
+        }
       }
     }
     return found;

@@ -7,8 +7,8 @@
 export { auditLog, type AuditOptions, type AuditReport, type AuditSource, type RowInput, type UnreadableRow } from './audit-log.ts';
 export { AnchorCheck, type Authenticity, type CheckpointEntry, type CheckpointResult } from './anchor-check.ts';
 export { readCheckpoints, type AuthenticateOptions, type CheckpointFile } from './checkpoint-auth.ts';
-export { ChainTracker, nobleDigest, type ChainState, type Digest } from './chain-tracker.ts';
-export { FindingList, NO_FINDINGS, rowName, type Finding, type FindingKind, type Severity } from './findings.ts';
+export { ChainTracker, nobleDigest, type ChainRow, type ChainState, type Digest } from './chain-tracker.ts';
+export { FindingList, NO_FINDINGS, placeOf, rowName, type Finding, type FindingKind, type Severity } from './findings.ts';
 export { FlowTracker, type FlowEntry, type FlowStep, type FlowSummaries, type OpenFlowReport } from './flow-tracker.ts';
 export { replayStep, type ReplayStep } from './flow-replayer.ts';
 export { createTransitionMemo, type Advanced, type TransitionMemo } from './transition-memo.ts';

@@ -85,7 +85,7 @@ describe('flow entries read ahead in start order', () => {
     expect(lookup('no-such-flow')).toBeNull();
   });
 
-  it('holds no more entries than its limit (the rest are looked up by key)', () => {
+  it('answers as the primary key does when its limit makes it drop entries it read ahead', () => {
     const db = logWith();
     const lookup = flowEntryLookup(db, { page: 10, readAhead: 1_000, held: 5 });
     // The last flow first: everything before it is read ahead, and all but 5 entries dropped.
