@@ -46,6 +46,19 @@ export function corruptError(provider: ProviderId, detail = 'the file is damaged
   return new CloudError('corrupt', `${PROVIDER_NAMES[provider]} returned an unusable file: ${detail}.`);
 }
 
+/** A file over the read's cap: named with its path and the cap, so the message says which and how big. */
+export function tooLargeError(provider: ProviderId, path: string, maxBytes: number): CloudError {
+  return new CloudError(
+    'too-large',
+    `${PROVIDER_NAMES[provider]} holds ${path} larger than ${maxBytes} bytes, the most such a file can hold: it is not one this app wrote.`,
+  );
+}
+
+/** Something other than a regular file of the account folder (a symlink, a device, a folder) where a file was expected. */
+export function notAFileError(provider: ProviderId, path: string, what: string): CloudError {
+  return new CloudError('not-a-file', `${PROVIDER_NAMES[provider]} holds ${what} at ${path}, where this app keeps a regular file: it was not made by this app.`);
+}
+
 /** The standard error for a code, for scripted faults that name only the code. */
 export function cloudErrorFor(code: CloudErrorCode, provider: ProviderId, neededBytes = 1): CloudError {
   switch (code) {
@@ -61,6 +74,10 @@ export function cloudErrorFor(code: CloudErrorCode, provider: ProviderId, needed
       return quotaExceededError(provider, neededBytes);
     case 'corrupt':
       return corruptError(provider);
+    case 'too-large':
+      return tooLargeError(provider, 'a file', 0);
+    case 'not-a-file':
+      return notAFileError(provider, 'a path', 'something else');
   }
 }
 

@@ -8,7 +8,7 @@
  * Node only.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { link, lstat, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TEMP_NAME_PREFIX, isDrivePath } from './paths.ts';
@@ -42,6 +42,38 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
     throw error;
   }
   await syncFolder(folder);
+}
+
+/**
+ * Creates `target` with `bytes` only if nothing is there: true when this call created it, false
+ * when a file already was. The content is written and fsynced under a temp name, then hard-linked
+ * to the target: link(2) fails with EEXIST atomically, across processes, so of two creators exactly
+ * one wins, and a reader never sees a part of the file.
+ */
+export async function createFileExclusive(target: string, bytes: Uint8Array): Promise<boolean> {
+  const folder = dirname(target);
+  const temp = join(folder, `${TEMP_NAME_PREFIX}${randomBytes(8).toString('hex')}`);
+  let handle: FileHandle | undefined;
+  let created = false;
+  try {
+    handle = await open(temp, 'wx', FILE_MODE);
+    await handle.chmod(FILE_MODE);
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    try {
+      await link(temp, target);
+      created = true;
+    } catch (error) {
+      if (!hasErrorCode(error, 'EEXIST')) throw error;
+    }
+  } finally {
+    await handle?.close().catch(() => undefined);
+    await rm(temp, { force: true });
+  }
+  if (created) await syncFolder(folder);
+  return created;
 }
 
 /** Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files and names that are not valid drive paths are skipped. */

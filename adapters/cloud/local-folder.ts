@@ -10,12 +10,13 @@
  * anything touches the disk (R12); HMS Core (R13) and sign-in are checked on every call.
  * Node only.
  */
-import { lstat, mkdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, mkdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CloudError, type CloudDrive, type DriveStatus } from '../../src/ports/cloud-drive.ts';
 import { PROVIDERS, type ProviderId } from '../../src/ports/providers.ts';
-import { networkError, quotaExceededError, requireUsableDrive } from './drive-errors.ts';
-import { FOLDER_MODE, hasErrorCode, listStoredFiles, writeFileAtomic } from './local-files.ts';
+import { networkError, notAFileError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
+import { FOLDER_MODE, createFileExclusive, hasErrorCode, listStoredFiles, writeFileAtomic } from './local-files.ts';
+import { NotRegularFileError, TooLargeError, readFileBounded } from '../fs/read-bounded.ts';
 import { providerFolder, readSimState, writeSimState } from './local-sim-state.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders } from './paths.ts';
 
@@ -84,14 +85,41 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
       return (await currentStatus()).status;
     },
 
-    async read(path) {
+    async read(path, limit) {
       checkDrivePath(path);
       const { folder } = await begin();
+      if (!(await foldersAreReal(provider, folder, path))) return null;
       try {
-        return new Uint8Array(await readFile(join(folder, path)));
+        return await readFileBounded(join(folder, path), limit.maxBytes, { noFollow: true });
       } catch (error) {
+        if (error instanceof TooLargeError) throw tooLargeError(provider, path, limit.maxBytes);
+        if (error instanceof NotRegularFileError) {
+          if (error.kind === 'a folder') return null;
+          throw notAFileError(provider, path, error.kind);
+        }
         if (hasErrorCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return null;
         throw error;
+      }
+    },
+
+    async create(path, bytes) {
+      checkDrivePath(path);
+      const content = bytes.slice();
+      const { folder, quotaBytes } = await begin();
+      await refuseFileFolderClash(folder, path);
+      const stored = await listStoredFiles(folder);
+      if (stored.some((file) => file.path === path)) return 'exists';
+      const afterWrite = stored.reduce((sum, file) => sum + file.size, 0) + content.length;
+      if (afterWrite > quotaBytes) {
+        throw quotaExceededError(provider, afterWrite - quotaBytes, { usedBytes: afterWrite - content.length, totalBytes: quotaBytes });
+      }
+      const target = join(folder, path);
+      try {
+        await mkdir(dirname(target), { recursive: true, mode: FOLDER_MODE });
+        return (await createFileExclusive(target, content)) ? 'created' : 'exists';
+      } catch (error) {
+        if (!hasErrorCode(error, 'ENOSPC')) throw error;
+        throw diskFullError(root, content.length);
       }
     },
 
@@ -114,11 +142,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
         await writeFileAtomic(target, content);
       } catch (error) {
         if (!hasErrorCode(error, 'ENOSPC')) throw error;
-        throw new CloudError(
-          'quota-exceeded',
-          `The disk holding the local cloud folder ${root} is full: free at least ${content.length} bytes, then retry.`,
-          content.length,
-        );
+        throw diskFullError(root, content.length);
       }
     },
 
@@ -155,6 +179,26 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
 export function createLocalFolderClouds(options: { root: string; account?: string }): Record<ProviderId, CloudDrive> {
   const drives = PROVIDERS.map((provider) => [provider, createLocalFolderCloud({ ...options, provider })] as const);
   return Object.fromEntries(drives) as Record<ProviderId, CloudDrive>;
+}
+
+function diskFullError(root: string, bytes: number): CloudError {
+  return new CloudError('quota-exceeded', `The disk holding the local cloud folder ${root} is full: free at least ${bytes} bytes, then retry.`, bytes);
+}
+
+/**
+ * Whether every folder on the way to `path` inside the account folder is a real folder (false
+ * when one is missing). A symlink or any other non-folder on the way is refused: the adapter never
+ * follows a link out of the account folder (the account folder itself included).
+ */
+async function foldersAreReal(provider: ProviderId, folder: string, path: string): Promise<boolean> {
+  for (const enclosing of ['', ...enclosingFolders(path)]) {
+    const info = await lstatOrNull(enclosing === '' ? folder : join(folder, enclosing));
+    if (info === null) return false;
+    if (info.isDirectory()) continue;
+    if (info.isSymbolicLink()) throw notAFileError(provider, enclosing || 'the account folder', 'a symbolic link');
+    return false;
+  }
+  return true;
 }
 
 /** A file where the path needs a folder, or a folder where it needs a file, is refused as the memory cloud refuses it. */

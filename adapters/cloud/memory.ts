@@ -10,13 +10,13 @@
  */
 import type { CloudDrive, CloudErrorCode, DriveQuota, DriveStatus, HmsCoreState } from '../../src/ports/cloud-drive.ts';
 import type { ProviderId } from '../../src/ports/providers.ts';
-import { cloudErrorFor, networkError, quotaExceededError, requireUsableDrive } from './drive-errors.ts';
+import { cloudErrorFor, networkError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isUnderFolder } from './paths.ts';
 
 export const MEMORY_DEFAULT_QUOTA_BYTES = 15 * 1024 * 1024;
 
 /** The drive calls that reach the cloud (status() only asks the device). */
-export type DriveOp = 'read' | 'write' | 'list' | 'delete' | 'quota';
+export type DriveOp = 'read' | 'write' | 'create' | 'list' | 'delete' | 'quota';
 
 export interface MemoryCloudOptions {
   provider: ProviderId;
@@ -26,7 +26,15 @@ export interface MemoryCloudOptions {
   quotaBytes?: number;
   /** HMS Core state; only a huawei drive reports or enforces it. */
   hms?: HmsCoreState;
+  /**
+   * Another device on the same cloud: this drive sees and changes the same files, with its own
+   * sign-in, faults, gate and counts (two phones on one account).
+   */
+  sameCloudAs?: MemoryCloud;
 }
+
+/** The files of each cloud, so that a second device can be opened on the same one. */
+const cloudFiles = new WeakMap<MemoryCloud, Map<string, Map<string, Uint8Array>>>();
 
 export interface ScriptedFaultOptions {
   message?: string;
@@ -49,6 +57,22 @@ export interface FaultControl {
   clear(): void;
 }
 
+/** A call the test holds at the drive's door (before it touches any file), to force an interleaving. */
+export interface HeldCall {
+  readonly op: DriveOp;
+  readonly path: string;
+  /** Lets the call go on; it then runs against the files as they are at that moment. */
+  release(): void;
+}
+
+export interface CallGate {
+  /**
+   * Every later call for which `matches` is true waits until released; the promise resolves with
+   * the first such call once it is waiting. Several holds may be armed; each catches one call.
+   */
+  hold(matches: (op: DriveOp, path: string) => boolean): Promise<HeldCall>;
+}
+
 export interface MemoryDevice {
   /** Signs in another account, or signs out with null. */
   setAccount(account: string | null): void;
@@ -65,6 +89,7 @@ export interface MemoryFiles {
 
 export interface MemoryCloud extends CloudDrive {
   readonly device: MemoryDevice;
+  readonly gate: CallGate;
   readonly faults: FaultControl;
   readonly files: MemoryFiles;
   /** How many times each call was made, failed ones included. */
@@ -91,8 +116,17 @@ export function createMemoryCloud(options: MemoryCloudOptions): MemoryCloud {
   const queuedFaults: QueuedFault[] = [];
   const pendingTornWrites: Array<number | undefined> = [];
   const pendingCorruptions: PendingCorruption[] = [];
-  const filesByAccount = new Map<string, Map<string, Uint8Array>>();
-  const counts: Record<DriveOp | 'status', number> = { status: 0, read: 0, write: 0, list: 0, delete: 0, quota: 0 };
+  const filesByAccount = options.sameCloudAs ? cloudFiles.get(options.sameCloudAs)! : new Map<string, Map<string, Uint8Array>>();
+  const counts: Record<DriveOp | 'status', number> = { status: 0, read: 0, write: 0, create: 0, list: 0, delete: 0, quota: 0 };
+  const holds: Array<{ matches: (op: DriveOp, path: string) => boolean; caught: (call: HeldCall) => void }> = [];
+
+  /** Waits at the door while a test holds this call (gate.hold); no file is touched before. */
+  async function door(op: DriveOp, path: string): Promise<void> {
+    const index = holds.findIndex((armed) => armed.matches(op, path));
+    if (index < 0) return;
+    const [armed] = holds.splice(index, 1);
+    await new Promise<void>((release) => armed!.caught({ op, path, release }));
+  }
 
   function currentStatus(): DriveStatus {
     return { account, hms: provider === 'huawei' ? hms : 'ok' };
@@ -145,6 +179,19 @@ export function createMemoryCloud(options: MemoryCloudOptions): MemoryCloud {
     return flipped;
   }
 
+  /** Stores a file as a write does: folder clashes and the quota checked, a scripted torn write applied. */
+  function storeChecked(owner: string, files: Map<string, Uint8Array>, path: string, bytes: Uint8Array): void {
+    refuseFileFolderClash(files, path);
+    const used = usedBytes(owner);
+    const afterWrite = used - (files.get(path)?.length ?? 0) + bytes.length;
+    if (afterWrite > quotaBytes) {
+      throw quotaExceededError(provider, afterWrite - quotaBytes, { usedBytes: used, totalBytes: quotaBytes });
+    }
+    const tornKeep = pendingTornWrites.length > 0 ? pendingTornWrites.shift() : null;
+    const stored = tornKeep === null ? bytes.slice() : bytes.slice(0, Math.min(bytes.length, tornKeep ?? Math.floor(bytes.length / 2)));
+    files.set(path, stored);
+  }
+
   function refuseFileFolderClash(files: Map<string, Uint8Array>, path: string): void {
     const fileInTheWay = enclosingFolders(path).find((folder) => files.has(folder));
     if (fileInTheWay !== undefined) throw new Error(`Cannot write cloud file "${path}": "${fileInTheWay}" is a file, not a folder`);
@@ -161,37 +208,43 @@ export function createMemoryCloud(options: MemoryCloudOptions): MemoryCloud {
       return currentStatus();
     },
 
-    async read(path) {
+    async read(path, limit) {
       checkDrivePath(path);
+      await door('read', path);
       const files = accountFiles(begin('read'));
       const stored = files.get(path);
       if (stored === undefined) return null;
+      if (stored.length > limit.maxBytes) throw tooLargeError(provider, path, limit.maxBytes);
       return corruptIfScripted(path, stored.slice());
+    },
+
+    async create(path, bytes) {
+      checkDrivePath(path);
+      await door('create', path);
+      const owner = begin('create');
+      const files = accountFiles(owner);
+      if (files.has(path)) return 'exists';
+      storeChecked(owner, files, path, bytes);
+      return 'created';
     },
 
     async write(path, bytes) {
       checkDrivePath(path);
+      await door('write', path);
       const owner = begin('write');
-      const files = accountFiles(owner);
-      refuseFileFolderClash(files, path);
-      const used = usedBytes(owner);
-      const afterWrite = used - (files.get(path)?.length ?? 0) + bytes.length;
-      if (afterWrite > quotaBytes) {
-        throw quotaExceededError(provider, afterWrite - quotaBytes, { usedBytes: used, totalBytes: quotaBytes });
-      }
-      const tornKeep = pendingTornWrites.length > 0 ? pendingTornWrites.shift() : null;
-      const stored = tornKeep === null ? bytes.slice() : bytes.slice(0, Math.min(bytes.length, tornKeep ?? Math.floor(bytes.length / 2)));
-      files.set(path, stored);
+      storeChecked(owner, accountFiles(owner), path, bytes);
     },
 
     async list(prefix) {
       const folder = checkDrivePrefix(prefix);
+      await door('list', folder);
       const files = accountFiles(begin('list'));
       return [...files.keys()].filter((path) => isUnderFolder(path, folder)).sort();
     },
 
     async delete(path) {
       checkDrivePath(path);
+      await door('delete', path);
       accountFiles(begin('delete')).delete(path);
     },
 
@@ -236,6 +289,12 @@ export function createMemoryCloud(options: MemoryCloudOptions): MemoryCloud {
       },
     },
 
+    gate: {
+      hold(matches) {
+        return new Promise<HeldCall>((caught) => holds.push({ matches, caught }));
+      },
+    },
+
     files: {
       snapshot() {
         const copy: Record<string, Record<string, Uint8Array>> = {};
@@ -256,6 +315,7 @@ export function createMemoryCloud(options: MemoryCloudOptions): MemoryCloud {
       return { ...counts };
     },
   };
+  cloudFiles.set(drive, filesByAccount);
   return drive;
 }
 

@@ -23,6 +23,7 @@ import {
   RecordError,
   sealWallet,
   walletRecordPath,
+  READ_LIMITS,
   withEpoch,
   withWallet,
   type EpochIdentity,
@@ -115,7 +116,7 @@ interface BackupContextView {
 
 /** Reads the account's manifest; a missing one is an empty manifest. */
 export async function readManifest(drive: CloudDrive, account: string): Promise<Manifest> {
-  const bytes = await drive.read(MANIFEST_PATH);
+  const bytes = await drive.read(MANIFEST_PATH, READ_LIMITS.legacyManifest);
   return bytes === null ? emptyManifest(account) : decodeManifest(bytes, account);
 }
 
@@ -135,7 +136,7 @@ export async function knownEpochs(drive: CloudDrive, manifest: Manifest): Promis
 /** Whether the cloud's record of this wallet opens with the epoch identity and holds this phrase. */
 async function holdsWallet(drive: CloudDrive, walletId: string, account: string, slot: BackupSlot): Promise<boolean> {
   const identity = slot.identity!;
-  const bytes = await drive.read(walletRecordPath(walletId));
+  const bytes = await drive.read(walletRecordPath(walletId), READ_LIMITS.walletRecord);
   if (bytes === null) return false;
   try {
     const payload = await openWallet(bytes, identity, { walletId, accountId: account, epoch: identity.epoch });
@@ -192,7 +193,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
           const manifest = await readManifest(drive, account);
           const latest = Math.max(0, ...(await knownEpochs(drive, manifest)));
           if (latest === 0) return { type: 'KEYRING.NONE' };
-          const bytes = await drive.read(keyringPath(latest));
+          const bytes = await drive.read(keyringPath(latest), READ_LIMITS.keyring);
           if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
           slot.keyringBytes = bytes;
           return { type: 'KEYRING.FOUND', epoch: latest };
@@ -281,11 +282,11 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         if (changed) return changed;
         const keyringAt = keyringPath(identity.epoch);
         if (slot.newKeyring) {
-          const keyring = await drive.read(keyringAt);
+          const keyring = await drive.read(keyringAt, READ_LIMITS.keyring);
           if (keyring === null || !sameBytes(keyring, slot.keyringBytes!)) return { type: 'VERIFY.MISMATCH', path: keyringAt };
         }
         const at = walletRecordPath(walletId);
-        const record = await drive.read(at);
+        const record = await drive.read(at, READ_LIMITS.walletRecord);
         if (record === null) return { type: 'VERIFY.MISMATCH', path: at };
         try {
           const payload = await openWallet(record, identity, { walletId, accountId: account, epoch: identity.epoch });
@@ -307,7 +308,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         // loadKeyring already refused a broken manifest; one broken since then fails the flow loudly,
         // unless it is this flow's own write that landed torn: then build on what was meant (E3).
         // The bytes read are also what a failed flow puts back (one cloud read, not two).
-        const current = await drive.read(MANIFEST_PATH);
+        const current = await drive.read(MANIFEST_PATH, READ_LIMITS.legacyManifest);
         let manifest: Manifest;
         try {
           manifest = current === null ? emptyManifest(account) : decodeManifest(current, account);
@@ -329,7 +330,7 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         const bytes = encodeManifest(manifest);
         slot.manifestRollback ??= { bytes: current };
         await drive.write(MANIFEST_PATH, bytes);
-        const readBack = await drive.read(MANIFEST_PATH);
+        const readBack = await drive.read(MANIFEST_PATH, READ_LIMITS.legacyManifest);
         if (readBack === null || !sameBytes(readBack, bytes)) {
           slot.unconfirmedManifest = bytes;
           return { type: 'NETWORK.FAILED', operation: 'publishManifest' };

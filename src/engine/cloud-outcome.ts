@@ -29,6 +29,11 @@ export async function withCloud(
       // found by the record format instead, as malformed or tampered (E2).
       case 'corrupt':
         return { type: 'NETWORK.FAILED', operation: `${operation} (damaged transfer)` };
+      // A file over its size cap or a non-file where a file belongs: no retry can help; the step
+      // that read it decides (a record it refuses), else the flow fails with this cause.
+      case 'too-large':
+      case 'not-a-file':
+        throw error;
     }
   }
 }

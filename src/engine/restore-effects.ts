@@ -12,6 +12,7 @@ import {
   passwordHints,
   RecordError,
   walletRecordPath,
+  READ_LIMITS,
   type EpochIdentity,
 } from '../format/index.ts';
 import type { BackupEntry } from '../../machines/events.ts';
@@ -87,7 +88,7 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
       const outcome = await withCloud('unlockKeyring', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        const bytes = await drive.read(keyringPath(epoch));
+        const bytes = await drive.read(keyringPath(epoch), READ_LIMITS.keyring);
         if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
         const password = slot.password ?? '';
         slot.password = null;
@@ -110,7 +111,7 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
       const outcome = await withCloud('decryptWallet', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        const bytes = await drive.read(walletRecordPath(walletId));
+        const bytes = await drive.read(walletRecordPath(walletId), READ_LIMITS.walletRecord);
         if (bytes === null) return { type: 'RECORD.CORRUPT', reason: 'missing' };
         try {
           const payload = await openWallet(bytes, slot.identity!, { walletId, accountId: account, epoch });

@@ -55,6 +55,7 @@ export {
   walletRecordPath,
   parseRecordPath,
   type RecordPath,
+  READ_LIMITS,
 } from './layout.ts';
 export {
   KEYRING_FORMAT,

@@ -15,6 +15,20 @@ export const MANIFEST_PATH = `${BACKUP_FOLDER}/manifest.json`;
 export const KEYRINGS_FOLDER = `${BACKUP_FOLDER}/keyrings`;
 export const WALLETS_FOLDER = `${BACKUP_FOLDER}/wallets`;
 
+/**
+ * The most bytes each kind of cloud file may hold, enforced while reading (CloudDrive.read's
+ * limit). Each is far above what the engine writes (a keyring or wallet record is under 1 KB, a
+ * listing entry under 1 KB, a checkpoint under 1 KB) and far below what could hurt a phone. The
+ * legacy manifest (layout v1) listed every wallet in one file: 100,000 wallets take about 20 MB.
+ */
+export const READ_LIMITS = {
+  keyring: { maxBytes: 64 * 1024 },
+  walletRecord: { maxBytes: 64 * 1024 },
+  listingEntry: { maxBytes: 16 * 1024 },
+  legacyManifest: { maxBytes: 64 * 1024 * 1024 },
+  checkpoint: { maxBytes: 64 * 1024 },
+} as const;
+
 export function keyringPath(epoch: number): string {
   assertEpoch(epoch);
   return `${KEYRINGS_FOLDER}/epoch-${epoch}.age`;

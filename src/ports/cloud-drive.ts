@@ -22,14 +22,32 @@ export interface DriveQuota {
   totalBytes: number;
 }
 
+export interface ReadLimit {
+  /** The largest file this read accepts, in bytes: what the record it expects can hold. */
+  maxBytes: number;
+}
+
+export type CreateResult = 'created' | 'exists';
+
 export interface CloudDrive {
   readonly provider: ProviderId;
   /** Who is signed in and whether the provider's system services are usable. Never throws CloudError('not-signed-in'). */
   status(): Promise<DriveStatus>;
-  /** The file's bytes, or null when it does not exist. */
-  read(path: string): Promise<Uint8Array | null>;
+  /**
+   * The file's bytes, or null when it does not exist. Bounded: a file larger than
+   * `limit.maxBytes` is refused with CloudError('too-large') without holding more than the cap
+   * (plus one chunk) in memory, whatever the provider or the disk hands back.
+   */
+  read(path: string, limit: ReadLimit): Promise<Uint8Array | null>;
   /** Atomic: afterwards either the old content or the whole new content is visible, never a part. */
   write(path: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Create-if-absent, atomic and linearizable across devices: 'created' when this call made the
+   * file with these bytes, 'exists' when a file was already at the path (left untouched, whatever
+   * it holds). Two devices creating one path at once: exactly one of them gets 'created', and the
+   * file holds its bytes. What backs it on each provider: docs/cloud-layout.md.
+   */
+  create(path: string, bytes: Uint8Array): Promise<CreateResult>;
   /** Paths of the files under a folder prefix (recursive), sorted. */
   list(prefix: string): Promise<string[]>;
   /** Removes a file; removing a missing file is not an error. */
@@ -43,7 +61,11 @@ export type CloudErrorCode =
   | 'hms-missing'
   | 'hms-outdated'
   | 'network'
-  | 'corrupt';
+  | 'corrupt'
+  /** A read found a file over its ReadLimit: not a transfer fault, retrying cannot help. */
+  | 'too-large'
+  /** The path names something that is not a regular file of the account's folder (a symlink, a device, a folder). */
+  | 'not-a-file';
 
 export class CloudError extends Error {
   override readonly name = 'CloudError';
@@ -52,8 +74,9 @@ export class CloudError extends Error {
     message: string,
     /** quota-exceeded: how many more bytes the write needed. */
     readonly neededBytes?: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

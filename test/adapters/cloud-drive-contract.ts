@@ -43,7 +43,7 @@ export async function cloudErrorOf(call: Promise<unknown>, code: CloudErrorCode)
 
 /** One thunk per call that reaches the cloud (all but status), each started only when called. */
 export function everyCloudCall(drive: CloudDrive, path = 'a'): Array<() => Promise<unknown>> {
-  return [() => drive.read(path), () => drive.write(path, bytesOf('x')), () => drive.list(''), () => drive.delete(path), () => drive.quota()];
+  return [() => drive.read(path, { maxBytes: 1 << 20 }), () => drive.write(path, bytesOf('x')), () => drive.list(''), () => drive.delete(path), () => drive.quota()];
 }
 
 export function describeCloudDriveContract(adapterName: string, makeHarness: MakeHarness): void {
@@ -63,16 +63,16 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         const { drive } = await open();
         const bytes = Uint8Array.from({ length: 300 }, (_, index) => index % 256);
         await drive.write('wallet-backup/wallets/w1.age', bytes);
-        expect(await drive.read('wallet-backup/wallets/w1.age')).toEqual(bytes);
-        expect(await drive.read('wallet-backup/wallets/missing.age')).toBeNull();
-        expect(await drive.read('wallet-backup/nowhere/x')).toBeNull();
+        expect(await drive.read('wallet-backup/wallets/w1.age', { maxBytes: 1 << 20 })).toEqual(bytes);
+        expect(await drive.read('wallet-backup/wallets/missing.age', { maxBytes: 1 << 20 })).toBeNull();
+        expect(await drive.read('wallet-backup/nowhere/x', { maxBytes: 1 << 20 })).toBeNull();
       });
 
       it('E3: an overwrite replaces the whole content (atomic: old or new, never a mix)', async () => {
         const { drive } = await open();
         await drive.write('wallet-backup/keyring.age', bytesOf('old content that is longer'));
         await drive.write('wallet-backup/keyring.age', bytesOf('new'));
-        expect(await drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('new'));
+        expect(await drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('new'));
         expect(await drive.list('wallet-backup')).toEqual(['wallet-backup/keyring.age']);
       });
 
@@ -81,10 +81,10 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         const bytes = bytesOf('abc');
         await drive.write('f', bytes);
         bytes[0] = 0;
-        const first = await drive.read('f');
+        const first = await drive.read('f', { maxBytes: 1 << 20 });
         expect(first).toEqual(bytesOf('abc'));
         first![1] = 0;
-        expect(await drive.read('f')).toEqual(bytesOf('abc'));
+        expect(await drive.read('f', { maxBytes: 1 << 20 })).toEqual(bytesOf('abc'));
       });
 
       it('list(prefix) is recursive, sorted, relative to the account folder, and only under that folder', async () => {
@@ -105,7 +105,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         const { drive } = await open();
         await drive.write('wallet-backup/wallets/a.age', bytesOf('a'));
         await drive.delete('wallet-backup/wallets/a.age');
-        expect(await drive.read('wallet-backup/wallets/a.age')).toBeNull();
+        expect(await drive.read('wallet-backup/wallets/a.age', { maxBytes: 1 << 20 })).toBeNull();
         expect(await drive.list('')).toEqual([]);
         await drive.delete('wallet-backup/wallets/a.age');
         await drive.delete('never/was');
@@ -151,7 +151,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
               }
             }
             expect(await harness.drive.list('')).toEqual([...model.keys()].sort());
-            for (const path of paths) expect(await harness.drive.read(path)).toEqual(model.get(path) ?? null);
+            for (const path of paths) expect(await harness.drive.read(path, { maxBytes: 1 << 20 })).toEqual(model.get(path) ?? null);
             const used = [...model.values()].reduce((sum, bytes) => sum + bytes.length, 0);
             expect((await harness.drive.quota()).usedBytes).toBe(used);
           }),
@@ -176,7 +176,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         expect(error.message).toMatch(/retry/i);
 
         expect(await harness.storedFiles()).toEqual(before);
-        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('old keyring'));
+        expect(await harness.drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('old keyring'));
         expect(await harness.drive.list('')).toEqual(['wallet-backup/keyring.age', 'wallet-backup/photos.bin']);
       });
 
@@ -191,7 +191,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
 
         await harness.drive.delete('photos/big.jpg');
         await harness.drive.write('wallet-backup/wallets/w1.age', new Uint8Array(30));
-        expect(await harness.drive.read('wallet-backup/wallets/w1.age')).toEqual(new Uint8Array(30));
+        expect(await harness.drive.read('wallet-backup/wallets/w1.age', { maxBytes: 1 << 20 })).toEqual(new Uint8Array(30));
       });
 
       it('R12: after the storage plan is upgraded the retry succeeds', async () => {
@@ -233,12 +233,12 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         await harness.setAccount(BOB);
         expect(await harness.drive.status()).toEqual({ account: BOB, hms: 'ok' });
         expect(await harness.drive.list('wallet-backup')).toEqual([]);
-        expect(await harness.drive.read('wallet-backup/keyring.age')).toBeNull();
+        expect(await harness.drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toBeNull();
         expect((await harness.drive.quota()).usedBytes).toBe(0);
         await harness.drive.write('wallet-backup/keyring.age', bytesOf('bob keyring'));
 
         await harness.setAccount(ALICE);
-        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('alice keyring'));
+        expect(await harness.drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('alice keyring'));
         const stored = await harness.storedFiles();
         expect(Object.keys(stored).sort()).toEqual([ALICE, BOB]);
         expect(stored[BOB]).toEqual({ 'wallet-backup/keyring.age': bytesOf('bob keyring') });
@@ -250,7 +250,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         await harness.setAccount(BOB);
         await harness.drive.delete('f');
         await harness.setAccount(ALICE);
-        expect(await harness.drive.read('f')).toEqual(bytesOf('alice'));
+        expect(await harness.drive.read('f', { maxBytes: 1 << 20 })).toEqual(bytesOf('alice'));
       });
     });
 
@@ -277,7 +277,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
       it('R13: HMS Core comes before sign-in: a Huawei phone without it cannot tell who is signed in', async () => {
         const harness = await open('huawei', null);
         await harness.setHms('missing');
-        await cloudErrorOf(harness.drive.read('a'), 'hms-missing');
+        await cloudErrorOf(harness.drive.read('a', { maxBytes: 1 << 20 }), 'hms-missing');
       });
 
       for (const provider of ['icloud', 'gdrive'] as const) {
@@ -286,7 +286,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
           await harness.setHms('missing');
           expect(await harness.drive.status()).toEqual({ account: ALICE, hms: 'ok' });
           await harness.drive.write('a', bytesOf('a'));
-          expect(await harness.drive.read('a')).toEqual(bytesOf('a'));
+          expect(await harness.drive.read('a', { maxBytes: 1 << 20 })).toEqual(bytesOf('a'));
         });
       }
     });
@@ -299,10 +299,10 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
         const error = await cloudErrorOf(harness.drive.write('wallet-backup/keyring.age', bytesOf('new')), 'network');
         expect(error.message).toMatch(/Google Drive/);
         expect(error.message).toMatch(/retry/i);
-        await cloudErrorOf(harness.drive.read('wallet-backup/keyring.age'), 'network');
-        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('old'));
+        await cloudErrorOf(harness.drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 }), 'network');
+        expect(await harness.drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('old'));
         await harness.drive.write('wallet-backup/keyring.age', bytesOf('new'));
-        expect(await harness.drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('new'));
+        expect(await harness.drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('new'));
       });
 
       it('status() answers from the device even while the network fails', async () => {
@@ -319,7 +319,7 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
       for (const bad of badPaths) {
         it(`refuses the path ${JSON.stringify(bad)} with a plain Error (not a CloudError) and touches nothing`, async () => {
           const { drive } = await open();
-          for (const call of [() => drive.read(bad), () => drive.write(bad, bytesOf('x')), () => drive.delete(bad)]) {
+          for (const call of [() => drive.read(bad, { maxBytes: 1 << 20 }), () => drive.write(bad, bytesOf('x')), () => drive.delete(bad)]) {
             const error = await call().then(() => undefined, (thrown: unknown) => thrown);
             expect(error).toBeInstanceOf(Error);
             expect(isCloudError(error)).toBe(false);

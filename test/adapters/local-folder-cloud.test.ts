@@ -137,7 +137,7 @@ describe('local folder cloud', () => {
 
     await writeSimState(root, 'huawei', { signedIn: false });
     expect(await first.status()).toEqual({ account: null, hms: 'ok' });
-    await cloudErrorOf(first.read('x'), 'not-signed-in');
+    await cloudErrorOf(first.read('x', { maxBytes: 1 << 20 }), 'not-signed-in');
   });
 
   it('device.json: failNextOps is counted down on disk, so a terminal can script a network failure for a running engine', async () => {
@@ -181,9 +181,9 @@ describe('local folder cloud', () => {
 
     expect(await drive.list('')).toEqual(['wallet-backup/keyring.age']);
     expect(await drive.quota()).toEqual({ usedBytes: 7, totalBytes: 100 });
-    await expect(drive.read(`wallet-backup/${TEMP_NAME_PREFIX}deadbeef`)).rejects.toThrow(/reserved for in-progress writes/);
+    await expect(drive.read(`wallet-backup/${TEMP_NAME_PREFIX}deadbeef`, { maxBytes: 1 << 20 })).rejects.toThrow(/reserved for in-progress writes/);
     await drive.write('wallet-backup/wallets/w1.age', new Uint8Array(90));
-    expect(await drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('keyring'));
+    expect(await drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('keyring'));
   });
 
   it('E3: a write that fails after its temp file was written (rename refused) removes the temp file', async () => {
@@ -210,7 +210,7 @@ describe('local folder cloud', () => {
     const drive = createLocalFolderCloud({ root, provider: 'gdrive', account: 'alice@example.com' });
     const versions = Array.from({ length: 8 }, (_, index) => new Uint8Array(4096).fill(index + 1));
     await Promise.all(versions.map((bytes) => drive.write('wallet-backup/keyring.age', bytes)));
-    const stored = await drive.read('wallet-backup/keyring.age');
+    const stored = await drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 });
     expect(versions.some((bytes) => Buffer.from(bytes).equals(Buffer.from(stored!)))).toBe(true);
     const onDisk = await filesOnDisk(root, 'gdrive');
     expect(Object.keys(onDisk['alice@example.com'] ?? {})).toEqual(['wallet-backup/keyring.age']);

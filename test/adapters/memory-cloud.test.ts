@@ -29,20 +29,20 @@ describe('memory cloud faults', () => {
     const bytes = Uint8Array.from({ length: 64 }, (_, index) => index);
     drive.faults.tornWrite();
     await drive.write('wallet-backup/wallets/w1.age', bytes);
-    const readBack = await drive.read('wallet-backup/wallets/w1.age');
+    const readBack = await drive.read('wallet-backup/wallets/w1.age', { maxBytes: 1 << 20 });
     expect(readBack).toEqual(bytes.slice(0, 32));
     expect(readBack).not.toEqual(bytes);
 
     // One-shot: the retry stores the whole file.
     await drive.write('wallet-backup/wallets/w1.age', bytes);
-    expect(await drive.read('wallet-backup/wallets/w1.age')).toEqual(bytes);
+    expect(await drive.read('wallet-backup/wallets/w1.age', { maxBytes: 1 << 20 })).toEqual(bytes);
   });
 
   it('E3: a torn write can keep a chosen number of bytes (0: an empty file)', async () => {
     const drive = createMemoryCloud({ provider: 'gdrive', account: ALICE });
     drive.faults.tornWrite({ keepBytes: 0 });
     await drive.write('k', bytesOf('keyring'));
-    expect(await drive.read('k')).toEqual(new Uint8Array());
+    expect(await drive.read('k', { maxBytes: 1 << 20 })).toEqual(new Uint8Array());
   });
 
   it('E2: a corrupt read flips exactly one bit of the next read of that path, leaving the stored file intact', async () => {
@@ -52,20 +52,20 @@ describe('memory cloud faults', () => {
     await drive.write('wallet-backup/other.age', bytes);
     drive.faults.corruptRead('wallet-backup/keyring.age');
 
-    expect(await drive.read('wallet-backup/other.age')).toEqual(bytes);
-    const corrupted = await drive.read('wallet-backup/keyring.age');
+    expect(await drive.read('wallet-backup/other.age', { maxBytes: 1 << 20 })).toEqual(bytes);
+    const corrupted = await drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 });
     expect(corrupted).not.toBeNull();
     const flippedBits = corrupted!.reduce((count, byte, index) => count + popCount(byte ^ (bytes[index] ?? 0)), 0);
     expect(flippedBits).toBe(1);
     expect(drive.files.snapshot()[ALICE]?.['wallet-backup/keyring.age']).toEqual(bytes);
-    expect(await drive.read('wallet-backup/keyring.age')).toEqual(bytes);
+    expect(await drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytes);
   });
 
   it('E2: a corrupt read can target paths by predicate and a chosen bit', async () => {
     const drive = createMemoryCloud({ provider: 'icloud', account: ALICE });
     await drive.write('wallet-backup/wallets/w1.age', new Uint8Array([0, 0, 0]));
     drive.faults.corruptRead((path) => path.startsWith('wallet-backup/wallets/'), { bitIndex: 9 });
-    expect(await drive.read('wallet-backup/wallets/w1.age')).toEqual(new Uint8Array([0, 2, 0]));
+    expect(await drive.read('wallet-backup/wallets/w1.age', { maxBytes: 1 << 20 })).toEqual(new Uint8Array([0, 2, 0]));
   });
 
   it('R12: quotaFull() makes growing writes fail until space is freed or the quota raised', async () => {
@@ -94,13 +94,13 @@ describe('memory cloud faults', () => {
     drive.faults.failNext('any', 'corrupt', { message: 'scripted corruption' });
 
     // The read skips the write-only fault and takes the 'any' one.
-    const corrupt = await cloudErrorOf(drive.read('a'), 'corrupt');
+    const corrupt = await cloudErrorOf(drive.read('a', { maxBytes: 1 << 20 }), 'corrupt');
     expect(corrupt.message).toBe('scripted corruption');
     const full = await cloudErrorOf(drive.write('a', bytesOf('a')), 'quota-exceeded');
     expect(full.neededBytes).toBe(1234);
     expect(full.message).toMatch(/1234 more bytes/);
     await drive.write('a', bytesOf('a'));
-    expect(await drive.read('a')).toEqual(bytesOf('a'));
+    expect(await drive.read('a', { maxBytes: 1 << 20 })).toEqual(bytesOf('a'));
   });
 
   it('networkDown fails every cloud call until the network is back; status still answers', async () => {
@@ -123,9 +123,9 @@ describe('memory cloud faults', () => {
     drive.faults.corruptRead('a');
     drive.faults.networkDown(true);
     drive.faults.clear();
-    expect(await drive.read('a')).toEqual(bytesOf('abc'));
+    expect(await drive.read('a', { maxBytes: 1 << 20 })).toEqual(bytesOf('abc'));
     await drive.write('b', bytesOf('whole'));
-    expect(await drive.read('b')).toEqual(bytesOf('whole'));
+    expect(await drive.read('b', { maxBytes: 1 << 20 })).toEqual(bytesOf('whole'));
   });
 
   it('counts every call, failed ones included', async () => {
@@ -133,9 +133,9 @@ describe('memory cloud faults', () => {
     drive.faults.failNext('write', 'network');
     await cloudErrorOf(drive.write('a', bytesOf('a')), 'network');
     await drive.write('a', bytesOf('a'));
-    await drive.read('a');
+    await drive.read('a', { maxBytes: 1 << 20 });
     await drive.status();
-    expect(drive.opCounts()).toEqual({ status: 1, read: 1, write: 2, list: 0, delete: 0, quota: 0 });
+    expect(drive.opCounts()).toEqual({ status: 1, read: 1, write: 2, create: 0, list: 0, delete: 0, quota: 0 });
   });
 
   it('files.put seeds a file in any account without faults or sign-in, and snapshot shows files per account', async () => {
@@ -143,7 +143,7 @@ describe('memory cloud faults', () => {
     drive.files.put(ALICE, 'wallet-backup/keyring.age', bytesOf('k'));
     expect(drive.files.snapshot()).toEqual({ [ALICE]: { 'wallet-backup/keyring.age': bytesOf('k') } });
     drive.device.setAccount(ALICE);
-    expect(await drive.read('wallet-backup/keyring.age')).toEqual(bytesOf('k'));
+    expect(await drive.read('wallet-backup/keyring.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('k'));
     expect(() => drive.files.put(ALICE, '../x', bytesOf('x'))).toThrow(/Invalid cloud path/);
   });
 

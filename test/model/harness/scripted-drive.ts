@@ -42,9 +42,13 @@ export function createScriptedDrive(cloud: MemoryCloud): ScriptedDrive {
       }
       return cloud.status();
     },
-    async read(path) {
+    async read(path, limit) {
       await ready();
-      return cloud.read(path);
+      return cloud.read(path, limit);
+    },
+    async create(path, bytes) {
+      await ready();
+      return cloud.create(path, bytes);
     },
     async write(path, bytes) {
       await ready();
