@@ -55,7 +55,8 @@ export type BackupEvent =
 
 export interface BackupEntry {
   walletId: string;
-  name: string;
+  /** Restore version 1 logged every wallet's name; version 2 logs ids and epochs only. */
+  name?: string;
   epoch: number;
 }
 

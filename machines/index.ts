@@ -6,4 +6,8 @@ export * from './backup.machine.ts';
 export * from './restore.machine.ts';
 export * from './provider-switch.machine.ts';
 export * from './offline-copy.machine.ts';
+export * from './unexpected-failure.ts';
+export * from './backup-v2.machine.ts';
+export * from './restore-v2.machine.ts';
+export * from './provider-switch-v2.machine.ts';
 export * from './registry.ts';

@@ -12,6 +12,9 @@ import {
   providerSwitchMachine,
 } from './provider-switch.machine.ts';
 import { RESTORE_MACHINE_ID, RESTORE_MACHINE_VERSION, restoreMachine } from './restore.machine.ts';
+import { BACKUP_MACHINE_V2_VERSION, backupMachineV2 } from './backup-v2.machine.ts';
+import { RESTORE_MACHINE_V2_VERSION, restoreMachineV2 } from './restore-v2.machine.ts';
+import { PROVIDER_SWITCH_MACHINE_V2_VERSION, providerSwitchMachineV2 } from './provider-switch-v2.machine.ts';
 
 export interface MachineRelease {
   id: string;
@@ -24,7 +27,18 @@ export const MACHINE_RELEASES: readonly MachineRelease[] = [
   { id: RESTORE_MACHINE_ID, version: RESTORE_MACHINE_VERSION, machine: restoreMachine },
   { id: PROVIDER_SWITCH_MACHINE_ID, version: PROVIDER_SWITCH_MACHINE_VERSION, machine: providerSwitchMachine },
   { id: OFFLINE_COPY_MACHINE_ID, version: OFFLINE_COPY_MACHINE_VERSION, machine: offlineCopyMachine },
+  { id: BACKUP_MACHINE_ID, version: BACKUP_MACHINE_V2_VERSION, machine: backupMachineV2 },
+  { id: RESTORE_MACHINE_ID, version: RESTORE_MACHINE_V2_VERSION, machine: restoreMachineV2 },
+  { id: PROVIDER_SWITCH_MACHINE_ID, version: PROVIDER_SWITCH_MACHINE_V2_VERSION, machine: providerSwitchMachineV2 },
 ];
+
+/** The release new flows run: the highest version of each machine. */
+export function currentRelease(id: string): MachineRelease {
+  const releases = MACHINE_RELEASES.filter((r) => r.id === id);
+  const latest = releases.reduce<MachineRelease | undefined>((best, r) => (best === undefined || r.version > best.version ? r : best), undefined);
+  if (!latest) throw new Error(`No released machine ${id}`);
+  return latest;
+}
 
 export type MachineLookup =
   | { ok: true; machine: AnyStateMachine }

@@ -25,11 +25,11 @@ export async function listCommand(options: ListOptions, io: CommandIo): Promise<
       lines.push(`Backups in ${where} (password epochs: ${listing.epochs.join(', ')}):`);
       const rows = listing.wallets.map((w) => [
         w.walletId,
-        w.name,
-        String(w.epoch),
-        String(w.words),
-        shortTime(w.createdAt),
-        shortTime(w.updatedAt),
+        w.name ?? (w.source === 'record' ? '(unlisted record)' : '?'),
+        String(w.epoch ?? '?'),
+        String(w.words ?? '?'),
+        w.createdAt ? shortTime(w.createdAt) : '',
+        w.updatedAt ? shortTime(w.updatedAt) : '',
         w.offlineCopyConfirmed ? 'yes' : 'NO',
       ]);
       lines.push(renderTable(['Wallet id', 'Name', 'Epoch', 'Words', 'Created', 'Updated', 'Offline copy confirmed'], rows));

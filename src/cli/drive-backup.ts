@@ -8,7 +8,7 @@ import type { BackupFlow, BackupResult } from '../engine/index.ts';
 import { PROVIDER_NAMES, isProviderId } from '../ports/providers.ts';
 import { CliError, isCliError } from './cli-error.ts';
 import { driveFlow, finishedProblem, type WaitAnswer } from './drive-flow.ts';
-import { contextOf, corruptProblem, lastLoggedEvent, type FlowContextView, type FlowSetup } from './flow-problems.ts';
+import { contextOf, corruptProblem, lastLoggedEvent, unexpectedProblem, type FlowContextView, type FlowSetup } from './flow-problems.ts';
 import type { PasswordPrompter } from './password-prompts.ts';
 import type { Terminal } from './terminal.ts';
 
@@ -74,6 +74,8 @@ export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Pro
       const problem = new CliError('account-changed', { provider: setup.provider, account: context.account ?? setup.account, now: typeof now === 'string' ? now : null });
       throw finishedProblem(flow, problem);
     }
+    case 'unexpected':
+      throw finishedProblem(flow, unexpectedProblem('backup', context));
     default:
       throw new Error(`the backup flow ended ${result.outcome} (${result.reason ?? 'no reason'}) without a known reason`);
   }

@@ -16,8 +16,10 @@ export const AUTO_RETRIES = 2;
 /** A command's answer to a waiting state, or undefined when it has none for it. */
 export type WaitAnswer = (view: FlowView, context: FlowContextView) => Promise<FlowView | undefined>;
 
+/** Cancels a flow that waits for the person; one still inside a step is left as it is (a CANCEL there would hide the real error). */
 async function cancelIfWaiting(flow: FlowBase): Promise<void> {
-  if (flow.view().status === 'active') await flow.cancel();
+  const view = flow.view();
+  if (view.status === 'active' && !view.busy && (view.meta.waitsFor ?? []).includes('CANCEL')) await flow.cancel();
 }
 
 export async function driveFlow(flow: FlowBase, setup: FlowSetup, answer: WaitAnswer): Promise<FlowView> {

@@ -7,7 +7,7 @@ import type { RestoreFlow, RestoreResult } from '../engine/index.ts';
 import { PROVIDER_NAMES } from '../ports/providers.ts';
 import { CliError } from './cli-error.ts';
 import { driveFlow, finishedProblem } from './drive-flow.ts';
-import { corruptProblem, lastLoggedEvent, type FlowContextView, type FlowSetup } from './flow-problems.ts';
+import { corruptProblem, lastLoggedEvent, unexpectedProblem, type FlowContextView, type FlowSetup } from './flow-problems.ts';
 import type { PasswordPrompter } from './password-prompts.ts';
 
 export interface RestoreDriver {
@@ -30,7 +30,7 @@ export async function runRestoreFlow(flow: RestoreFlow, driver: RestoreDriver): 
     }
     if (waits.includes('PASSWORD.ENTERED')) {
       const wallet = context.wallets?.find((w) => w.walletId === walletId);
-      const label = wallet ? `"${wallet.name}" (${walletId})` : walletId;
+      const label = wallet?.name ? `"${wallet.name}" (${walletId})` : walletId;
       const where = `${PROVIDER_NAMES[setup.provider]} account ${context.account ?? setup.account}`;
       return flow.enterPassword(await passwords.existing(context, `Backup password of wallet ${label} in ${where}, password epoch ${context.epoch ?? '?'}:`));
     }
@@ -42,5 +42,6 @@ export async function runRestoreFlow(flow: RestoreFlow, driver: RestoreDriver): 
   if (view.meta.reason === 'corrupt') {
     throw finishedProblem(flow, corruptProblem(await lastLoggedEvent(setup.eventLog, flow.id), flow.context() as FlowContextView));
   }
+  if (view.meta.reason === 'unexpected') throw finishedProblem(flow, unexpectedProblem('restore', flow.context() as FlowContextView));
   throw new Error(`the restore flow ended ${result.outcome} (${result.reason ?? 'no reason'}) without a known reason`);
 }

@@ -193,6 +193,16 @@ export const PROBLEMS = {
       `Could not reach ${name(d.provider)} (${d.attempts} attempts). Check the connection, then retry.`,
   },
 
+  // 12: a step failed in a way none expects (an unreadable folder, a disk error): the flow ended
+  // `failed`, logged with this cause (machines version 2).
+  'step-failed': {
+    exitCode: 12,
+    message: (d: { flow: string; step: string; cause: string; backupInCloud: boolean }) =>
+      `The ${d.flow} stopped: its step "${d.step}" failed with ${d.cause}. ` +
+      (d.backupInCloud ? 'The backup had already been read back from the cloud and is restorable. ' : 'Nothing was marked as backed up. ') +
+      'Fix the cause (permissions, disk, the cloud folder), then retry; the event log keeps this cause (wallet-backup history).',
+  },
+
   // 130: the person stopped at a prompt (Ctrl-C), as shells report SIGINT.
   cancelled: {
     exitCode: 130,

@@ -27,7 +27,7 @@ export interface FlowContextView {
   actualAccount?: string | null;
   hmsProblem?: 'missing' | 'outdated' | null;
   knownAccounts?: string[];
-  wallets?: Array<{ walletId: string; name: string; epoch: number }>;
+  wallets?: Array<{ walletId: string; name?: string; epoch: number }>;
   walletId?: string | null;
   epoch?: number | null;
   neededBytes?: number | null;
@@ -38,6 +38,15 @@ export interface FlowContextView {
   binding?: boolean;
   newEpochRequested?: boolean;
   from?: ProviderId | null;
+  /** Version 2 machines: why an effect failed unexpectedly (EFFECT.FAILED). */
+  cause?: { effect: string; error: string; code: string | null; message: string } | null;
+}
+
+/** The problem of a flow that ended `failed` with reason 'unexpected' (machines version 2): its logged cause. */
+export function unexpectedProblem(flowName: string, context: FlowContextView): CliError {
+  const cause = context.cause;
+  const text = cause ? `${cause.error}${cause.code ? ` (${cause.code})` : ''}: ${cause.message}` : 'an error the log does not name';
+  return new CliError('step-failed', { flow: flowName, step: cause?.effect ?? 'unknown', cause: text, backupInCloud: false });
 }
 
 export function contextOf(flow: FlowBase): FlowContextView {
@@ -105,8 +114,8 @@ export function corruptProblem(event: LoggedEvent | null, context: FlowContextVi
   const keyring = (): [RecordKind, string] => ['keyring', epoch ? keyringPath(epoch) : 'wallet-backup/keyrings/'];
   let [record, path]: [RecordKind, string] = keyring();
   if (event?.type === 'RECORD.CORRUPT' || (event?.type === 'MNEMONIC.INVALID' && context.walletId)) {
-    [record, path] = ['wallet record', context.walletId ? walletRecordPath(context.walletId) : 'wallet-backup/wallets/'];
-  } else if (event?.type === 'MANIFEST.CORRUPT' || (event?.type === 'KEYRING.CORRUPT' && event.fromState?.includes('loadingKeyring') && reason !== 'missing')) {
+    [record, path] = ['wallet record', context.walletId && epoch ? walletRecordPath(context.walletId, epoch) : 'wallet-backup/wallets/'];
+  } else if (event?.type === 'MANIFEST.CORRUPT') {
     [record, path] = ['manifest', MANIFEST_PATH];
   }
   return new CliError('corrupt', { record, path, reason });

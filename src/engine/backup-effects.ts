@@ -2,32 +2,38 @@
  * The effects of the backup machine: what each state with `meta.effect` does in the world,
  * and the event it answers with. One KDF run per backup: createKeyring (binding or new
  * epoch) or unlockKeyring (verify); verification reuses the identity in memory (E1, E3).
+ *
+ * Cloud layout 2 (src/format/layout.ts, docs/cloud-layout.md): a keyring is created only if
+ * absent and never replaced or deleted; a wallet's record and listing entry are its own files.
+ * So two devices backing up to one account at once can neither overwrite a keyring the other
+ * verified against nor lose the other's listing, and a backup is done only after its wallet was
+ * listed and read back as restorable. Nothing is deleted when a backup does not finish: every
+ * file it wrote is whole (atomic writes), and deleting one could delete another device's backup
+ * of the same wallet.
  */
-import type { CloudDrive } from '../ports/cloud-drive.ts';
+import { isCloudError, type CloudDrive } from '../ports/cloud-drive.ts';
 import type { ScryptKdf } from '../ports/kdf.ts';
 import type { ProviderId } from '../ports/providers.ts';
 import {
   checkMnemonic,
   createKeyring,
-  decodeManifest,
+  decodeListingEntry,
   deriveWalletId,
-  emptyManifest,
-  encodeManifest,
+  encodeListingEntry,
   keyringPath,
   KEYRINGS_FOLDER,
-  MANIFEST_PATH,
+  listingEntryPath,
   openKeyring,
   openWallet,
   parseRecordPath,
   passwordHints,
+  READ_LIMITS,
   RecordError,
   sealWallet,
   walletRecordPath,
-  READ_LIMITS,
-  withEpoch,
-  withWallet,
   type EpochIdentity,
-  type Manifest,
+  type ListingEntry,
+  type MnemonicWordCount,
 } from '../format/index.ts';
 import { withCloud } from './cloud-outcome.ts';
 import type { Effect, MachineEvent } from './flow-runner.ts';
@@ -38,32 +44,16 @@ export interface BackupSlot {
   mnemonic: string | null;
   /** Held only between the person typing it and the one KDF run. */
   password: string | null;
+  /** The keyring this backup encrypts under: created here (newKeyring) or read from the cloud. */
   keyringBytes: Uint8Array | null;
   newKeyring: boolean;
   identity: EpochIdentity | null;
   walletBytes: Uint8Array | null;
   createdAt: string | null;
-  /** The manifest this flow wrote whose read-back did not match (torn); a retry builds on it. Not secret. */
-  unconfirmedManifest: Uint8Array | null;
-  /** Files this flow wrote that no manifest lists yet: removed if the flow ends without done (R12). Not secret. */
-  unpublished: string[];
-  /** The manifest as it was before this flow's unconfirmed write (null: there was none). Not secret. */
-  manifestRollback: { bytes: Uint8Array | null } | null;
 }
 
 export function emptyBackupSlot(mnemonic: string): BackupSlot {
-  return {
-    mnemonic,
-    password: null,
-    keyringBytes: null,
-    newKeyring: false,
-    identity: null,
-    walletBytes: null,
-    createdAt: null,
-    unconfirmedManifest: null,
-    unpublished: [],
-    manifestRollback: null,
-  };
+  return { mnemonic, password: null, keyringBytes: null, newKeyring: false, identity: null, walletBytes: null, createdAt: null };
 }
 
 export function wipeBackupSlot(slot: BackupSlot): void {
@@ -72,30 +62,6 @@ export function wipeBackupSlot(slot: BackupSlot): void {
   slot.identity = null;
   slot.keyringBytes = null;
   slot.walletBytes = null;
-  slot.unconfirmedManifest = null;
-}
-
-/**
- * A backup that ends without done (cancelled, account changed) takes back what it wrote and no
- * manifest lists: a fresh keyring would otherwise bind a password with no backup under it, and
- * a lone wallet record is half a backup (R12). A manifest write that never read back right is
- * replaced by the manifest as it was. Best effort: the cloud may be unreachable by now.
- */
-export async function discardUnpublished(drive: CloudDrive, slot: BackupSlot): Promise<void> {
-  const undo = async (step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch {
-      // Unreachable cloud: what stays is unlisted, so no listing shows it as a backup.
-    }
-  };
-  if (slot.manifestRollback !== null) {
-    const before = slot.manifestRollback.bytes;
-    await undo(() => (before === null ? drive.delete(MANIFEST_PATH) : drive.write(MANIFEST_PATH, before)));
-  }
-  for (const path of slot.unpublished) await undo(() => drive.delete(path));
-  slot.unpublished = [];
-  slot.manifestRollback = null;
 }
 
 export interface BackupEffectDeps {
@@ -114,29 +80,27 @@ interface BackupContextView {
   expectedAccount: string | null;
 }
 
-/** Reads the account's manifest; a missing one is an empty manifest. */
-export async function readManifest(drive: CloudDrive, account: string): Promise<Manifest> {
-  const bytes = await drive.read(MANIFEST_PATH, READ_LIMITS.legacyManifest);
-  return bytes === null ? emptyManifest(account) : decodeManifest(bytes, account);
+/**
+ * The account's newest password epoch: the highest keyring file (0 when there is none). The
+ * keyring files are the truth; a layout-1 manifest is not consulted, so a damaged one cannot
+ * stop a backup.
+ */
+export async function latestKeyringEpoch(drive: CloudDrive): Promise<number> {
+  let latest = 0;
+  for (const path of await drive.list(KEYRINGS_FOLDER)) {
+    const record = parseRecordPath(path);
+    if (record?.kind === 'keyring' && record.epoch > latest) latest = record.epoch;
+  }
+  return latest;
 }
 
 /**
- * The account's password epochs, sorted: those the manifest lists and those with a keyring file
- * (a keyring is the source of truth, even if the manifest update that followed it was lost).
+ * Whether the cloud's record of this wallet opens with the epoch identity and holds this phrase:
+ * what another device (or a person with the password) restoring it would get.
  */
-export async function knownEpochs(drive: CloudDrive, manifest: Manifest): Promise<number[]> {
-  const epochs = new Set(manifest.epochs.map((e) => e.epoch));
-  for (const path of await drive.list(KEYRINGS_FOLDER)) {
-    const record = parseRecordPath(path);
-    if (record?.kind === 'keyring') epochs.add(record.epoch);
-  }
-  return [...epochs].sort((a, b) => a - b);
-}
-
-/** Whether the cloud's record of this wallet opens with the epoch identity and holds this phrase. */
 async function holdsWallet(drive: CloudDrive, walletId: string, account: string, slot: BackupSlot): Promise<boolean> {
   const identity = slot.identity!;
-  const bytes = await drive.read(walletRecordPath(walletId), READ_LIMITS.walletRecord);
+  const bytes = await readRecordBounded(drive, walletRecordPath(walletId, identity.epoch));
   if (bytes === null) return false;
   try {
     const payload = await openWallet(bytes, identity, { walletId, accountId: account, epoch: identity.epoch });
@@ -149,6 +113,26 @@ async function holdsWallet(drive: CloudDrive, walletId: string, account: string,
 
 function recordProblem(error: unknown): MachineEvent | null {
   return error instanceof RecordError ? { type: 'KEYRING.CORRUPT', reason: error.code } : null;
+}
+
+/** A wallet record's bytes, or null; one over its cap is a malformed record (RecordError), not a cloud fault. */
+async function readRecordBounded(drive: CloudDrive, path: string): Promise<Uint8Array | null> {
+  try {
+    return await drive.read(path, READ_LIMITS.walletRecord);
+  } catch (error) {
+    if (isCloudError(error, 'too-large') || isCloudError(error, 'not-a-file')) throw new RecordError('malformed', error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The keyring of an epoch, or null; one over its cap is a malformed keyring. */
+async function readKeyringBounded(drive: CloudDrive, epoch: number): Promise<Uint8Array | null> {
+  try {
+    return await drive.read(keyringPath(epoch), READ_LIMITS.keyring);
+  } catch (error) {
+    if (isCloudError(error, 'too-large') || isCloudError(error, 'not-a-file')) throw new RecordError('malformed', error.message, { cause: error });
+    throw error;
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -190,10 +174,9 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
         try {
-          const manifest = await readManifest(drive, account);
-          const latest = Math.max(0, ...(await knownEpochs(drive, manifest)));
+          const latest = await latestKeyringEpoch(drive);
           if (latest === 0) return { type: 'KEYRING.NONE' };
-          const bytes = await drive.read(keyringPath(latest), READ_LIMITS.keyring);
+          const bytes = await readKeyringBounded(drive, latest);
           if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
           slot.keyringBytes = bytes;
           return { type: 'KEYRING.FOUND', epoch: latest };
@@ -254,48 +237,47 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
       return withCloud('upload', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
+        const identity = slot.identity!;
         // R12: ask for the space of every record up front, so a full drive refuses the backup
         // before any file of it is written (the adapters still refuse a single write over quota).
         const needed = (slot.newKeyring ? slot.keyringBytes!.length : 0) + slot.walletBytes!.length;
         const quota = await drive.quota();
         const missing = quota.usedBytes + needed - quota.totalBytes;
         if (missing > 0) return { type: 'UPLOAD.QUOTA_EXCEEDED', neededBytes: missing };
-        const listed = (await readManifest(drive, account)).wallets.some((w) => w.walletId === walletId);
-        // The same wallet already backed up under this epoch: a sound record is kept as it is,
-        // never overwritten, so a failed re-upload cannot damage a published backup.
-        if (listed && (await holdsWallet(drive, walletId, account, slot))) return { type: 'UPLOAD.DONE' };
-        const written: string[] = [];
-        if (slot.newKeyring) written.push(keyringPath(slot.identity!.epoch));
-        if (!listed) written.push(walletRecordPath(walletId));
-        slot.unpublished = [...new Set([...slot.unpublished, ...written])];
-        if (slot.newKeyring) await drive.write(keyringPath(slot.identity!.epoch), slot.keyringBytes!);
-        await drive.write(walletRecordPath(walletId), slot.walletBytes!);
+        if (slot.newKeyring) {
+          // R4/R5: one keyring per account and epoch, created only if absent. Another device that
+          // bound this epoch first wins; this backup then asks for that password (its own keyring
+          // and record are dropped: nothing of them was written).
+          const created = await drive.create(keyringPath(identity.epoch), slot.keyringBytes!);
+          if (created === 'exists') {
+            const theirs = await readKeyringBounded(drive, identity.epoch);
+            if (theirs === null) return { type: 'NETWORK.FAILED', operation: 'upload (the keyring vanished while it was created)' };
+            if (!sameBytes(theirs, slot.keyringBytes!)) {
+              slot.keyringBytes = theirs;
+              slot.newKeyring = false;
+              slot.identity = null;
+              slot.walletBytes = null;
+              slot.createdAt = null;
+              return { type: 'KEYRING.TAKEN', epoch: identity.epoch };
+            }
+            // Our own keyring, created by an earlier attempt of this flow whose answer was lost.
+          }
+        }
+        // The same wallet already backed up under this epoch (by this device or another): a sound
+        // record is kept as it is. Any record written here is a whole, valid record of the same
+        // wallet and epoch (the wallet id is derived from both), so replacing a concurrent one loses nothing.
+        if (await holdsWallet(drive, walletId, account, slot)) return { type: 'UPLOAD.DONE' };
+        await drive.write(walletRecordPath(walletId, identity.epoch), slot.walletBytes!);
         return { type: 'UPLOAD.DONE' };
       });
     },
 
     async verifyUpload({ slot, context }) {
       const { account, walletId } = view(context());
-      const identity = slot.identity!;
       return withCloud('verifyUpload', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        const keyringAt = keyringPath(identity.epoch);
-        if (slot.newKeyring) {
-          const keyring = await drive.read(keyringAt, READ_LIMITS.keyring);
-          if (keyring === null || !sameBytes(keyring, slot.keyringBytes!)) return { type: 'VERIFY.MISMATCH', path: keyringAt };
-        }
-        const at = walletRecordPath(walletId);
-        const record = await drive.read(at, READ_LIMITS.walletRecord);
-        if (record === null) return { type: 'VERIFY.MISMATCH', path: at };
-        try {
-          const payload = await openWallet(record, identity, { walletId, accountId: account, epoch: identity.epoch });
-          if (payload.mnemonic !== slot.mnemonic) return { type: 'VERIFY.MISMATCH', path: at };
-        } catch (error) {
-          if (error instanceof RecordError) return { type: 'VERIFY.MISMATCH', path: at };
-          throw error;
-        }
-        return { type: 'VERIFY.OK' };
+        return (await restorableProblem(drive, account, walletId, slot)) ?? { type: 'VERIFY.OK' };
       });
     },
 
@@ -305,41 +287,64 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
       return withCloud('publishManifest', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        // loadKeyring already refused a broken manifest; one broken since then fails the flow loudly,
-        // unless it is this flow's own write that landed torn: then build on what was meant (E3).
-        // The bytes read are also what a failed flow puts back (one cloud read, not two).
-        const current = await drive.read(MANIFEST_PATH, READ_LIMITS.legacyManifest);
-        let manifest: Manifest;
-        try {
-          manifest = current === null ? emptyManifest(account) : decodeManifest(current, account);
-        } catch (error) {
-          if (!(error instanceof RecordError) || slot.unconfirmedManifest === null) throw error;
-          manifest = decodeManifest(slot.unconfirmedManifest, account);
-        }
-        const at = now().toISOString();
-        if (!manifest.epochs.some((e) => e.epoch === identity.epoch)) manifest = withEpoch(manifest, identity.epoch, slot.createdAt ?? at);
-        const previous = manifest.wallets.find((w) => w.walletId === walletId);
-        manifest = withWallet(manifest, {
+        // Listed only if restorable: the keyring and the record read back right now (E3).
+        const before = await restorableProblem(drive, account, walletId, slot);
+        if (before) return before;
+        const at = listingEntryPath(walletId, identity.epoch);
+        const previous = await readEntry(drive, at, { accountId: account, walletId, epoch: identity.epoch });
+        const time = now().toISOString();
+        const bytes = encodeListingEntry({
+          accountId: account,
           walletId,
-          name: walletName,
           epoch: identity.epoch,
-          words: slot.mnemonic!.split(' ').length as 12 | 24,
-          createdAt: previous?.createdAt ?? at,
-          updatedAt: at,
+          name: walletName,
+          words: slot.mnemonic!.split(' ').length as MnemonicWordCount,
+          createdAt: previous?.createdAt ?? time,
+          updatedAt: time,
         });
-        const bytes = encodeManifest(manifest);
-        slot.manifestRollback ??= { bytes: current };
-        await drive.write(MANIFEST_PATH, bytes);
-        const readBack = await drive.read(MANIFEST_PATH, READ_LIMITS.legacyManifest);
-        if (readBack === null || !sameBytes(readBack, bytes)) {
-          slot.unconfirmedManifest = bytes;
-          return { type: 'NETWORK.FAILED', operation: 'publishManifest' };
-        }
-        slot.unconfirmedManifest = null;
-        slot.manifestRollback = null;
-        slot.unpublished = [];
-        return { type: 'MANIFEST.PUBLISHED' };
+        // The wallet's own file: no other wallet's backup ever writes it. Another device backing
+        // up this same wallet may write it too; both entries are true.
+        await drive.write(at, bytes);
+        const readBack = await readEntry(drive, at, { accountId: account, walletId, epoch: identity.epoch });
+        if (readBack === null) return { type: 'NETWORK.FAILED', operation: 'publishManifest (the listing entry did not read back)' };
+        // Done means another device can restore it: read back once more after publishing.
+        return (await restorableProblem(drive, account, walletId, slot)) ?? { type: 'MANIFEST.PUBLISHED' };
       });
     },
   };
+}
+
+/**
+ * Why this wallet could not be restored from the cloud right now, or null when it can: the
+ * epoch's keyring is byte for byte the one this backup holds (so the password opens it), and the
+ * record decrypts with the epoch identity already in memory to this phrase (E3, no second KDF).
+ */
+async function restorableProblem(drive: CloudDrive, account: string, walletId: string, slot: BackupSlot): Promise<MachineEvent | null> {
+  const identity = slot.identity!;
+  const keyringAt = keyringPath(identity.epoch);
+  const keyring = await readKeyringOrNull(drive, identity.epoch);
+  if (keyring === null || !sameBytes(keyring, slot.keyringBytes!)) return { type: 'VERIFY.MISMATCH', path: keyringAt };
+  const at = walletRecordPath(walletId, identity.epoch);
+  if (!(await holdsWallet(drive, walletId, account, slot))) return { type: 'VERIFY.MISMATCH', path: at };
+  return null;
+}
+
+async function readKeyringOrNull(drive: CloudDrive, epoch: number): Promise<Uint8Array | null> {
+  try {
+    return await readKeyringBounded(drive, epoch);
+  } catch (error) {
+    if (error instanceof RecordError) return null;
+    throw error;
+  }
+}
+
+/** A listing entry, or null when missing or unreadable (this backup rewrites it). */
+async function readEntry(drive: CloudDrive, path: string, expected: { accountId: string; walletId: string; epoch: number }): Promise<ListingEntry | null> {
+  try {
+    const bytes = await drive.read(path, READ_LIMITS.listingEntry);
+    return bytes === null ? null : decodeListingEntry(bytes, expected);
+  } catch (error) {
+    if (error instanceof RecordError || isCloudError(error, 'too-large') || isCloudError(error, 'not-a-file')) return null;
+    throw error;
+  }
 }

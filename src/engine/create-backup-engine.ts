@@ -9,23 +9,22 @@
 import { Subject, type Observable } from 'rxjs';
 import type { AnyStateMachine, InspectionEvent, Observer } from 'xstate';
 import {
-  BACKUP_MACHINE_VERSION,
-  backupMachine,
+  BACKUP_MACHINE_ID,
+  currentRelease,
   OFFLINE_COPY_MACHINE_VERSION,
   offlineCopyMachine,
-  PROVIDER_SWITCH_MACHINE_VERSION,
-  providerSwitchMachine,
-  RESTORE_MACHINE_VERSION,
-  restoreMachine,
+  PROVIDER_SWITCH_MACHINE_ID,
+  RESTORE_MACHINE_ID,
 } from '../../machines/index.ts';
 import type { CloudDrive, CloudDrives } from '../ports/cloud-drive.ts';
 import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { PRODUCTION_SCRYPT_LOG_N, type ScryptKdf } from '../ports/kdf.ts';
 import { isProviderId, type ProviderId } from '../ports/providers.ts';
 import { createRedactor } from '../log/redact.ts';
-import { normalizePassword, RecordError, type Manifest, type ManifestWallet } from '../format/index.ts';
+import { normalizePassword } from '../format/index.ts';
 import { withCloud } from './cloud-outcome.ts';
-import { backupEffects, discardUnpublished, emptyBackupSlot, knownEpochs, readManifest, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
+import { backupEffects, emptyBackupSlot, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
+import { readAccountListing, type AccountListing, type ListedWallet, type ListingProblem } from './cloud-listing.ts';
 import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
 import { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';
 import { EngineError } from './engine-error.ts';
@@ -76,8 +75,10 @@ export type BackupListing =
   | {
       ok: true;
       account: string;
-      wallets: Array<ManifestWallet & { offlineCopyConfirmed: boolean }>;
+      wallets: Array<ListedWallet & { offlineCopyConfirmed: boolean }>;
       epochs: number[];
+      /** Listing entries or a layout-1 manifest that could not be read (their wallets are still listed, from their records). */
+      problems: ListingProblem[];
       /** Other accounts this device's log saw backing up to the provider (R11). */
       otherAccounts: string[];
     }
@@ -90,13 +91,19 @@ export interface BackupEngine {
   /** Records that the person keeps a written copy of this wallet's phrase (R17). */
   confirmOfflineCopy(request: { provider: ProviderId; account: string; walletId: string }): Promise<void>;
   /** The signed-in account's backups, read from its manifest; no flow, nothing logged. */
-  listBackups(request: { provider: ProviderId; expectedAccount?: string }): Promise<BackupListing>;
+  /** The account's wallets; `details: false` skips reading names (one list() call, for large accounts). */
+  listBackups(request: { provider: ProviderId; expectedAccount?: string; details?: boolean }): Promise<BackupListing>;
   activeProvider(): Promise<ProviderId | null>;
   /** Backed-up wallets with no confirmed offline copy (R17). */
   cloudOnlyWallets(): Promise<CloudOnlyWallet[]>;
   /** Every row the engine appends, as it is appended. */
   readonly rows$: Observable<StoredRow>;
 }
+
+/** The releases new flows run: the highest version of each machine (machines/registry.ts). */
+const BACKUP = currentRelease(BACKUP_MACHINE_ID);
+const RESTORE = currentRelease(RESTORE_MACHINE_ID);
+const PROVIDER_SWITCH = currentRelease(PROVIDER_SWITCH_MACHINE_ID);
 
 function randomFlowId(): string {
   return globalThis.crypto.randomUUID();
@@ -168,8 +175,8 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       let anchor: { key: Uint8Array; epoch: number } | null = null;
       const runner = await FlowRunner.start<BackupSlot>(
         common({
-          machine: options.machines?.backup ?? backupMachine,
-          machineVersion: BACKUP_MACHINE_VERSION,
+          machine: options.machines?.backup ?? BACKUP.machine,
+          machineVersion: BACKUP.version,
           input,
           slot,
           effects: backupEffects({ drive, kdf, scryptLogN, now, activeProvider: () => activeProvider(store) }),
@@ -183,7 +190,6 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
           // R17: a backup made with a confirmed offline copy records that confirmation too.
           onFinal: async (context, meta) => {
             const { account, walletId } = context as { account: string | null; walletId: string | null };
-            if (meta.outcome !== 'done') await discardUnpublished(drive, slot);
             if (meta.outcome === 'done' && request.offlineCopyConfirmed && account && walletId) {
               await engine.confirmOfflineCopy({ provider: request.provider, account, walletId });
             }
@@ -204,8 +210,8 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const slot = emptyRestoreSlot();
       const runner = await FlowRunner.start<RestoreSlot>(
         common({
-          machine: options.machines?.restore ?? restoreMachine,
-          machineVersion: RESTORE_MACHINE_VERSION,
+          machine: options.machines?.restore ?? RESTORE.machine,
+          machineVersion: RESTORE.version,
           input: { provider: request.provider, expectedAccount: request.expectedAccount ?? null },
           slot,
           effects: restoreEffects({ drive, kdf, knownAccounts: () => accountsWithBackups(store, request.provider) }),
@@ -232,8 +238,8 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const from = await activeProvider(store);
       const runner = await FlowRunner.start<object>(
         common({
-          machine: options.machines?.providerSwitch ?? providerSwitchMachine,
-          machineVersion: PROVIDER_SWITCH_MACHINE_VERSION,
+          machine: options.machines?.providerSwitch ?? PROVIDER_SWITCH.machine,
+          machineVersion: PROVIDER_SWITCH.version,
           input: { from, provider: request.to, expectedAccount: request.expectedAccount ?? null },
           slot: {},
           effects: { checkProvider: async () => checkProvider({ drive, expectedAccount: request.expectedAccount ?? null }) },
@@ -269,20 +275,16 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         return { ok: false, problem: type, detail };
       }
       const account = check.account as string;
+      let listing: AccountListing | null = null;
       const listed = await withCloud('listBackups', async () => {
-        try {
-          const manifest = await readManifest(drive, account);
-          return { type: 'LISTED', manifest, epochs: await knownEpochs(drive, manifest) };
-        } catch (error) {
-          if (error instanceof RecordError) return { type: 'MANIFEST.CORRUPT', reason: error.code };
-          throw error;
-        }
+        listing = await readAccountListing(drive, account, { details: request.details ?? true });
+        return { type: 'LISTED' };
       });
-      if (listed.type !== 'LISTED') {
+      if (listing === null) {
         const { type, ...detail } = listed;
         return { ok: false, problem: type, detail };
       }
-      const { manifest, epochs } = listed as unknown as { manifest: Manifest; epochs: number[] };
+      const { wallets, epochs, problems }: AccountListing = listing;
       const confirmed = new Set(
         (await store.flows({ machineId: 'offlineCopy', provider: request.provider, account })).map((f) => f.walletId),
       );
@@ -290,7 +292,8 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
         ok: true,
         account,
         epochs,
-        wallets: manifest.wallets.map((w) => ({ ...w, offlineCopyConfirmed: confirmed.has(w.walletId) })),
+        problems,
+        wallets: wallets.map((w) => ({ ...w, offlineCopyConfirmed: confirmed.has(w.walletId) })),
         otherAccounts: (await accountsWithBackups(store, request.provider)).filter((a) => a !== account),
       };
     },

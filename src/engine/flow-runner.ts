@@ -12,7 +12,7 @@ import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEve
 import { BehaviorSubject, type Observable } from 'rxjs';
 import type { EventStore, FlowTags, StoredRow } from '../ports/event-store.ts';
 import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
-import { assertNoSecrets } from '../log/redact.ts';
+import { assertNoSecrets, findSecret } from '../log/redact.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
 
@@ -74,6 +74,7 @@ export class FlowRunner<Slot> {
   private failure: unknown = null;
   private readonly snapshots: BehaviorSubject<SnapshotFrom<AnyStateMachine>>;
   private idleWaiters: Array<() => void> = [];
+  private unexpected: unknown = null;
 
   private constructor(options: FlowRunnerOptions<Slot>) {
     this.options = options;
@@ -178,12 +179,38 @@ export class FlowRunner<Slot> {
     if (effectName === undefined) return;
     const effect = this.options.effects[effectName];
     if (!effect) throw new EngineError('unknown-effect', `No effect named ${effectName} for ${this.options.machine.id}.`);
-    const outcome = await effect({
-      flowId: this.flowId,
-      slot: this.options.slot,
-      context: () => this.snapshot.context as Record<string, unknown>,
-    });
+    let outcome: MachineEvent;
+    try {
+      outcome = await effect({
+        flowId: this.flowId,
+        slot: this.options.slot,
+        context: () => this.snapshot.context as Record<string, unknown>,
+      });
+    } catch (error) {
+      // No step expects this error. A machine that can take EFFECT.FAILED (version 2 and later)
+      // ends the flow in `failed`, logged with the cause; an older one leaves it to the caller.
+      const failed = this.effectFailed(effectName, error);
+      if (!this.snapshot.can(failed)) throw error;
+      this.unexpected = error;
+      outcome = failed;
+    }
     await this.dispatch(outcome);
+  }
+
+  /** The error an effect threw that ended this flow in `failed`, for the app (its stack, its cause). */
+  unexpectedError(): unknown {
+    return this.unexpected;
+  }
+
+  /** EFFECT.FAILED for an error: its name, code and message, the message withheld if it quotes a secret of this flow. */
+  private effectFailed(effectName: string, error: unknown): MachineEvent {
+    const name = error instanceof Error ? error.name : typeof error;
+    const rawCode = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    const code = typeof rawCode === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(rawCode) ? rawCode : null;
+    let message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+    const secrets = this.options.secrets(this.options.slot).filter((s) => passwordLength(s) >= MIN_PASSWORD_LENGTH);
+    if (findSecret(message, secrets) !== null) message = '(withheld: the message quoted a secret of this flow)';
+    return { type: 'EFFECT.FAILED', effect: effectName, error: name, code, message };
   }
 
   private async record(

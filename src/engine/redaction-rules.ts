@@ -51,4 +51,7 @@ export const LOGGED_EVENT_FIELDS: Record<string, readonly string[]> = {
   'WALLET.CHOSEN': ['walletId'],
   'WALLET.DECRYPTED': [],
   'RECORD.CORRUPT': ['reason'],
+  // Version 2 machines.
+  'KEYRING.TAKEN': ['epoch'],
+  'EFFECT.FAILED': ['effect', 'error', 'code', 'message'],
 };

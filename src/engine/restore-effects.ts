@@ -2,7 +2,7 @@
  * The effects of the restore machine. Everything comes from the cloud, so a fresh install
  * with an empty log restores (R14). One KDF run per restore: unlockKeyring (E1).
  */
-import type { CloudDrive } from '../ports/cloud-drive.ts';
+import { isCloudError, type CloudDrive } from '../ports/cloud-drive.ts';
 import type { ScryptKdf } from '../ports/kdf.ts';
 import {
   checkMnemonic,
@@ -19,7 +19,8 @@ import type { BackupEntry } from '../../machines/events.ts';
 import { withCloud } from './cloud-outcome.ts';
 import type { Effect } from './flow-runner.ts';
 import { checkProvider } from './provider-check.ts';
-import { accountUnchanged, readManifest } from './backup-effects.ts';
+import { accountUnchanged } from './backup-effects.ts';
+import { readAccountListing } from './cloud-listing.ts';
 
 export interface RestoreSlot {
   password: string | null;
@@ -68,18 +69,15 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
         // R11: after a wait (network RETRY) the person may have signed in to another account.
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        try {
-          const manifest = await readManifest(drive, account);
-          if (manifest.wallets.length === 0) {
-            const knownAccounts = (await deps.knownAccounts()).filter((a) => a !== account);
-            return { type: 'BACKUPS.NONE', knownAccounts };
-          }
-          const wallets = manifest.wallets.map((w) => ({ walletId: w.walletId, name: w.name, epoch: w.epoch }));
-          return { type: 'BACKUPS.FOUND', wallets };
-        } catch (error) {
-          if (error instanceof RecordError) return { type: 'MANIFEST.CORRUPT', reason: error.code };
-          throw error;
+        // Ids and epochs from the file names (one list call); names stay in the cloud, so the
+        // logged row grows by about 40 bytes a wallet, never by what a name holds.
+        const listing = await readAccountListing(drive, account, { details: false });
+        const wallets = listing.wallets.flatMap((w) => (w.epoch === null ? [] : [{ walletId: w.walletId, epoch: w.epoch }]));
+        if (wallets.length === 0) {
+          const knownAccounts = (await deps.knownAccounts()).filter((a) => a !== account);
+          return { type: 'BACKUPS.NONE', knownAccounts };
         }
+        return { type: 'BACKUPS.FOUND', wallets };
       });
     },
 
@@ -88,11 +86,11 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
       const outcome = await withCloud('unlockKeyring', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        const bytes = await drive.read(keyringPath(epoch), READ_LIMITS.keyring);
-        if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
         const password = slot.password ?? '';
         slot.password = null;
         try {
+          const bytes = await readBoundedRecord(drive, keyringPath(epoch), READ_LIMITS.keyring);
+          if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
           slot.identity = await openKeyring(bytes, password, { accountId: account, epoch }, kdf);
           return { type: 'KEYRING.UNLOCKED', epoch };
         } catch (error) {
@@ -111,9 +109,9 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
       const outcome = await withCloud('decryptWallet', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
-        const bytes = await drive.read(walletRecordPath(walletId), READ_LIMITS.walletRecord);
-        if (bytes === null) return { type: 'RECORD.CORRUPT', reason: 'missing' };
         try {
+          const bytes = await readWalletRecord(drive, walletId, epoch);
+          if (bytes === null) return { type: 'RECORD.CORRUPT', reason: 'missing' };
           const payload = await openWallet(bytes, slot.identity!, { walletId, accountId: account, epoch });
           slot.mnemonic = payload.mnemonic;
           slot.walletName = payload.name;
@@ -137,4 +135,22 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
       return { type: 'MNEMONIC.VALID', words: result.words };
     },
   };
+}
+
+/** A record's bytes, or null; a file over its cap (or not a file) is a malformed record. */
+async function readBoundedRecord(drive: CloudDrive, path: string, limit: { maxBytes: number }): Promise<Uint8Array | null> {
+  try {
+    return await drive.read(path, limit);
+  } catch (error) {
+    if (isCloudError(error, 'too-large') || isCloudError(error, 'not-a-file')) throw new RecordError('malformed', error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The wallet's record in its epoch's folder (layout 2), else where layout 1 kept it. */
+async function readWalletRecord(drive: CloudDrive, walletId: string, epoch: number): Promise<Uint8Array | null> {
+  return (
+    (await readBoundedRecord(drive, walletRecordPath(walletId, epoch), READ_LIMITS.walletRecord)) ??
+    (await readBoundedRecord(drive, walletRecordPath(walletId, epoch, 1), READ_LIMITS.walletRecord))
+  );
 }

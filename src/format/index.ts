@@ -51,8 +51,10 @@ export {
   MANIFEST_PATH,
   KEYRINGS_FOLDER,
   WALLETS_FOLDER,
+  LISTING_FOLDER,
   keyringPath,
   walletRecordPath,
+  listingEntryPath,
   parseRecordPath,
   type RecordPath,
   READ_LIMITS,
@@ -68,6 +70,13 @@ export {
   type KeyringRecord,
 } from './keyring.ts';
 export { WALLET_ID_DOMAIN, deriveWalletId } from './wallet-id.ts';
+export {
+  LISTING_ENTRY_FORMAT,
+  LISTING_ENTRY_VERSION,
+  encodeListingEntry,
+  decodeListingEntry,
+  type ListingEntry,
+} from './listing-entry.ts';
 export {
   WALLET_FORMAT,
   WALLET_VERSION,

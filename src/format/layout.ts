@@ -2,9 +2,20 @@
  * Where records live in the cloud drive (paths relative to the signed-in account's app folder,
  * as the CloudDrive port takes them).
  *
- *   wallet-backup/manifest.json              the clear manifest (manifest.ts)
- *   wallet-backup/keyrings/epoch-<n>.age     one keyring per password epoch (keyring.ts)
- *   wallet-backup/wallets/<walletId>.age     one record per wallet (wallet-record.ts)
+ *   wallet-backup/keyrings/epoch-<n>.age                one keyring per password epoch (keyring.ts),
+ *                                                       created once, never replaced or deleted
+ *   wallet-backup/wallets/epoch-<n>/<walletId>.age      one record per wallet (wallet-record.ts)
+ *   wallet-backup/listing/epoch-<n>/<walletId>.json     its clear listing entry (listing-entry.ts),
+ *                                                       written once the record was read back
+ *
+ * Layout 1 (before concurrency-safe backups) kept every wallet in one shared file, read and
+ * rewritten by each backup; it is still read, never written:
+ *   wallet-backup/manifest.json                         the clear manifest (manifest.ts)
+ *   wallet-backup/wallets/<walletId>.age                the records it lists
+ *
+ * No file is shared between wallets, so two devices backing up at once never overwrite each
+ * other's work (docs/cloud-layout.md). The epoch is in every path, so the listing can be rebuilt
+ * from the file names alone.
  *
  * Names a person can find by hand in the provider's web UI when following the manual recovery.
  */
@@ -14,6 +25,7 @@ export const BACKUP_FOLDER = 'wallet-backup';
 export const MANIFEST_PATH = `${BACKUP_FOLDER}/manifest.json`;
 export const KEYRINGS_FOLDER = `${BACKUP_FOLDER}/keyrings`;
 export const WALLETS_FOLDER = `${BACKUP_FOLDER}/wallets`;
+export const LISTING_FOLDER = `${BACKUP_FOLDER}/listing`;
 
 /**
  * The most bytes each kind of cloud file may hold, enforced while reading (CloudDrive.read's
@@ -34,15 +46,26 @@ export function keyringPath(epoch: number): string {
   return `${KEYRINGS_FOLDER}/epoch-${epoch}.age`;
 }
 
-export function walletRecordPath(walletId: string): string {
+/** Where a wallet's record is: layout 2 (the epoch's folder) unless `layout: 1` names the old place. */
+export function walletRecordPath(walletId: string, epoch: number, layout: 1 | 2 = 2): string {
   assertWalletId(walletId);
-  return `${WALLETS_FOLDER}/${walletId}.age`;
+  if (layout === 1) return `${WALLETS_FOLDER}/${walletId}.age`;
+  assertEpoch(epoch);
+  return `${WALLETS_FOLDER}/epoch-${epoch}/${walletId}.age`;
+}
+
+export function listingEntryPath(walletId: string, epoch: number): string {
+  assertWalletId(walletId);
+  assertEpoch(epoch);
+  return `${LISTING_FOLDER}/epoch-${epoch}/${walletId}.json`;
 }
 
 export type RecordPath =
   | { kind: 'manifest' }
   | { kind: 'keyring'; epoch: number }
-  | { kind: 'wallet'; walletId: string };
+  | { kind: 'wallet'; walletId: string; epoch: number; layout: 2 }
+  | { kind: 'wallet'; walletId: string; epoch: null; layout: 1 }
+  | { kind: 'listing'; walletId: string; epoch: number };
 
 /** What a path found by CloudDrive.list() is, or null for a file that is none of ours. */
 export function parseRecordPath(path: string): RecordPath | null {
@@ -52,7 +75,16 @@ export function parseRecordPath(path: string): RecordPath | null {
     const epoch = Number(keyring[1]);
     return isEpoch(epoch) ? { kind: 'keyring', epoch } : null;
   }
-  const wallet = /^wallet-backup\/wallets\/([^/]+)\.age$/.exec(path);
-  if (wallet?.[1] !== undefined && isWalletId(wallet[1])) return { kind: 'wallet', walletId: wallet[1] };
+  const inEpoch = /^wallet-backup\/(wallets|listing)\/epoch-([1-9][0-9]*)\/([^/]+)\.(age|json)$/.exec(path);
+  if (inEpoch) {
+    const [, folder, epochText, walletId, extension] = inEpoch;
+    const epoch = Number(epochText);
+    if (!isEpoch(epoch) || !isWalletId(walletId)) return null;
+    if (folder === 'wallets' && extension === 'age') return { kind: 'wallet', walletId, epoch, layout: 2 };
+    if (folder === 'listing' && extension === 'json') return { kind: 'listing', walletId, epoch };
+    return null;
+  }
+  const legacy = /^wallet-backup\/wallets\/([^/]+)\.age$/.exec(path);
+  if (legacy?.[1] !== undefined && isWalletId(legacy[1])) return { kind: 'wallet', walletId: legacy[1], epoch: null, layout: 1 };
   return null;
 }

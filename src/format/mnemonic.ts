@@ -60,3 +60,8 @@ export function checkMnemonic(phrase: string): MnemonicCheck {
   }
   return { ok: true, words: words.length, normalized };
 }
+
+/** Whether a value is a word count a BIP39 phrase this engine accepts can have. */
+export function isMnemonicWordCount(value: unknown): value is MnemonicWordCount {
+  return typeof value === 'number' && isAcceptedWordCount(value);
+}

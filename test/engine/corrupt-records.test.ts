@@ -54,8 +54,8 @@ describe('E2: a damaged wallet record', () => {
     ['a byte in the middle of the payload', -60],
   ])('E2: one flipped bit in %s fails authentication: recordCorrupt, failure tampered, after exactly one KDF run', async (_where, index) => {
     const { setup, first } = await twoWallets();
-    const record = storedFile(setup.clouds.gdrive, ALICE, walletRecordPath(first))!;
-    setup.clouds.gdrive.faults.corruptRead(walletRecordPath(first), { bitIndex: (index < 0 ? record.length + index : index) * 8 });
+    const record = storedFile(setup.clouds.gdrive, ALICE, walletRecordPath(first, 1))!;
+    setup.clouds.gdrive.faults.corruptRead(walletRecordPath(first, 1), { bitIndex: (index < 0 ? record.length + index : index) * 8 });
     const runs = setup.kdf.runs;
     const flow = await restoreToEnd(setup, first);
     await expectRecordCorrupt(setup, flow, 'tampered', 'RECORD.CORRUPT');
@@ -68,7 +68,7 @@ describe('E2: a damaged wallet record', () => {
 
   it('E2: a flipped header byte is refused as malformed (version line) or tampered (header MAC)', async () => {
     const { setup, first } = await twoWallets();
-    const path = walletRecordPath(first);
+    const path = walletRecordPath(first, 1);
     const record = storedFile(setup.clouds.gdrive, ALICE, path)!;
     const text = Buffer.from(record).toString('latin1');
 
@@ -95,7 +95,7 @@ describe('E2: a damaged wallet record', () => {
 
   it("E1: a wallet record copied over another wallet's path is refused as metadata-mismatch, not restored as that wallet", async () => {
     const { setup, first, second } = await twoWallets();
-    setup.clouds.gdrive.files.put(ALICE, walletRecordPath(second), storedFile(setup.clouds.gdrive, ALICE, walletRecordPath(first))!);
+    setup.clouds.gdrive.files.put(ALICE, walletRecordPath(second, 1), storedFile(setup.clouds.gdrive, ALICE, walletRecordPath(first, 1))!);
     const flow = await restoreToEnd(setup, second);
     await expectRecordCorrupt(setup, flow, 'metadata-mismatch', 'RECORD.CORRUPT');
     const original = await restoreToEnd(setup, first);
@@ -123,14 +123,14 @@ describe('E2: a damaged wallet record', () => {
     const { setup, first } = await twoWallets();
     const { recipient } = await epochIdentity(setup.clouds.gdrive, ALICE, 1, PASSWORD);
     const payload = { format: WALLET_FORMAT, version: 2, walletId: first, accountId: ALICE, epoch: 1, mnemonic: MNEMONIC_12 };
-    setup.clouds.gdrive.files.put(ALICE, walletRecordPath(first), await encryptAgeFile(new TextEncoder().encode(JSON.stringify(payload)), recipient));
+    setup.clouds.gdrive.files.put(ALICE, walletRecordPath(first, 1), await encryptAgeFile(new TextEncoder().encode(JSON.stringify(payload)), recipient));
     await expectRecordCorrupt(setup, await restoreToEnd(setup, first), 'unsupported-version', 'RECORD.CORRUPT');
     await expectLogConsistent(setup.store);
   });
 
   it('E2: a listed wallet whose record is gone ends recordCorrupt with failure missing', async () => {
     const { setup, first } = await twoWallets();
-    await setup.clouds.gdrive.delete(walletRecordPath(first));
+    await setup.clouds.gdrive.delete(walletRecordPath(first, 1));
     await expectRecordCorrupt(setup, await restoreToEnd(setup, first), 'missing', 'RECORD.CORRUPT');
     await expectLogConsistent(setup.store);
   });

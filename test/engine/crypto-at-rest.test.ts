@@ -58,7 +58,7 @@ describe('E1: standard age files', () => {
     const first = await bindFirstBackup(engine);
     const walletId = first.result().walletId!;
     const keyring = storedFile(clouds.gdrive, ALICE, keyringPath(1))!;
-    const record = storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId))!;
+    const record = storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId, 1))!;
 
     const withPassword = new Decrypter();
     withPassword.addPassphrase(PASSWORD);

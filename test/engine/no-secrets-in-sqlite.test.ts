@@ -121,7 +121,7 @@ describe('R6: no secret reaches the SQLite event log', () => {
     expect(retried.view().state).toEqual({ unlockingKeyring: 'networkError' });
     await retried.retry();
     expect(retried.result().mnemonic).toBe(MNEMONIC_12B);
-    clouds.gdrive.faults.corruptRead(walletRecordPath(walletMain));
+    clouds.gdrive.faults.corruptRead(walletRecordPath(walletMain, 1));
     const corrupt = await engine.restore({ provider: 'gdrive', walletId: walletMain });
     await corrupt.enterPassword(P1);
     expect(corrupt.context().failure).toBe('tampered');

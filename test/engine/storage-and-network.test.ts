@@ -59,7 +59,7 @@ describe('R12: storage full', () => {
     await flow.enterPassword(PASSWORD);
     expect(flow.view().state).toEqual({ uploading: 'storageFull' });
     const walletId = flow.context().walletId as string;
-    expect(storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId))).toBeUndefined();
+    expect(storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId, 1))).toBeUndefined();
     expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId]);
 
     clouds.gdrive.device.setQuotaBytes(1_000_000);
@@ -79,7 +79,7 @@ describe('R12: storage full', () => {
     expect(flow.view().state).toEqual({ publishing: 'storageFull' });
     expect(flow.context().neededBytes as number).toBeGreaterThan(0);
     const walletId = flow.context().walletId as string;
-    expect(storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId))).toBeDefined(); // verified record
+    expect(storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId, 1))).toBeDefined(); // verified record
     expect(storedFile(clouds.gdrive, ALICE, MANIFEST_PATH)).toBeUndefined();
 
     clouds.gdrive.device.setQuotaBytes(1_000_000);
@@ -204,9 +204,9 @@ describe('E3: verified upload', () => {
     expect(flow.view().state).toBe('verifyFailed');
     expect(flow.view().meta).toEqual({ waitsFor: ['RETRY', 'CANCEL'], reason: 'verify-mismatch' });
     const walletId = flow.context().walletId as string;
-    expect(flow.context().failure).toBe(walletRecordPath(walletId));
+    expect(flow.context().failure).toBe(walletRecordPath(walletId, 1));
     const mismatch = (await allRows(store)).find(eventIs('VERIFY.MISMATCH'))!;
-    expect(JSON.parse(mismatch.payload)).toEqual({ path: walletRecordPath(walletId) });
+    expect(JSON.parse(mismatch.payload)).toEqual({ path: walletRecordPath(walletId, 1) });
     expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId]);
 
     const writes = clouds.gdrive.opCounts().write;

@@ -119,10 +119,10 @@ describe.skipIf(SKIP)('age CLI interop', () => {
     const keyring = await makeEpoch();
     epoch = keyring.identity;
     walletId = deriveWalletId(epoch, MNEMONIC_24);
-    walletFile = local(walletRecordPath(walletId));
+    walletFile = local(walletRecordPath(walletId, 1));
     writeCloudFile(keyringPath(1), keyring.bytes);
     writeCloudFile(
-      walletRecordPath(walletId),
+      walletRecordPath(walletId, 1),
       await sealWallet({ walletId, accountId: ACCOUNT, epoch: 1, name: 'Savings', mnemonic: MNEMONIC_24, createdAt: NOW.toISOString() }, epoch),
     );
   });

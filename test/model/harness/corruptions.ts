@@ -125,7 +125,7 @@ async function sealedPayload(deps: CorruptionDeps, fields: Record<string, unknow
 /** A wallet record, as decryptWallet opens it with the epoch identity. */
 export async function corruptRecord(deps: CorruptionDeps, reason: RecordProblem, walletId: string, otherWalletId: string | null): Promise<void> {
   const { cloud, account } = deps;
-  const path = walletRecordPath(walletId);
+  const path = walletRecordPath(walletId, 1);
   const payload = { format: WALLET_FORMAT, version: 1, walletId, accountId: account, epoch: 1, name: 'Main', words: 12, createdAt: CREATED };
   let bytes: Uint8Array;
   switch (reason) {
@@ -142,7 +142,7 @@ export async function corruptRecord(deps: CorruptionDeps, reason: RecordProblem,
       break;
     case 'metadata-mismatch':
       if (otherWalletId === null) throw new Error('harness: a moved record needs a second wallet');
-      bytes = stored(cloud, account, walletRecordPath(otherWalletId));
+      bytes = stored(cloud, account, walletRecordPath(otherWalletId, 1));
       break;
     case 'invalid-mnemonic':
       bytes = await sealedPayload(deps, { ...payload, mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon' });
