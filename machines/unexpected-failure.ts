@@ -91,3 +91,18 @@ export function addTransitions(states: Record<string, StateConfig>, path: readon
     rest.length === 0 ? { ...state, on: { ...(state.on ?? {}), ...on } } : { ...state, states: addTransitions(state.states ?? {}, rest, on) };
   return { ...states, [key]: copy };
 }
+
+/** Removes transitions from one state of a copied tree (an event the new version's effect no longer answers). */
+export function removeTransitions(states: Record<string, StateConfig>, path: readonly string[], events: readonly string[]): Record<string, StateConfig> {
+  const [key, ...rest] = path;
+  if (key === undefined) throw new Error('removeTransitions needs a state path');
+  const state = states[key];
+  if (!state) throw new Error(`No state ${key} to remove transitions from`);
+  if (rest.length > 0) return { ...states, [key]: { ...state, states: removeTransitions(state.states ?? {}, rest, events) } };
+  const on = { ...(state.on ?? {}) };
+  for (const event of events) {
+    if (!(event in on)) throw new Error(`State ${key} has no ${event} transition to remove`);
+    delete on[event];
+  }
+  return { ...states, [key]: { ...state, on } };
+}

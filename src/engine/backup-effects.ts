@@ -22,6 +22,7 @@ import {
   encodeListingEntry,
   keyringPath,
   KEYRINGS_FOLDER,
+  looksLikeWholeAgeFile,
   listingEntryPath,
   openKeyring,
   openWallet,
@@ -250,9 +251,12 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
           // and record are dropped: nothing of them was written).
           const created = await drive.create(keyringPath(identity.epoch), slot.keyringBytes!);
           if (created === 'exists') {
-            const theirs = await readKeyringBounded(drive, identity.epoch);
-            if (theirs === null) return { type: 'NETWORK.FAILED', operation: 'upload (the keyring vanished while it was created)' };
-            if (!sameBytes(theirs, slot.keyringBytes!)) {
+            const theirs = await readKeyringOrNull(drive, identity.epoch);
+            if (theirs === null || !looksLikeWholeAgeFile(theirs)) {
+              // A keyring cut short (a torn upload, this flow's own or another's) opens for no
+              // one and protects no backup: replaced by ours, then verified byte for byte.
+              await drive.write(keyringPath(identity.epoch), slot.keyringBytes!);
+            } else if (!sameBytes(theirs, slot.keyringBytes!)) {
               slot.keyringBytes = theirs;
               slot.newKeyring = false;
               slot.identity = null;

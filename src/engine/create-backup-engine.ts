@@ -53,6 +53,12 @@ export interface BackupEngineOptions {
    * the released machine id and version, so replay checks the run against the release.
    */
   machines?: { backup?: AnyStateMachine; restore?: AnyStateMachine; providerSwitch?: AnyStateMachine };
+  /**
+   * Runs before every effect of every flow, as part of it: an error it throws ends the flow in
+   * `failed` with that cause, as any unexpected failure of the effect would. For tests that need
+   * such a failure where nothing real can cause one, and for tracing effects.
+   */
+  beforeEffect?: (effect: string) => void | Promise<void>;
 }
 
 export interface BackupRequest {
@@ -140,7 +146,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   }
 
   function common<Slot>(
-    rest: Omit<FlowRunnerOptions<Slot>, 'flowId' | 'store' | 'redact' | 'now' | 'onRow' | 'inspect' | 'loggedInput'>,
+    rest: Omit<FlowRunnerOptions<Slot>, 'flowId' | 'store' | 'redact' | 'now' | 'onRow' | 'inspect' | 'loggedInput' | 'beforeEffect'>,
   ): FlowRunnerOptions<Slot> {
     const input = rest.input;
     const loggedInput = deviceId === null ? { ...input } : { ...input, deviceId };
@@ -153,6 +159,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       now,
       onRow: (row) => rows.next(row),
       ...(options.inspect ? { inspect: options.inspect } : {}),
+      ...(options.beforeEffect ? { beforeEffect: options.beforeEffect } : {}),
     };
   }
 

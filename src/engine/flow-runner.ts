@@ -50,6 +50,8 @@ export interface FlowRunnerOptions<Slot> {
   onFinal?: (context: Record<string, unknown>, meta: StateMeta) => Promise<void>;
   now: () => Date;
   onRow: (row: StoredRow) => void;
+  /** Runs before each effect, inside it: what it throws ends the flow as the effect's own failure would (tests inject faults with it). */
+  beforeEffect?: (effect: string) => void | Promise<void>;
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
 
@@ -181,6 +183,7 @@ export class FlowRunner<Slot> {
     if (!effect) throw new EngineError('unknown-effect', `No effect named ${effectName} for ${this.options.machine.id}.`);
     let outcome: MachineEvent;
     try {
+      await this.options.beforeEffect?.(effectName);
       outcome = await effect({
         flowId: this.flowId,
         slot: this.options.slot,

@@ -86,11 +86,17 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
       const outcome = await withCloud('unlockKeyring', async () => {
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
+        let bytes: Uint8Array | null;
+        try {
+          bytes = await readBoundedRecord(drive, keyringPath(epoch), READ_LIMITS.keyring);
+        } catch (error) {
+          if (error instanceof RecordError) return { type: 'KEYRING.CORRUPT', reason: error.code };
+          throw error;
+        }
+        if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
         const password = slot.password ?? '';
         slot.password = null;
         try {
-          const bytes = await readBoundedRecord(drive, keyringPath(epoch), READ_LIMITS.keyring);
-          if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
           slot.identity = await openKeyring(bytes, password, { accountId: account, epoch }, kdf);
           return { type: 'KEYRING.UNLOCKED', epoch };
         } catch (error) {

@@ -77,3 +77,18 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
     );
   }
 }
+
+/**
+ * Whether bytes are a whole age v1 file as far as its framing shows: the version line, a header
+ * closed by its MAC line (`--- ` and 43 base64 characters), then a payload of at least a nonce
+ * (16 bytes) and one authenticated chunk (16-byte tag). A file cut short (a torn upload) is not;
+ * nothing is decrypted and no key is needed (age-encryption.org/v1, "Header" and "Payload").
+ */
+export function looksLikeWholeAgeFile(bytes: Uint8Array): boolean {
+  const text = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
+  if (!text.startsWith('age-encryption.org/v1\n')) return false;
+  const mac = /\n--- [A-Za-z0-9+/]{43}\n/.exec(text);
+  if (mac === null) return false;
+  const payloadStart = mac.index + mac[0].length;
+  return bytes.length - payloadStart >= 32;
+}

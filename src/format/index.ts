@@ -34,7 +34,7 @@ export {
   ScryptStanzaIdentity,
 } from './scrypt-stanza.ts';
 export { countingKdf, type CountingKdf } from './counting-kdf.ts';
-export { encryptAgeFile, decryptAgeFile, type DecryptAgeFileOptions } from './age-file.ts';
+export { encryptAgeFile, decryptAgeFile, looksLikeWholeAgeFile, type DecryptAgeFileOptions } from './age-file.ts';
 export {
   WALLET_ID_PATTERN,
   isAccountId,

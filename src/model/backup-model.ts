@@ -5,7 +5,8 @@
  * corruption reason, quota full, account changed to another or to none). Browser-safe.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import { backupMachine, type BackupContext } from '../../machines/backup.machine.ts';
+import type { BackupContext } from '../../machines/backup.machine.ts';
+import { backupMachineV2 } from '../../machines/backup-v2.machine.ts';
 import type { MachineModel } from './model-types.ts';
 import {
   CORRUPTION_REASONS,
@@ -15,6 +16,7 @@ import {
   PROVIDERS,
   USER_VARIANTS,
   accountChangedVariants,
+  effectFailedVariants,
   networkVariant,
   providerCheckVariants,
   runningEffect,
@@ -22,8 +24,14 @@ import {
   type ModelEvent,
 } from './variants-common.ts';
 
+/** Version 2's context: version 1's and why the password was asked after all. */
+type BackupV2Context = BackupContext & { keyringTaken: boolean };
+
 function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
-  const context = snapshot.context as BackupContext;
+  const context = snapshot.context as BackupV2Context;
+  // The upload creates a keyring only when this flow made one (binding or a new epoch) and no
+  // other device's keyring was taken in its place already.
+  const createsKeyring = (context.binding || context.newEpochRequested) && !context.keyringTaken;
   const effect = runningEffect(snapshot);
   const corrupt = CORRUPTION_REASONS[effect === 'unlockKeyring' ? 'backupUnlockKeyring' : effect] ?? [];
   // Variant order decides which one the shortest paths carry on with: Huawei backs up 24 words.
@@ -53,6 +61,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
     { type: 'VERIFY.OK' },
     { type: 'VERIFY.MISMATCH', path: `wallet-backup/wallets/${MODEL_WALLET_ID}.age` },
     { type: 'MANIFEST.PUBLISHED' },
+    ...(createsKeyring && effect === 'upload' ? [{ type: 'KEYRING.TAKEN', epoch: context.epoch ?? 1 }] : []),
+    ...effectFailedVariants(snapshot),
     ...USER_VARIANTS,
   ];
 }
@@ -60,8 +70,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
 const base = { walletName: 'Main', newEpoch: false, expectedAccount: MODEL_ACCOUNT, offlineCopyConfirmed: false };
 
 export const backupModel: MachineModel = {
-  id: backupMachine.id,
-  machine: backupMachine,
+  id: backupMachineV2.id,
+  machine: backupMachineV2,
   scenarios: [
     { name: 'gdrive', input: { provider: 'gdrive', ...base }, simplePaths: true },
     // No expected account: the app does not know one; HMS Core can be missing or outdated.
@@ -71,5 +81,10 @@ export const backupModel: MachineModel = {
   ],
   events,
   // The guards read event fields, and of the context only newEpochRequested.
-  guardFacts: (context) => ({ newEpochRequested: context.newEpochRequested }),
+  // The variants offered also depend on whether the upload creates a keyring (KEYRING.TAKEN), so
+  // that fact names a snapshot too: two snapshots with one name offer the same events.
+  guardFacts: (context) => ({
+    newEpochRequested: context.newEpochRequested,
+    createsKeyring: (context.binding === true || context.newEpochRequested === true) && context.keyringTaken !== true,
+  }),
 };

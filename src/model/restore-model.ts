@@ -5,7 +5,8 @@
  * words. Browser-safe.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import { restoreMachine, type RestoreContext } from '../../machines/restore.machine.ts';
+import type { RestoreContext } from '../../machines/restore.machine.ts';
+import { restoreMachineV2 } from '../../machines/restore-v2.machine.ts';
 import type { MachineModel } from './model-types.ts';
 import {
   CORRUPTION_REASONS,
@@ -15,6 +16,7 @@ import {
   MODEL_WALLET_ID,
   USER_VARIANTS,
   accountChangedVariants,
+  effectFailedVariants,
   networkVariant,
   providerCheckVariants,
   runningEffect,
@@ -33,11 +35,10 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
     ...providerCheckVariants(context.provider, context.expectedAccount),
     networkVariant(snapshot),
     ...accountChangedVariants(),
-    { type: 'BACKUPS.FOUND', wallets: [{ walletId: MODEL_WALLET_ID, name: 'Main', epoch: 1 }] },
+    { type: 'BACKUPS.FOUND', wallets: [{ walletId: MODEL_WALLET_ID, epoch: 1 }] },
     { type: 'BACKUPS.NONE', knownAccounts: [] },
     // R11: this device's log may know another account that made backups here.
     { type: 'BACKUPS.NONE', knownAccounts: [MODEL_OTHER_ACCOUNT] },
-    ...(effect === 'listBackups' ? reasons.map((reason) => ({ type: 'MANIFEST.CORRUPT', reason })) : []),
     { type: 'WALLET.CHOSEN', walletId: MODEL_WALLET_ID },
     { type: 'WALLET.CHOSEN', walletId: UNLISTED_WALLET_ID },
     { type: 'PASSWORD.ENTERED' },
@@ -49,13 +50,14 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
     { type: 'MNEMONIC.VALID', words: 12 },
     { type: 'MNEMONIC.VALID', words: 24 },
     ...MNEMONIC_PROBLEMS.map((reason) => ({ type: 'MNEMONIC.INVALID', reason })),
+    ...effectFailedVariants(snapshot),
     ...USER_VARIANTS,
   ];
 }
 
 export const restoreModel: MachineModel = {
-  id: restoreMachine.id,
-  machine: restoreMachine,
+  id: restoreMachineV2.id,
+  machine: restoreMachineV2,
   scenarios: [
     { name: 'gdrive', input: { provider: 'gdrive', expectedAccount: MODEL_ACCOUNT }, simplePaths: true },
     { name: 'huawei', input: { provider: 'huawei', expectedAccount: null }, simplePaths: true },

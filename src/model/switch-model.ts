@@ -4,9 +4,10 @@
  * outdated (R13). Browser-safe.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import { providerSwitchMachine, type ProviderSwitchContext } from '../../machines/provider-switch.machine.ts';
+import type { ProviderSwitchContext } from '../../machines/provider-switch.machine.ts';
+import { providerSwitchMachineV2 } from '../../machines/provider-switch-v2.machine.ts';
 import type { MachineModel } from './model-types.ts';
-import { MODEL_ACCOUNT, USER_VARIANTS, networkVariant, providerCheckVariants, type ModelEvent } from './variants-common.ts';
+import { MODEL_ACCOUNT, USER_VARIANTS, effectFailedVariants, networkVariant, providerCheckVariants, type ModelEvent } from './variants-common.ts';
 
 function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
   const context = snapshot.context as ProviderSwitchContext;
@@ -14,13 +15,14 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
     ...providerCheckVariants(context.provider, context.expectedAccount),
     networkVariant(snapshot),
     { type: 'CONFIRM' },
+    ...effectFailedVariants(snapshot),
     ...USER_VARIANTS,
   ];
 }
 
 export const providerSwitchModel: MachineModel = {
-  id: providerSwitchMachine.id,
-  machine: providerSwitchMachine,
+  id: providerSwitchMachineV2.id,
+  machine: providerSwitchMachineV2,
   scenarios: [
     { name: 'first', input: { from: null, provider: 'gdrive', expectedAccount: MODEL_ACCOUNT }, simplePaths: true },
     { name: 'change', input: { from: 'icloud', provider: 'gdrive', expectedAccount: null }, simplePaths: true },

@@ -43,10 +43,10 @@ export const HINT_SETS: readonly PasswordHint[][] = [
  * unlockKeyring opens the bytes loadKeyring read, so it cannot find them missing).
  */
 export const CORRUPTION_REASONS: Readonly<Record<string, readonly RecordProblem[]>> = {
-  loadKeyring: ['malformed', 'unsupported-version', 'metadata-mismatch', 'missing'],
+  // Backup v2 reads no manifest: only a keyring over its size cap is refused before the unlock.
+  loadKeyring: ['malformed'],
   unlockKeyring: ['malformed', 'tampered', 'unsupported-version', 'metadata-mismatch', 'missing'],
   backupUnlockKeyring: ['malformed', 'tampered', 'unsupported-version', 'metadata-mismatch'],
-  listBackups: ['malformed', 'unsupported-version', 'metadata-mismatch'],
   decryptWallet: ['missing', 'malformed', 'tampered', 'unsupported-version', 'metadata-mismatch', 'invalid-mnemonic'],
 };
 
@@ -89,3 +89,15 @@ export function wrongPasswordVariants(): ModelEvent[] {
 }
 
 export const USER_VARIANTS: readonly ModelEvent[] = [{ type: 'RETRY' }, { type: 'CANCEL' }];
+
+/** The message the test harness's injected failure carries (test/model/harness/scripted-drive.ts). */
+export function injectedFailureMessage(effect: string): string {
+  return `injected failure before ${effect} (the model's EFFECT.FAILED)`;
+}
+
+/** Machines version 2: any running effect can fail in a way no step expects. */
+export function effectFailedVariants(snapshot: SnapshotLike): ModelEvent[] {
+  const effect = runningEffect(snapshot);
+  if (effect === 'none') return [];
+  return [{ type: 'EFFECT.FAILED', effect, error: 'Error', code: null, message: injectedFailureMessage(effect) }];
+}

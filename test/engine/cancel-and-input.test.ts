@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryClouds } from '../../adapters/cloud/memory.ts';
 import type { BackupFlow, FlowBase, ProviderSwitchFlow, RestoreFlow } from '../../src/engine/index.ts';
 import { ALICE, BOB, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
-import { eventIs, expectEngineError, expectLogConsistent, failNextStatus, manifestWalletIds, rowCount, whenRow } from './scenario-helpers.ts';
+import { eventIs, expectEngineError, expectLogConsistent, failNextStatus, listedWalletIds, rowCount, whenRow } from './scenario-helpers.ts';
 
 type Setup = ReturnType<typeof engineOn>;
 
@@ -210,7 +210,7 @@ const restoreCases: WaitingCase[] = [
     state: { listing: 'networkError' },
     reach: async () => {
       const { setup } = await backedUp();
-      setup.clouds.gdrive.faults.failNext('read', 'network');
+      setup.clouds.gdrive.faults.failNext('list', 'network'); // layout 2: the listing is one list() call
       return { setup, flow: await setup.engine.restore({ provider: 'gdrive' }) };
     },
   },
@@ -336,7 +336,7 @@ describe('CANCEL at every waiting state', () => {
     await expectEngineError(backup.choosePassword(PASSWORD, PASSWORD), 'flow-finished');
     await expectEngineError(backup.spaceFreed(), 'flow-finished');
     if (walletId !== null) {
-      expect(manifestWalletIds(setup.clouds.gdrive, ALICE)).not.toContain(walletId);
+      expect(listedWalletIds(setup.clouds.gdrive, ALICE)).not.toContain(walletId);
       expect(await setup.engine.cloudOnlyWallets()).not.toContainEqual(expect.objectContaining({ walletId }));
     }
   });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryClouds } from '../../adapters/cloud/memory.ts';
 import { ALICE, BOB, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
-import { eventIs, expectLogConsistent, manifestWalletIds, whenRow } from './scenario-helpers.ts';
+import { eventIs, expectLogConsistent, listedWalletIds, whenRow } from './scenario-helpers.ts';
 
 async function backedUp(clouds = createMemoryClouds({ account: ALICE }), provider: 'gdrive' | 'huawei' = 'gdrive') {
   const setup = engineOn({ clouds });
@@ -101,7 +101,7 @@ describe('backup', () => {
     expect((await flow.retry()).state).toBe('enteringPassword'); // checked again from the start
     await flow.enterPassword(PASSWORD);
     expect(flow.result()).toMatchObject({ outcome: 'done', epoch: 1 });
-    expect(manifestWalletIds(clouds.huawei, ALICE)).toEqual([first, flow.result().walletId]);
+    expect(listedWalletIds(clouds.huawei, ALICE)).toEqual([first, flow.result().walletId]);
     await expectLogConsistent(setup.store);
   });
 
@@ -111,12 +111,12 @@ describe('backup', () => {
     const flow = await setup.engine.backup({ provider: 'huawei', mnemonic: MNEMONIC_24 });
     whenRow(setup.engine, eventIs('VERIFY.OK'), () => clouds.huawei.device.setHms('missing'));
     expect((await flow.enterPassword(PASSWORD)).state).toBe('hmsUnavailable');
-    expect(manifestWalletIds(clouds.huawei, ALICE)).not.toContain(flow.context().walletId);
+    expect(listedWalletIds(clouds.huawei, ALICE)).not.toContain(flow.context().walletId);
     clouds.huawei.device.setHms('ok');
     await flow.retry();
     await flow.enterPassword(PASSWORD);
     expect(flow.result().outcome).toBe('done');
-    expect(manifestWalletIds(clouds.huawei, ALICE)).toContain(flow.result().walletId);
+    expect(listedWalletIds(clouds.huawei, ALICE)).toContain(flow.result().walletId);
     await expectLogConsistent(setup.store);
   });
 
@@ -141,7 +141,7 @@ describe('backup', () => {
     setup.clouds.gdrive.device.setAccount(null);
     expect((await flow.retry()).state).toBe('accountChanged');
     setup.clouds.gdrive.device.setAccount(ALICE);
-    expect(manifestWalletIds(setup.clouds.gdrive, ALICE)).not.toContain(flow.context().walletId);
+    expect(listedWalletIds(setup.clouds.gdrive, ALICE)).not.toContain(flow.context().walletId);
     await expectLogConsistent(setup.store);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyringPath } from '../../src/format/index.ts';
 import { ALICE, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_12B, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
-import { allCloudFiles, allRows, epochIdentity, expectLogConsistent, manifestWalletIds, storedFile } from './scenario-helpers.ts';
+import { allCloudFiles, allRows, epochIdentity, expectLogConsistent, listedWalletIds, storedFile } from './scenario-helpers.ts';
 
 const NEW_PASSWORD = 'second epoch pw';
 
@@ -218,7 +218,7 @@ describe('R8/R9: forgotten password and new epochs', () => {
     // R9: the epoch-1 keyring was not touched; epoch 2 is a new file.
     expect(storedFile(clouds.gdrive, ALICE, keyringPath(1))).toEqual(keyring1);
     expect(storedFile(clouds.gdrive, ALICE, keyringPath(2))).toBeDefined();
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([oldWallet, newWallet]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([oldWallet, newWallet]);
 
     const old = await restoreWith(engine, oldWallet, PASSWORD);
     expect(old.result()).toMatchObject({ outcome: 'done', epoch: 1, mnemonic: MNEMONIC_12 });

@@ -15,7 +15,7 @@ import { networkError } from '../../adapters/cloud/drive-errors.ts';
 import { findMachine } from '../../machines/registry.ts';
 import type { BackupEngine } from '../../src/engine/index.ts';
 import { EngineError, type EngineErrorCode } from '../../src/engine/index.ts';
-import { decodeManifest, MANIFEST_PATH, openKeyring, keyringPath, type EpochIdentity } from '../../src/format/index.ts';
+import { decodeManifest, MANIFEST_PATH, openKeyring, keyringPath, parseRecordPath, type EpochIdentity } from '../../src/format/index.ts';
 import { replayFlow, verifyChain } from '../../src/log/index.ts';
 import type { EventStore, StoredRow } from '../../src/ports/event-store.ts';
 import type { ProviderId } from '../../src/ports/providers.ts';
@@ -116,10 +116,20 @@ export function failNextStatus(cloud: MemoryCloud): void {
   };
 }
 
-/** The wallet ids listed in an account's manifest (none when there is no manifest). */
-export function manifestWalletIds(cloud: MemoryCloud, account: string): string[] {
-  const bytes = cloud.files.snapshot()[account]?.[MANIFEST_PATH];
-  return bytes === undefined ? [] : decodeManifest(bytes, account).wallets.map((w) => w.walletId);
+/**
+ * The wallet ids an account lists: a listing entry each (layout 2), plus those of a layout-1
+ * manifest, sorted. A record with neither is not listed (a backup that did not finish).
+ */
+export function listedWalletIds(cloud: MemoryCloud, account: string): string[] {
+  const files = cloud.files.snapshot()[account] ?? {};
+  const ids = new Set<string>();
+  for (const path of Object.keys(files)) {
+    const found = parseRecordPath(path);
+    if (found?.kind === 'listing') ids.add(found.walletId);
+  }
+  const manifest = files[MANIFEST_PATH];
+  if (manifest !== undefined) for (const w of decodeManifest(manifest, account).wallets) ids.add(w.walletId);
+  return [...ids].sort();
 }
 
 export function storedFile(cloud: MemoryCloud, account: string, path: string): Uint8Array | undefined {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyringPath, MANIFEST_PATH, walletRecordPath } from '../../src/format/index.ts';
 import { ALICE, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
-import { allRows, eventIs, expectLogConsistent, failNextStatus, manifestWalletIds, storedFile, whenRow } from './scenario-helpers.ts';
+import { allRows, eventIs, expectLogConsistent, failNextStatus, listedWalletIds, storedFile, whenRow } from './scenario-helpers.ts';
 
 type Setup = ReturnType<typeof engineOn>;
 
@@ -35,7 +35,7 @@ describe('R12: storage full', () => {
     const quotaRow = (await allRows(store)).find(eventIs('UPLOAD.QUOTA_EXCEEDED'))!;
     expect(JSON.parse(quotaRow.payload)).toEqual({ neededBytes: needed });
     expect(clouds.gdrive.files.snapshot()).toEqual({}); // atomic writes: not even part of a file
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([]);
 
     // Freeing too little space: back to storageFull.
     clouds.gdrive.device.setQuotaBytes(needed - 1);
@@ -44,7 +44,7 @@ describe('R12: storage full', () => {
     clouds.gdrive.device.setQuotaBytes(1_000_000);
     expect((await flow.spaceFreed()).state).toBe('done');
     expect(flow.result()).toMatchObject({ outcome: 'done', epoch: 1 });
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([flow.result().walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([flow.result().walletId]);
     expect(kdf.runs).toBe(1);
     await restoreDone(setup, flow.result().walletId!, MNEMONIC_12);
     await expectLogConsistent(store);
@@ -60,11 +60,11 @@ describe('R12: storage full', () => {
     expect(flow.view().state).toEqual({ uploading: 'storageFull' });
     const walletId = flow.context().walletId as string;
     expect(storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId, 1))).toBeUndefined();
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId]);
 
     clouds.gdrive.device.setQuotaBytes(1_000_000);
     expect((await flow.retry()).state).toBe('done');
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId, walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId!, walletId].sort());
     await restoreDone(setup, walletId, MNEMONIC_24);
     await expectLogConsistent(store);
   });
@@ -84,7 +84,7 @@ describe('R12: storage full', () => {
 
     clouds.gdrive.device.setQuotaBytes(1_000_000);
     expect((await flow.spaceFreed()).state).toBe('done');
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([walletId]);
     await restoreDone(setup, walletId, MNEMONIC_12);
     await expectLogConsistent(store);
   });
@@ -133,7 +133,7 @@ describe('network failures: each cloud step waits for RETRY, and RETRY continues
         expect(flow.view().meta).toEqual({ waitsFor: ['RETRY', 'CANCEL'], reason: 'network' });
         expect(await networkRows(setup)).toEqual([step]);
         const walletId = flow.context().walletId as string | null;
-        if (walletId) expect(manifestWalletIds(clouds.gdrive, ALICE)).not.toContain(walletId);
+        if (walletId) expect(listedWalletIds(clouds.gdrive, ALICE)).not.toContain(walletId);
 
         await flow.retry();
         if (before === 'start') {
@@ -143,7 +143,7 @@ describe('network failures: each cloud step waits for RETRY, and RETRY continues
         }
         expect(flow.result()).toMatchObject({ outcome: 'done', epoch: 1 });
         expect(kdf.runs - runsBefore).toBe(1); // a retry never runs the KDF again
-        expect(manifestWalletIds(clouds.gdrive, ALICE)).toContain(flow.result().walletId);
+        expect(listedWalletIds(clouds.gdrive, ALICE)).toContain(flow.result().walletId);
         await restoreDone(setup, flow.result().walletId!, mnemonic);
         await expectLogConsistent(store);
       });
@@ -207,12 +207,12 @@ describe('E3: verified upload', () => {
     expect(flow.context().failure).toBe(walletRecordPath(walletId, 1));
     const mismatch = (await allRows(store)).find(eventIs('VERIFY.MISMATCH'))!;
     expect(JSON.parse(mismatch.payload)).toEqual({ path: walletRecordPath(walletId, 1) });
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId]);
 
     const writes = clouds.gdrive.opCounts().write;
     expect((await flow.retry()).state).toBe('done');
     expect(clouds.gdrive.opCounts().write).toBe(writes + 3); // the record again, then the manifest, then the log checkpoint (issue 4)
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId, walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId!, walletId].sort());
     expect(kdf.runs).toBe(2); // binding + verify; the read-back needs no KDF
 
     // The order of the log: the record was verified before the manifest listed it.
@@ -247,7 +247,7 @@ describe('E3: verified upload', () => {
     await flow.choosePassword(PASSWORD, PASSWORD);
     expect(flow.view().state).toEqual({ publishing: 'networkError' });
     expect((await flow.retry()).state).toBe('done');
-    expect(manifestWalletIds(clouds.gdrive, ALICE)).toEqual([flow.result().walletId]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([flow.result().walletId]);
     await expectLogConsistent(store);
   });
 });

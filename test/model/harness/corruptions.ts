@@ -15,6 +15,7 @@ import {
   encryptAgeFile,
   KEYRINGS_FOLDER,
   keyringPath,
+  READ_LIMITS,
   keyringText,
   MANIFEST_PATH,
   openKeyring,
@@ -149,4 +150,16 @@ export async function corruptRecord(deps: CorruptionDeps, reason: RecordProblem,
       break;
   }
   cloud.files.put(account, path, bytes);
+}
+
+/** Another device binds `epoch` first, with its own password: its keyring is there when this flow creates its own (KEYRING.TAKEN). */
+export async function keyringMadeElsewhere(deps: CorruptionDeps, epoch: number, password: string): Promise<void> {
+  const { cloud, account, kdf, scryptLogN } = deps;
+  const keyring = await createKeyring({ accountId: account, epoch, password, kdf, logN: scryptLogN, now: new Date(CREATED) });
+  cloud.files.put(account, keyringPath(epoch), keyring.bytes);
+}
+
+/** The latest keyring replaced by a file larger than any keyring may be (loadKeyring refuses it unread: KEYRING.CORRUPT malformed). */
+export function oversizeKeyring({ cloud, account }: CorruptionDeps, epoch: number): void {
+  cloud.files.put(account, keyringPath(epoch), new Uint8Array(READ_LIMITS.keyring.maxBytes + 1));
 }

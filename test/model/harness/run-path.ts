@@ -75,6 +75,7 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     scryptLogN,
     device: { id: 'model-device' },
     inspect: recorder.inspect,
+    beforeEffect: (effect) => drive.beforeEffect(effect),
     ...(options.machines ? { machines: options.machines } : {}),
   });
   const plan = planFor(path);

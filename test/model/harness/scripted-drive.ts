@@ -17,11 +17,16 @@ export interface ScriptedDrive extends CloudDrive {
   /** The next status() throws CloudError('network'). */
   failStatusOnce(): void;
   clearStatusFault(): void;
+  /** The next effect to run fails with an error no step expects (EFFECT.FAILED). */
+  failNextEffect(): void;
+  /** The engine's beforeEffect hook: waits for the arrangement, then throws when failNextEffect asked for it. */
+  beforeEffect(effect: string): Promise<void>;
 }
 
 export function createScriptedDrive(cloud: MemoryCloud): ScriptedDrive {
   let pending: Promise<void> = Promise.resolve();
   let statusFails = false;
+  let effectFails = false;
   const ready = () => pending;
   return {
     provider: cloud.provider,
@@ -33,6 +38,16 @@ export function createScriptedDrive(cloud: MemoryCloud): ScriptedDrive {
     },
     clearStatusFault() {
       statusFails = false;
+      effectFails = false;
+    },
+    failNextEffect() {
+      effectFails = true;
+    },
+    async beforeEffect(effect) {
+      await ready();
+      if (!effectFails) return;
+      effectFails = false;
+      throw new Error(`injected failure before ${effect} (the model's EFFECT.FAILED)`);
     },
     async status() {
       await ready();

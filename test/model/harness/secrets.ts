@@ -16,6 +16,8 @@ export const PASSWORD = 'correct horse 7';
 /** Chosen for a new epoch (R8): forgotten password or --new-password. */
 export const NEW_PASSWORD = 'staple battery 9';
 export const TOO_SHORT = 'Zq9#x';
+/** Set by another device that binds the same epoch first (backup v2's KEYRING.TAKEN). */
+export const OTHER_DEVICE_PASSWORD = 'other phone 42';
 export const MISMATCHED = `${NEW_PASSWORD}!`;
 
 export const MNEMONIC_12 = 'legal winner thank year wave sausage worth useful legal winner thank yellow';

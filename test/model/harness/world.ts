@@ -13,7 +13,10 @@
  *   VERIFY.MISMATCH           the read-back of the wallet record returns a flipped bit
  *   KEYRING.FOUND, BACKUPS.FOUND  Alice's backups made on another device (a real setup engine), if not there yet
  *   KEYRING.NONE, BACKUPS.NONE    Alice's backup files deleted (from another device), if there
- *   KEYRING/MANIFEST/RECORD.CORRUPT  the file deleted, replaced, flipped, re-encrypted (corruptions.ts)
+ *   KEYRING/MANIFEST/RECORD.CORRUPT  the file deleted, replaced, flipped, re-encrypted (corruptions.ts);
+ *                             at backup's loadKeyring: the latest keyring over its size cap
+ *   KEYRING.TAKEN             another device binds the epoch this flow creates, first, with its own password
+ *   EFFECT.FAILED             the effect meets an error no step expects (the engine's beforeEffect hook throws)
  *   PASSWORD.ENTERED          the epoch's password, or a wrong one with exactly the hints the unlock answers
  *   PASSWORD.CHOSEN           too short, mismatched, or a good one (PASSWORD to bind, NEW_PASSWORD for a new epoch)
  * Before every other outcome the world is healthy: Alice signed in, HMS Core ok, space free, no fault.
@@ -23,9 +26,9 @@ import type { PasswordHint, ProviderId, RecordProblem } from '../../../machines/
 import { KEYRINGS_FOLDER } from '../../../src/format/index.ts';
 import type { ModelPath } from '../../../src/model/index.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
-import { corruptKeyring, corruptManifest, corruptRecord, wipeBackups, type CorruptionDeps } from './corruptions.ts';
+import { corruptKeyring, corruptRecord, keyringMadeElsewhere, oversizeKeyring, wipeBackups, type CorruptionDeps } from './corruptions.ts';
 import type { ScriptedDrive } from './scripted-drive.ts';
-import { ALICE, BOB, MISMATCHED, NEW_PASSWORD, PASSWORD, TOO_SHORT, wrongPasswordWith } from './secrets.ts';
+import { ALICE, BOB, MISMATCHED, NEW_PASSWORD, OTHER_DEVICE_PASSWORD, PASSWORD, TOO_SHORT, wrongPasswordWith } from './secrets.ts';
 
 export const USER_EVENTS = new Set(['RETRY', 'CANCEL', 'CONFIRM', 'SPACE.FREED', 'PASSWORD.CHOSEN', 'PASSWORD.ENTERED', 'PASSWORD.FORGOTTEN', 'WALLET.CHOSEN']);
 
@@ -165,15 +168,20 @@ export function createWorld(deps: WorldDeps): World {
       case 'KEYRING.CORRUPT':
         if (isUnder(from, 'loadingKeyring')) {
           await ensureBackups();
-          return corruptManifest(corruption(), reason);
+          return oversizeKeyring(corruption(), latestEpoch());
         }
         if (path.machineId === 'restore') return corruptKeyring(corruption(), reason);
         return; // backup's unlock: arranged at KEYRING.FOUND
-      case 'MANIFEST.CORRUPT':
-        await ensureBackups();
-        return corruptManifest(corruption(), reason);
       case 'RECORD.CORRUPT':
         return corruptRecord(corruption(), reason, walletIds[0]!, walletIds[1] ?? null);
+      case 'KEYRING.TAKEN': {
+        const epoch = latestEpoch() + 1;
+        passwords.set(epoch, OTHER_DEVICE_PASSWORD);
+        typed.push(OTHER_DEVICE_PASSWORD);
+        return keyringMadeElsewhere(corruption(), epoch, OTHER_DEVICE_PASSWORD);
+      }
+      case 'EFFECT.FAILED':
+        return drive.failNextEffect();
       default:
         return;
     }
