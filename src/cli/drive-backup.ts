@@ -39,7 +39,10 @@ function backupAnswer(flow: BackupFlow, driver: BackupDriver): WaitAnswer {
     }
     if (waits.includes('PASSWORD.ENTERED')) {
       const where = `${PROVIDER_NAMES[setup.provider]} account ${context.account ?? setup.account}`;
-      return flow.enterPassword(await passwords.existing(context, `Backup password of ${where} (set at its first backup):`));
+      const prompt = context.keyringTaken
+        ? `Another device set the backup password of ${where} first, at the same time as this backup. Enter that password:`
+        : `Backup password of ${where} (set at its first backup):`;
+      return flow.enterPassword(await passwords.existing(context, prompt));
     }
     if (view.meta.reason === 'storage-full' && terminal.interactive) {
       await terminal.pressEnter(`${PROVIDER_NAMES[setup.provider]} storage is full: free ${context.neededBytes ?? 0} bytes, then press Enter to retry (Ctrl-C cancels).`);

@@ -106,7 +106,10 @@ export const PROBLEMS = {
   // 3: wrong password (R10).
   'wrong-password': {
     exitCode: 3,
-    message: (d: { hints: readonly PasswordHint[]; canStartNewEpoch: boolean }) =>
+    message: (d: { hints: readonly PasswordHint[]; canStartNewEpoch: boolean; keyringTaken?: boolean }) =>
+      (d.keyringTaken
+        ? 'Another device set the backup password of this account first, while this backup was choosing one: this backup must use that password. '
+        : '') +
       wrongPasswordText(d.hints) +
       (d.canStartNewEpoch
         ? '\nIf you forgot it, back up with --new-password to start a new password; wallets backed up with the old one stay in the cloud and can still be restored with it if you recall it.'

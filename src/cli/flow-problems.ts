@@ -36,6 +36,8 @@ export interface FlowContextView {
   wrongPasswordAttempts?: number;
   passwordProblem?: 'too-short' | 'mismatch' | null;
   binding?: boolean;
+  /** Backup v2: another device bound this epoch first; the person is asked for its password. */
+  keyringTaken?: boolean;
   newEpochRequested?: boolean;
   from?: ProviderId | null;
   /** Version 2 machines: why an effect failed unexpectedly (EFFECT.FAILED). */

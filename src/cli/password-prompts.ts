@@ -27,7 +27,7 @@ export function passwordPrompter(source: PasswordSource, say: (text: string) => 
       const hints: PasswordHint[] = context.hints ?? [];
       if (wrong > 0) {
         if (!source.canAskAgain || wrong > PASSWORD_REPROMPTS) {
-          const error = new CliError('wrong-password', { hints, canStartNewEpoch: options.canStartNewEpoch });
+          const error = new CliError('wrong-password', { hints, canStartNewEpoch: options.canStartNewEpoch, keyringTaken: context.keyringTaken === true });
           throw error.withFacts({ hints, hintText: hintLines(hints) });
         }
         say(messageOf('wrong-password', { hints, canStartNewEpoch: false }));

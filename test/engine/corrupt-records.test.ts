@@ -5,9 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  decodeListingEntry,
+  encodeListingEntry,
   encryptAgeFile,
   keyringPath,
+  listingEntryPath,
   MANIFEST_PATH,
+  parseRecordPath,
   walletRecordPath,
   WALLET_FORMAT,
 } from '../../src/format/index.ts';
@@ -106,13 +110,19 @@ describe('E2: a damaged wallet record', () => {
   it("E1: another account's whole backup copied into BOB's drive is refused: the keyring names ALICE (metadata-mismatch)", async () => {
     const { setup, first } = await twoWallets();
     for (const [path, bytes] of Object.entries(setup.clouds.gdrive.files.snapshot()[ALICE]!)) {
-      if (path !== MANIFEST_PATH) setup.clouds.gdrive.files.put(BOB, path, bytes);
+      const found = parseRecordPath(path);
+      if (found?.kind !== 'listing') {
+        setup.clouds.gdrive.files.put(BOB, path, bytes);
+        continue;
+      }
+      // BOB's own listing entry for each copied wallet (an entry is clear text anyone can write).
+      const entry = decodeListingEntry(bytes, { accountId: ALICE, walletId: found.walletId, epoch: found.epoch });
+      setup.clouds.gdrive.files.put(BOB, path, encodeListingEntry({ ...entry, accountId: BOB }));
     }
-    // BOB's own manifest listing the copied wallet (the manifest is clear text anyone can write).
-    const manifest = JSON.parse(Buffer.from(storedFile(setup.clouds.gdrive, ALICE, MANIFEST_PATH)!).toString('utf8'));
-    manifest.accountId = BOB;
-    setup.clouds.gdrive.files.put(BOB, MANIFEST_PATH, Buffer.from(JSON.stringify(manifest)));
     setup.clouds.gdrive.device.setAccount(BOB);
+    const listing = await setup.engine.listBackups({ provider: 'gdrive' });
+    expect(listing).toMatchObject({ ok: true, account: BOB, problems: [] });
+    expect(listing.ok && listing.wallets.map((w) => [w.walletId, w.source])).toContainEqual([first, 'entry']);
 
     const flow = await restoreToEnd(setup, first, BOB);
     await expectRecordCorrupt(setup, flow, 'metadata-mismatch', 'KEYRING.CORRUPT');
@@ -137,23 +147,44 @@ describe('E2: a damaged wallet record', () => {
 });
 
 describe('E2: a damaged manifest or keyring', () => {
-  it('E2: a corrupt manifest ends restore at recordCorrupt via MANIFEST.CORRUPT (malformed) and backup at keyringCorrupt', async () => {
-    const { setup } = await twoWallets();
-    setup.clouds.gdrive.files.put(ALICE, MANIFEST_PATH, new TextEncoder().encode('{"format":"wallet-backup-engine/manifest",'));
-    const flow = await setup.engine.restore({ provider: 'gdrive' });
-    await expectRecordCorrupt(setup, flow, 'malformed', 'MANIFEST.CORRUPT');
-    expect(flow.context().wallets).toEqual([]);
+  it('E2: a corrupt layout-1 manifest hides no wallet: restore lists and restores them from their records, listBackups reports the manifest as malformed, and a backup goes on without rewriting it', async () => {
+    const { setup, first, second } = await twoWallets();
+    // An account backed up before layout 2: records beside each other, listed by the manifest only.
+    for (const walletId of [first, second]) {
+      setup.clouds.gdrive.files.put(ALICE, walletRecordPath(walletId, 1, 1), storedFile(setup.clouds.gdrive, ALICE, walletRecordPath(walletId, 1))!);
+      await setup.clouds.gdrive.delete(walletRecordPath(walletId, 1));
+      await setup.clouds.gdrive.delete(listingEntryPath(walletId, 1));
+    }
+    const corrupt = new TextEncoder().encode('{"format":"wallet-backup-engine/manifest",');
+    setup.clouds.gdrive.files.put(ALICE, MANIFEST_PATH, corrupt);
 
-    const writes = setup.clouds.gdrive.opCounts().write;
-    const backup = await setup.engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
-    expect(backup.view().state).toBe('keyringCorrupt');
-    expect(backup.context().failure).toBe('malformed');
-    expect(backup.result()).toMatchObject({ outcome: 'failed', reason: 'corrupt' });
-    expect(setup.clouds.gdrive.opCounts().write).toBe(writes);
+    const listing = await setup.engine.listBackups({ provider: 'gdrive' });
+    expect(listing).toMatchObject({ ok: true, account: ALICE, epochs: [1], problems: [{ path: MANIFEST_PATH, reason: 'malformed' }] });
+    expect(listing.ok && listing.wallets.map((w) => ({ walletId: w.walletId, epoch: w.epoch, source: w.source, recordPath: w.recordPath, name: w.name }))).toEqual(
+      [first, second].sort().map((walletId) => ({ walletId, epoch: 1, source: 'record', recordPath: walletRecordPath(walletId, 1, 1), name: null })),
+    );
+
+    const flow = await setup.engine.restore({ provider: 'gdrive' });
+    expect(flow.view().state).toBe('choosingWallet');
+    expect(flow.context().wallets).toEqual([first, second].sort().map((walletId) => ({ walletId, epoch: 1 })));
+    await flow.chooseWallet(first);
+    await flow.enterPassword(PASSWORD);
+    expect(flow.result()).toMatchObject({ outcome: 'done', epoch: 1, mnemonic: MNEMONIC_12 });
+    expect((await allRows(setup.store)).map((r) => r.eventType)).not.toContain('MANIFEST.CORRUPT');
+
+    // Backup v2 finds the epoch from the keyring files; the damaged manifest is not its concern.
+    const backup = await setup.engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_24, walletName: 'Savings' });
+    expect(backup.view().state).toBe('enteringPassword');
+    await backup.enterPassword(PASSWORD);
+    expect(backup.result()).toMatchObject({ outcome: 'done', epoch: 1, walletId: second });
+    expect(storedFile(setup.clouds.gdrive, ALICE, listingEntryPath(second, 1))).toBeDefined();
+    expect(storedFile(setup.clouds.gdrive, ALICE, MANIFEST_PATH)).toEqual(corrupt); // read, never written
+    const again = await restoreToEnd(setup, second);
+    expect(again.result()).toMatchObject({ outcome: 'done', mnemonic: MNEMONIC_24 });
     await expectLogConsistent(setup.store);
   });
 
-  it('E2: a missing keyring ends restore at recordCorrupt via KEYRING.CORRUPT (missing), before any KDF run, and backup at keyringCorrupt', async () => {
+  it('E2: a missing keyring ends restore at recordCorrupt via KEYRING.CORRUPT (missing), before any KDF run; backup, which knows epochs from keyring files only, finds none and asks for a new password', async () => {
     const { setup, first } = await twoWallets();
     await setup.clouds.gdrive.delete(keyringPath(1));
     const runs = setup.kdf.runs;
@@ -161,11 +192,16 @@ describe('E2: a damaged manifest or keyring', () => {
     await expectRecordCorrupt(setup, flow, 'missing', 'KEYRING.CORRUPT');
     expect(setup.kdf.runs).toBe(runs);
 
+    const writes = setup.clouds.gdrive.opCounts();
     const backup = await setup.engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
-    expect(backup.view().state).toBe('keyringCorrupt');
-    expect(backup.context().failure).toBe('missing');
+    expect(backup.view().state).toBe('choosingPassword');
+    expect(backup.context()).toMatchObject({ binding: true, epoch: null });
     const rows = await allRows(setup.store);
-    expect(rows.filter((r) => r.flowId === backup.id).map((r) => r.eventType)).toContain('KEYRING.CORRUPT');
+    expect(rows.filter((r) => r.flowId === backup.id).map((r) => r.eventType)).toContain('KEYRING.NONE');
+    expect(rows.filter((r) => r.flowId === backup.id).map((r) => r.eventType)).not.toContain('KEYRING.CORRUPT');
+    expect(setup.clouds.gdrive.opCounts()).toMatchObject({ write: writes.write, create: writes.create });
+    await backup.cancel();
+    expect(storedFile(setup.clouds.gdrive, ALICE, keyringPath(1))).toBeUndefined();
     await expectLogConsistent(setup.store);
   });
 

@@ -6,7 +6,7 @@
 import { Decrypter, generateX25519Identity } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
 import { SecretLeakError } from '../../src/log/index.ts';
-import { keyringPath, MANIFEST_PATH, walletRecordPath } from '../../src/format/index.ts';
+import { keyringPath, listingEntryPath, MANIFEST_PATH, walletRecordPath } from '../../src/format/index.ts';
 import { ALICE, BOB, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_12B, MNEMONIC_24, PASSWORD, TEST_LOG_N } from './engine-helpers.ts';
 import { allCloudFiles, allRows, cloudFilesContaining, epochIdentity, expectLogConsistent, storedFile } from './scenario-helpers.ts';
 
@@ -96,14 +96,14 @@ describe('E1: standard age files', () => {
     await expectLogConsistent(store);
   });
 
-  it('E1: the keyrings are the only scrypt files (one stanza each, random salt, the configured work factor); wallet records are X25519 only', async () => {
+  it('E1: the keyrings are the only scrypt files (one stanza each, random salt, the configured work factor); wallet records are X25519 only; listing entries are clear JSON', async () => {
     const { engine, store, clouds } = engineOn();
-    await bindFirstBackup(engine);
+    const first = await bindFirstBackup(engine);
     const second = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_24, newEpoch: true });
     await second.choosePassword(NEW_PASSWORD, NEW_PASSWORD);
 
     const files = clouds.gdrive.files.snapshot()[ALICE]!;
-    const scryptFiles = Object.keys(files).filter((path) => path !== MANIFEST_PATH && stanzaLines(files[path]!).some((l) => l.startsWith('-> scrypt ')));
+    const scryptFiles = Object.keys(files).filter((path) => stanzaLines(files[path]!).some((l) => l.startsWith('-> scrypt ')));
     expect(scryptFiles.sort()).toEqual([keyringPath(1), keyringPath(2)]);
     const salts = new Set<string>();
     for (const path of scryptFiles) {
@@ -114,12 +114,21 @@ describe('E1: standard age files', () => {
       salts.add(salt!);
     }
     expect(salts.size).toBe(2);
-    for (const path of Object.keys(files).filter((p) => p.startsWith('wallet-backup/wallets/'))) {
+    const records = Object.keys(files).filter((p) => p.startsWith('wallet-backup/wallets/'));
+    expect(records.sort()).toEqual([walletRecordPath(first.result().walletId!, 1), walletRecordPath(second.result().walletId!, 2)]);
+    for (const path of records) {
       const stanzas = stanzaLines(files[path]!);
       expect(stanzas.length).toBeGreaterThan(0);
       expect(stanzas.every((l) => l.startsWith('-> X25519 '))).toBe(true);
     }
-    expect(Buffer.from(files[MANIFEST_PATH]!).toString('utf8').startsWith('{')).toBe(true);
+    // Layout 2: each wallet's clear listing entry is JSON (no age header); no manifest is written.
+    const entries = Object.keys(files).filter((p) => p.startsWith('wallet-backup/listing/'));
+    expect(entries.sort()).toEqual([listingEntryPath(first.result().walletId!, 1), listingEntryPath(second.result().walletId!, 2)]);
+    for (const path of entries) {
+      expect(Buffer.from(files[path]!).toString('utf8').startsWith('{')).toBe(true);
+      expect(stanzaLines(files[path]!)).toEqual([]);
+    }
+    expect(files[MANIFEST_PATH]).toBeUndefined();
     await expectLogConsistent(store);
   });
 });
@@ -151,7 +160,9 @@ describe('R2: nothing secret in the cloud', () => {
       await epochIdentity(clouds.gdrive, ALICE, 2, NEW_PASSWORD),
       await epochIdentity(clouds.icloud, ALICE, 1, 'password1'),
     ];
-    expect(allCloudFiles(clouds).size).toBe(10); // gdrive: manifest, 2 keyrings, 2 wallets; icloud: manifest, keyring, wallet; a log checkpoint in each (issue 4)
+    // gdrive: 2 keyrings, 2 wallet records and their 2 listing entries; icloud: a keyring, a record
+    // and its entry; a log checkpoint in each (issue 4). Every file is scanned below.
+    expect(allCloudFiles(clouds).size).toBe(11);
     const needles = [
       MNEMONIC_12,
       MNEMONIC_24,

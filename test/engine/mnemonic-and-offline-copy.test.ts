@@ -25,7 +25,7 @@ describe('R16: invalid mnemonics', () => {
     expect(flow.result()).toMatchObject({ outcome: 'failed', reason: 'invalid-mnemonic', walletId: null, account: null });
     expect(kdf.runs).toBe(0);
     for (const cloud of Object.values(clouds)) {
-      expect(cloud.opCounts()).toEqual({ status: 0, read: 0, write: 0, list: 0, delete: 0, quota: 0 });
+      expect(cloud.opCounts()).toEqual({ status: 0, read: 0, write: 0, create: 0, list: 0, delete: 0, quota: 0 });
       expect(cloud.files.snapshot()).toEqual({});
     }
     const rows = await allRows(store);

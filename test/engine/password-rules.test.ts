@@ -218,7 +218,7 @@ describe('R8/R9: forgotten password and new epochs', () => {
     // R9: the epoch-1 keyring was not touched; epoch 2 is a new file.
     expect(storedFile(clouds.gdrive, ALICE, keyringPath(1))).toEqual(keyring1);
     expect(storedFile(clouds.gdrive, ALICE, keyringPath(2))).toBeDefined();
-    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([oldWallet, newWallet]);
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([oldWallet, newWallet].sort());
 
     const old = await restoreWith(engine, oldWallet, PASSWORD);
     expect(old.result()).toMatchObject({ outcome: 'done', epoch: 1, mnemonic: MNEMONIC_12 });

@@ -1,10 +1,11 @@
 /**
- * The cloud failing under a flow: R12 (storage full, at upload and at manifest publish), a
+ * The cloud failing under a flow: R12 (storage full, at upload and when the listing entry is
+ * published), a
  * network failure at every cloud step of backup, restore and provider switch (each waits for
  * RETRY, and RETRY continues), E3 (torn uploads are caught by the read-back, never listed).
  */
 import { describe, expect, it } from 'vitest';
-import { keyringPath, MANIFEST_PATH, walletRecordPath } from '../../src/format/index.ts';
+import { keyringPath, listingEntryPath, walletRecordPath } from '../../src/format/index.ts';
 import { ALICE, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
 import { allRows, eventIs, expectLogConsistent, failNextStatus, listedWalletIds, storedFile, whenRow } from './scenario-helpers.ts';
 
@@ -69,7 +70,7 @@ describe('R12: storage full', () => {
     await expectLogConsistent(store);
   });
 
-  it('R12: storage full when the manifest is published waits at publishing.storageFull; the wallet is not listed until SPACE.FREED publishes it', async () => {
+  it('R12: storage full when the listing entry is published waits at publishing.storageFull; the wallet is not listed until SPACE.FREED publishes it', async () => {
     const setup = engineOn();
     const { engine, clouds, store } = setup;
     const flow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
@@ -80,7 +81,8 @@ describe('R12: storage full', () => {
     expect(flow.context().neededBytes as number).toBeGreaterThan(0);
     const walletId = flow.context().walletId as string;
     expect(storedFile(clouds.gdrive, ALICE, walletRecordPath(walletId, 1))).toBeDefined(); // verified record
-    expect(storedFile(clouds.gdrive, ALICE, MANIFEST_PATH)).toBeUndefined();
+    expect(storedFile(clouds.gdrive, ALICE, listingEntryPath(walletId, 1))).toBeUndefined(); // not listed
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([]);
 
     clouds.gdrive.device.setQuotaBytes(1_000_000);
     expect((await flow.spaceFreed()).state).toBe('done');
@@ -211,18 +213,18 @@ describe('E3: verified upload', () => {
 
     const writes = clouds.gdrive.opCounts().write;
     expect((await flow.retry()).state).toBe('done');
-    expect(clouds.gdrive.opCounts().write).toBe(writes + 3); // the record again, then the manifest, then the log checkpoint (issue 4)
+    expect(clouds.gdrive.opCounts().write).toBe(writes + 3); // the record again, then its listing entry, then the log checkpoint (issue 4)
     expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([first.result().walletId!, walletId].sort());
     expect(kdf.runs).toBe(2); // binding + verify; the read-back needs no KDF
 
-    // The order of the log: the record was verified before the manifest listed it.
+    // The order of the log: the record was verified before its listing entry listed it.
     const types = (await store.readFlow(flow.id)).map((r) => r.eventType);
     expect(types.slice(types.indexOf('VERIFY.MISMATCH'))).toEqual(['VERIFY.MISMATCH', 'RETRY', 'UPLOAD.DONE', 'VERIFY.OK', 'MANIFEST.PUBLISHED']);
     await restoreDone(setup, walletId, MNEMONIC_24);
     await expectLogConsistent(store);
   });
 
-  it('E3: a torn keyring upload on binding is caught byte for byte; RETRY writes it again and the wallet restores', async () => {
+  it('E3: a torn keyring upload on binding is caught byte for byte and nothing is listed; RETRY replaces the cut keyring (it protects nothing) and the wallet restores', async () => {
     const setup = engineOn();
     const { engine, clouds, store } = setup;
     const flow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
@@ -231,7 +233,7 @@ describe('E3: verified upload', () => {
     expect(flow.view().state).toBe('verifyFailed');
     expect(flow.context().failure).toBe(keyringPath(1));
     expect(storedFile(clouds.gdrive, ALICE, keyringPath(1))).toHaveLength(40);
-    expect(storedFile(clouds.gdrive, ALICE, MANIFEST_PATH)).toBeUndefined();
+    expect(listedWalletIds(clouds.gdrive, ALICE)).toEqual([]);
 
     expect((await flow.retry()).state).toBe('done');
     expect(storedFile(clouds.gdrive, ALICE, keyringPath(1))!.length).toBeGreaterThan(40);
@@ -239,7 +241,7 @@ describe('E3: verified upload', () => {
     await expectLogConsistent(store);
   });
 
-  it('E3: a manifest torn on publish is caught by its read-back (network wait); RETRY publishes it whole', async () => {
+  it('E3: a listing entry torn on publish is caught by its read-back (network wait); RETRY publishes it whole', async () => {
     const setup = engineOn();
     const { engine, clouds, store } = setup;
     const flow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
