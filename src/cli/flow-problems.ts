@@ -48,7 +48,7 @@ export interface FlowContextView {
 export function unexpectedProblem(flowName: string, context: FlowContextView): CliError {
   const cause = context.cause;
   const text = cause ? `${cause.error}${cause.code ? ` (${cause.code})` : ''}: ${cause.message}` : 'an error the log does not name';
-  return new CliError('step-failed', { flow: flowName, step: cause?.effect ?? 'unknown', cause: text, backupInCloud: false });
+  return new CliError('step-failed', { flow: flowName, step: cause?.effect ?? 'unknown', cause: text, backupInCloud: false }).withFacts({ cause: cause ?? null });
 }
 
 export function contextOf(flow: FlowBase): FlowContextView {

@@ -56,8 +56,19 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       if (run.json) printJson({ ok: false, exitCode: code, command: run.command, ...JSON_BASE, problem: 'bad-flags', message: error.message });
       return code;
     }
-    const cliError = isCliError(error) ? error : new CliError('unexpected', { message: error instanceof Error ? error.message : String(error) });
+    const cliError = isCliError(error) ? error : unexpectedError(error);
     printError(run, cliError, error);
     return cliError.exitCode;
   }
+}
+
+/** A bug's error as exit 1, its whole cause chain in the message and in --json (never lost). */
+function unexpectedError(error: unknown): CliError {
+  const chain: Array<{ error: string; message: string }> = [];
+  for (let at: unknown = error, depth = 0; at !== undefined && at !== null && depth < 8; depth++) {
+    chain.push(at instanceof Error ? { error: at.name, message: at.message } : { error: typeof at, message: String(at) });
+    at = at instanceof Error ? at.cause : undefined;
+  }
+  const message = chain.map((link) => `${link.error}: ${link.message}`).join(', caused by ');
+  return new CliError('unexpected', { message }).withFacts({ cause: chain });
 }

@@ -101,7 +101,15 @@ export async function latestKeyringEpoch(drive: CloudDrive): Promise<number> {
  */
 async function holdsWallet(drive: CloudDrive, walletId: string, account: string, slot: BackupSlot): Promise<boolean> {
   const identity = slot.identity!;
-  const bytes = await readRecordBounded(drive, walletRecordPath(walletId, identity.epoch));
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await drive.read(walletRecordPath(walletId, identity.epoch), READ_LIMITS.walletRecord);
+  } catch (error) {
+    // A record over its cap holds no wallet of ours (this backup replaces it); a symlink or a
+    // folder in its place is not ours to replace: that error ends the flow with its cause.
+    if (isCloudError(error, 'too-large')) return false;
+    throw error;
+  }
   if (bytes === null) return false;
   try {
     const payload = await openWallet(bytes, identity, { walletId, accountId: account, epoch: identity.epoch });
@@ -114,16 +122,6 @@ async function holdsWallet(drive: CloudDrive, walletId: string, account: string,
 
 function recordProblem(error: unknown): MachineEvent | null {
   return error instanceof RecordError ? { type: 'KEYRING.CORRUPT', reason: error.code } : null;
-}
-
-/** A wallet record's bytes, or null; one over its cap is a malformed record (RecordError), not a cloud fault. */
-async function readRecordBounded(drive: CloudDrive, path: string): Promise<Uint8Array | null> {
-  try {
-    return await drive.read(path, READ_LIMITS.walletRecord);
-  } catch (error) {
-    if (isCloudError(error, 'too-large') || isCloudError(error, 'not-a-file')) throw new RecordError('malformed', error.message, { cause: error });
-    throw error;
-  }
 }
 
 /** The keyring of an epoch, or null; one over its cap is a malformed keyring. */

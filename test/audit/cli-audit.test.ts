@@ -54,6 +54,11 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
     expect(out).toContain('Flows table: agrees with the rows.');
     expect(out).toMatch(/Checkpoint Huawei Cloud\/alice@example.com: seq \d+, written .*: ok, MAC verified\./);
     expect(out).toMatch(/Checkpoint Google Drive\/alice@example.com: seq \d+, written .*: ok, MAC verified\./);
+    // Restore v2 logs the listed wallets' ids and epochs, not their names: the restore is told by
+    // the wallet's id, and the wallet table names it (from its backup) with one restore.
+    const everyday = /backup "Everyday" (w-[0-9a-f]{16}): done/.exec(out)?.[1];
+    expect(everyday, out).toBeDefined();
+    expect(out).toMatch(new RegExp(`│ ${everyday} │ Everyday +│ 1 +│ 1 +│ [^│]+│ 1 +│ NO +│`));
     // The chapters, in the order they happened (the reinstall's restore is in its own, new log).
     const story = [
       'Huawei Cloud, alice@example.com: password epochs 1, 2',
@@ -63,7 +68,7 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
       'backup "Family"', 'Space freed, retried. Problems: storage full (',
       'backup "Gaming"', 'HMS Core missing; HMS Core outdated',
       'backup "New phone wallet"', 'password epoch 2. Password forgotten; New password epoch 2 (R8)',
-      'restore "Everyday"', 'done, password epoch 1. Problems: wrong password',
+      `restore ${everyday}: done, password epoch 1. Problems: wrong password`,
       'restore (no wallet chosen): cancelled. Problems: no backups (none in bob@example.com; this device backed up under alice@example.com)',
       'Google Drive, alice@example.com', 'backup "Travel"',
       'backup "Travel": refused: not the active provider (R15)',
@@ -125,7 +130,7 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
   it('E5: a flow recorded by a machine version this build lacks is refused (exit 8), not a crash', async () => {
     const path = join(dir, 'future.db');
     const store = openSqliteEventStore({ path });
-    const base = { flowId: 'f-future', machineId: 'backup', machineVersion: 2, at: '2030-01-01T00:00:00.000Z' };
+    const base = { flowId: 'f-future', machineId: 'backup', machineVersion: 99, at: '2030-01-01T00:00:00.000Z' };
     await store.append({ ...base, position: 0, fromState: null, eventType: 'xstate.init', payload: '{"provider":"icloud","walletName":"W"}', toState: '"checkingMnemonic"' });
     await store.append({ ...base, position: 1, fromState: '"checkingMnemonic"', eventType: 'TELEPORT', payload: '{}', toState: '"beamed"' });
     await store.close();
@@ -135,8 +140,8 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
     expect(json.audit.chain.ok).toBe(true);
     const errors = json.audit.findings.filter((f) => f.severity === 'error');
     expect(errors).toEqual([expect.objectContaining({ kind: 'unknown-version' })]);
-    expect(errors[0]!.message).toContain('backup@2');
-    expect(errors[0]!.message).toContain('known versions: 1');
+    expect(errors[0]!.message).toContain('backup@99');
+    expect(errors[0]!.message).toContain('known versions: 1, 2');
   });
 
   it('E6: a log that does not exist is refused (exit 2) and not created', async () => {

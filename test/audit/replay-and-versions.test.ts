@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredRow } from '../../src/ports/event-store.ts';
 import { replayFlow } from '../../src/log/replay.ts';
-import { findMachine, MACHINE_RELEASES } from '../../machines/registry.ts';
+import { currentRelease, findMachine, MACHINE_RELEASES } from '../../machines/registry.ts';
 import { audit, errors, firstError, history, rechain } from './audit-helpers.ts';
 
 function edit(rows: StoredRow[], index: number, change: Partial<StoredRow>): StoredRow[] {
@@ -60,8 +60,22 @@ describe('E5: incremental replay through the recording machine', () => {
 });
 
 describe('E5: machine versions (machines/registry.ts)', () => {
-  it('E5: every machine a log can name is in the registry, at version 1', () => {
-    expect(MACHINE_RELEASES.map((r) => `${r.id}@${r.version}`).sort()).toEqual(['backup@1', 'offlineCopy@1', 'providerSwitch@1', 'restore@1']);
+  it('E5: every machine a log can name is in the registry: every version 1, and version 2 of backup, restore and providerSwitch (the release new flows run)', () => {
+    expect(MACHINE_RELEASES.map((r) => `${r.id}@${r.version}`).sort()).toEqual([
+      'backup@1',
+      'backup@2',
+      'offlineCopy@1',
+      'providerSwitch@1',
+      'providerSwitch@2',
+      'restore@1',
+      'restore@2',
+    ]);
+    expect(['backup', 'restore', 'providerSwitch', 'offlineCopy'].map((id) => `${id}@${currentRelease(id).version}`)).toEqual([
+      'backup@2',
+      'restore@2',
+      'providerSwitch@2',
+      'offlineCopy@1',
+    ]);
   });
 
   it('E5: a flow recorded by an unknown version of a known machine is refused clearly; the rest is still audited', async () => {
@@ -72,8 +86,8 @@ describe('E5: machine versions (machines/registry.ts)', () => {
     expect(report.ok).toBe(false);
     const refusal = errors(report);
     expect(refusal).toHaveLength(1); // one refusal for the flow, no crash, no noise from its other rows
-    expect(refusal[0]).toMatchObject({ kind: 'unknown-version', flowId, position: 0, actual: 'backup@7', expected: 'backup@1' });
-    expect(refusal[0]!.message).toContain('known versions: 1');
+    expect(refusal[0]).toMatchObject({ kind: 'unknown-version', flowId, position: 0, actual: 'backup@7', expected: 'backup@1, backup@2' });
+    expect(refusal[0]!.message).toContain('known versions: 1, 2');
     expect(report.machines['backup@7']).toBe(1);
     expect(report.rows).toBe(log.length);
   });

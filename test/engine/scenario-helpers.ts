@@ -6,7 +6,8 @@
  *   rows, and no payload has a field named like a secret (R6).
  * - whenRow(engine, match, action): runs `action` once, right after the first matching row is
  *   appended and before the flow runs its next effect, so a fault can be aimed at one step.
- * - cloud inspection: the manifest's wallet ids, every stored file's bytes, byte scans (R2).
+ * - cloud inspection: the listed wallet ids (entries and a legacy manifest), every stored file's
+ *   bytes, byte scans (R2).
  */
 import { expect } from 'vitest';
 import type { Subscription } from 'rxjs';
