@@ -34,7 +34,10 @@ export type FindingKind =
   | 'checkpoint-ok'
   | 'checkpoint-unverified' // compared, but its MAC could not be checked (no password, or another one)
   | 'checkpoint-other-log' // a checkpoint of another log (another device, a reinstall)
-  | 'checkpoint-log-replaced'; // a checkpoint of this device, written after this log began, names another first row
+  | 'checkpoint-log-replaced' // a checkpoint of this device, written after this log began, names another first row
+  // the backups themselves (--cloud)
+  | 'backup-missing' // a backup the log calls done that the account no longer has
+  | 'backup-unlisted'; // its record is there, its listing entry is not
 
 export interface Finding {
   kind: FindingKind;

@@ -14,3 +14,4 @@ export { replayStep, type ReplayStep } from './flow-replayer.ts';
 export { createTransitionMemo, type Advanced, type TransitionMemo } from './transition-memo.ts';
 export { HistoryBuilder, type AccountHistory, type AuditHistory, type FlowProblem, type FlowRecord, type ProblemCause, type WalletHistory } from './history.ts';
 export { JSONL_COLUMNS, jsonlToRow, rowToJsonl } from './jsonl.ts';
+export { checkDoneBackupsListed, type ListingLookup } from './cloud-listing-check.ts';

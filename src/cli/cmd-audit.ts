@@ -17,6 +17,9 @@ import type { CheckpointEntry } from '../audit/anchor-check.ts';
 import { jsonlToRow } from '../audit/jsonl.ts';
 import { LogReadError, openSqliteLogReader, type SqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { listLocalCheckpoints, readLocalKeyring } from '../../adapters/cloud/local-checkpoints.ts';
+import { readLocalListing } from '../../adapters/cloud/local-listing.ts';
+import { checkDoneBackupsListed } from '../audit/index.ts';
+import type { ProviderId } from '../ports/providers.ts';
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
@@ -130,6 +133,14 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
 export async function auditCommand(options: AuditOptions, io: CommandIo): Promise<CommandReport> {
   const checkpoints = await loadCheckpoints(options, io);
   const report = options.fromJsonl !== undefined ? await auditJsonl(options.fromJsonl, checkpoints) : await auditSqlite(options.db, checkpoints);
+  const root = options.cloud;
+  const missing =
+    root === undefined
+      ? []
+      : (await checkDoneBackupsListed(report, (provider, account) => readLocalListing(root, provider as ProviderId, account))).filter((f) => f.severity === 'error');
+  if (!report.ok && missing.length === report.counts.error) {
+    throw new CliError('backup-missing', { count: missing.length, details: missing.map((f) => f.message) }).withFacts({ audit: report });
+  }
   if (!report.ok) {
     throw new CliError('log-broken', {
       source: report.source.path ?? '',

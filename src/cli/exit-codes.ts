@@ -124,6 +124,11 @@ export const PROBLEMS = {
         ? `No backup in ${name(d.provider)} account ${d.account}. This device made backups under ${quoteList(d.knownAccounts)}: sign in to it and retry.`
         : `No backup in ${name(d.provider)} account ${d.account}. Backups are found only in the account that made them: sign in with the account of your first backup, then retry.`,
   },
+  'backup-missing': {
+    exitCode: 4,
+    message: (d: { count: number; details: readonly string[] }) =>
+      `${d.count} backup(s) this device's log calls done are gone from the cloud; the log itself verifies.\n${d.details.join('\n')}`,
+  },
   'wallet-not-found': {
     exitCode: 4,
     message: (d: { provider: ProviderId; account: string; walletId: string; walletIds: readonly string[] }) =>

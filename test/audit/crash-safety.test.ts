@@ -6,14 +6,17 @@
  *   - the log still verifies (chain, positions, replay, flows table: no error finding, E4/E5);
  *   - every flow the kill interrupted is reported as `interrupted`, an info finding, not an
  *     error; and the next run redoes its work (the same wallet backed up again, same wallet id);
- *   - nothing half-written is visible as a completed backup: the manifest lists only wallets
- *     whose records decrypt with their epoch's keyring and hold a valid phrase (E3, R12).
+ *   - nothing half-written is visible as a completed backup: the cloud lists (a listing entry,
+ *     cloud layout 2) only wallets whose records decrypt with their epoch's keyring and hold a
+ *     valid phrase (E3, R12); nothing is deleted, so a cut backup may leave an unlisted record;
+ *   - a keyring, once written, is never replaced (created only if absent), and a listed wallet
+ *     stays listed.
  * After a last run without a kill, audit --cloud also verifies every checkpoint (MAC included).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accountFolder } from '../../adapters/cloud/local-folder.ts';
 import { listLocalCheckpoints, readLocalKeyring } from '../../adapters/cloud/local-checkpoints.ts';
@@ -21,7 +24,17 @@ import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { openSqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { auditLog, type AuditReport } from '../../src/audit/audit-log.ts';
 import { readCheckpoints } from '../../src/audit/checkpoint-auth.ts';
-import { decodeManifest, openKeyring, openWallet, type EpochIdentity } from '../../src/format/index.ts';
+import {
+  BACKUP_FOLDER,
+  decodeListingEntry,
+  keyringPath,
+  MANIFEST_PATH,
+  openKeyring,
+  openWallet,
+  parseRecordPath,
+  walletRecordPath,
+  type EpochIdentity,
+} from '../../src/format/index.ts';
 import { CRASH_ACCOUNT, CRASH_PASSWORD, CRASH_WALLETS } from './crash-fixture.ts';
 
 const CHILD = resolve(import.meta.dirname, 'crash-child.ts');
@@ -61,26 +74,41 @@ async function auditDir(db: string, cloud: string | null): Promise<AuditReport> 
   }
 }
 
-/** Every wallet the manifest lists opens with its epoch's keyring and holds one of the phrases. */
-async function expectCloudConsistent(cloud: string): Promise<string[]> {
-  const folder = join(accountFolder(cloud, 'icloud', CRASH_ACCOUNT), 'wallet-backup');
-  const manifestPath = join(folder, 'manifest.json');
-  if (!existsSync(manifestPath)) return [];
-  const manifest = decodeManifest(readFileSync(manifestPath), CRASH_ACCOUNT);
+/**
+ * Every wallet the cloud lists (cloud layout 2: a listing entry per wallet, written once its
+ * record read back) opens with its epoch's keyring and holds one of the phrases, and its entry
+ * names it; no manifest is written. A record with no entry (a backup the kill cut short) is
+ * allowed: it is not listed. Returns the listed wallet ids and each keyring file's bytes.
+ */
+async function expectCloudConsistent(cloud: string): Promise<{ listed: string[]; keyrings: Map<string, Buffer> }> {
+  const account = accountFolder(cloud, 'icloud', CRASH_ACCOUNT);
+  const keyrings = new Map<string, Buffer>();
+  if (!existsSync(join(account, BACKUP_FOLDER))) return { listed: [], keyrings };
+  expect(existsSync(join(account, MANIFEST_PATH))).toBe(false);
+  const paths = (readdirSync(join(account, BACKUP_FOLDER), { recursive: true, encoding: 'utf8' }) as string[])
+    .map((p) => `${BACKUP_FOLDER}/${p.split(sep).join('/')}`)
+    .sort();
   const identities = new Map<number, EpochIdentity>();
   const listed: string[] = [];
-  for (const wallet of manifest.wallets) {
-    let identity = identities.get(wallet.epoch);
+  for (const path of paths) {
+    const found = parseRecordPath(path);
+    if (found?.kind === 'keyring') keyrings.set(path, readFileSync(join(account, path)));
+    if (found?.kind !== 'listing') continue;
+    const { walletId, epoch } = found;
+    const entry = decodeListingEntry(readFileSync(join(account, path)), { accountId: CRASH_ACCOUNT, walletId, epoch });
+    let identity = identities.get(epoch);
     if (!identity) {
-      identity = await openKeyring(readFileSync(join(folder, 'keyrings', `epoch-${wallet.epoch}.age`)), CRASH_PASSWORD, { accountId: CRASH_ACCOUNT, epoch: wallet.epoch }, createNodeScrypt());
-      identities.set(wallet.epoch, identity);
+      identity = await openKeyring(readFileSync(join(account, keyringPath(epoch))), CRASH_PASSWORD, { accountId: CRASH_ACCOUNT, epoch }, createNodeScrypt());
+      identities.set(epoch, identity);
     }
-    const record = readFileSync(join(folder, 'wallets', `${wallet.walletId}.age`));
-    const payload = await openWallet(record, identity, { walletId: wallet.walletId, accountId: CRASH_ACCOUNT, epoch: wallet.epoch });
+    const record = readFileSync(join(account, walletRecordPath(walletId, epoch)));
+    const payload = await openWallet(record, identity, { walletId, accountId: CRASH_ACCOUNT, epoch });
     expect(CRASH_WALLETS).toContain(payload.mnemonic);
-    listed.push(wallet.walletId);
+    expect(entry.name).toBe(payload.name);
+    expect(entry.words).toBe(payload.mnemonic.split(' ').length);
+    listed.push(walletId);
   }
-  return listed;
+  return { listed, keyrings };
 }
 
 describe('crash safety: SIGKILL at many points', () => {
@@ -95,6 +123,7 @@ describe('crash safety: SIGKILL at many points', () => {
     ];
     const interruptedAt = new Set<string>();
     let previous = new Set<string>();
+    let keyringsBefore = new Map<string, Buffer>();
     for (const kill of kills) {
       const result = await runChild(kill.env, kill.afterMs);
       // Killed (or, for a late random kill, finished cleanly); never a crash of its own.
@@ -110,9 +139,12 @@ describe('crash safety: SIGKILL at many points', () => {
       }
       for (const flow of report.interrupted) interruptedAt.add(`${flow.machine} ${flow.state}`);
 
-      const listed = new Set(await expectCloudConsistent(cloud));
+      const now = await expectCloudConsistent(cloud);
+      const listed = new Set(now.listed);
       for (const id of previous) expect(listed.has(id)).toBe(true); // a published backup is never lost
+      for (const [path, bytes] of keyringsBefore) expect(now.keyrings.get(path)?.equals(bytes), `${path} unchanged`).toBe(true);
       previous = listed;
+      keyringsBefore = now.keyrings;
     }
     // The kills landed in many different places (waiting for input, mid-effect, several machines).
     expect(interruptedAt.size, [...interruptedAt].join('\n')).toBeGreaterThanOrEqual(5);
@@ -120,8 +152,10 @@ describe('crash safety: SIGKILL at many points', () => {
     // The next run without a kill redoes the interrupted work: every wallet is backed up.
     const last = await runChild(env);
     expect(last.code, last.stderr).toBe(0);
-    const listed = await expectCloudConsistent(cloud);
+    const { listed, keyrings } = await expectCloudConsistent(cloud);
     expect(listed).toHaveLength(CRASH_WALLETS.length);
+    expect([...keyrings.keys()]).toEqual([keyringPath(1)]); // one password, one epoch, bound once
+    for (const [path, bytes] of keyringsBefore) expect(keyrings.get(path)?.equals(bytes), `${path} unchanged`).toBe(true);
     const final = await auditDir(db, cloud);
     expect(final.findings.filter((f) => f.severity === 'error'), JSON.stringify(final.findings)).toEqual([]);
     expect(final.checkpoints!.length).toBeGreaterThan(0);
