@@ -77,9 +77,9 @@ export async function createFileExclusive(target: string, bytes: Uint8Array): Pr
 }
 
 /** Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files and names that are not valid drive paths are skipped. */
-export async function listStoredFiles(folder: string): Promise<StoredFile[]> {
+export async function listStoredFiles(folder: string, options: { sizes?: boolean } = {}): Promise<StoredFile[]> {
   const found: StoredFile[] = [];
-  await walk(folder, '', found);
+  await walk(folder, '', found, options.sizes ?? true);
   return found;
 }
 
@@ -87,7 +87,8 @@ export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
   return typeof error === 'object' && error !== null && codes.includes(String((error as { code?: unknown }).code));
 }
 
-async function walk(folder: string, relative: string, found: StoredFile[]): Promise<void> {
+/** `sizes: false` skips one lstat per file (list() needs names only; size is then -1). */
+async function walk(folder: string, relative: string, found: StoredFile[], sizes: boolean): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true });
@@ -100,8 +101,12 @@ async function walk(folder: string, relative: string, found: StoredFile[]): Prom
     if (!isDrivePath(path)) continue;
     const full = join(folder, entry.name);
     if (entry.isDirectory()) {
-      await walk(full, path, found);
+      await walk(full, path, found, sizes);
     } else if (entry.isFile()) {
+      if (!sizes) {
+        found.push({ path, size: -1 });
+        continue;
+      }
       const size = await fileSize(full);
       if (size !== null) found.push({ path, size });
     }

@@ -149,7 +149,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     async list(prefix) {
       const prefixFolder = checkDrivePrefix(prefix);
       const { folder } = await begin();
-      const stored = await listStoredFiles(prefixFolder === '' ? folder : join(folder, prefixFolder));
+      const stored = await listStoredFiles(prefixFolder === '' ? folder : join(folder, prefixFolder), { sizes: false });
       return stored.map((file) => (prefixFolder === '' ? file.path : `${prefixFolder}/${file.path}`)).sort();
     },
 

@@ -16,7 +16,7 @@ export interface ConfirmOfflineOptions extends DbOption, CloudOption, AccountOpt
 export async function confirmOfflineCommand(options: ConfirmOfflineOptions, io: CommandIo): Promise<CommandReport> {
   const { provider, account, wallet: walletId } = options;
   return withEngine(options, io.env, async (engine) => {
-    const listing = await listBackupsOrFail(engine, provider, account);
+    const listing = await listBackupsOrFail(engine, provider, account, { names: false });
     if (!listing.wallets.some((w) => w.walletId === walletId)) {
       throw new CliError('wallet-not-found', { provider, account: listing.account, walletId, walletIds: listing.wallets.map((w) => w.walletId) });
     }

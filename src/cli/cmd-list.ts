@@ -10,19 +10,27 @@ import { withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { renderTable, shortTime } from './tables.ts';
 
-export type ListOptions = DbOption & CloudOption & AccountOptions;
+export type ListOptions = DbOption & CloudOption & AccountOptions & { offset?: number; limit?: number };
+
+/** Wallets shown per page by default: names cost one cloud read each. */
+export const DEFAULT_LIST_LIMIT = 100;
 
 export async function listCommand(options: ListOptions, io: CommandIo): Promise<CommandReport> {
   const { provider, account } = options;
   return withEngine(options, io.env, async (engine) => {
-    const listing = await listBackupsOrFail(engine, provider, account);
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? DEFAULT_LIST_LIMIT;
+    const listing = await listBackupsOrFail(engine, provider, account, { offset, limit });
     const where = `${PROVIDER_NAMES[provider]} account ${listing.account}`;
-    const lines: string[] = [];
     const warnings: string[] = [];
-    if (listing.wallets.length === 0) {
+    // Built only when printed: --json never lays out a table.
+    const text = (): string[] => {
+    const lines: string[] = [];
+    if (listing.total === 0) {
       lines.push(`No backups in ${where}.`);
     } else {
-      lines.push(`Backups in ${where} (password epochs: ${listing.epochs.join(', ')}):`);
+      const shown = listing.wallets.length === listing.total ? '' : `, showing ${listing.offset + 1}-${listing.offset + listing.wallets.length} of ${listing.total}`;
+      lines.push(`Backups in ${where} (password epochs: ${listing.epochs.join(', ')}${shown}):`);
       const rows = listing.wallets.map((w) => [
         w.walletId,
         w.name ?? (w.source === 'record' ? '(unlisted record)' : '?'),
@@ -33,16 +41,32 @@ export async function listCommand(options: ListOptions, io: CommandIo): Promise<
         w.offlineCopyConfirmed ? 'yes' : 'NO',
       ]);
       lines.push(renderTable(['Wallet id', 'Name', 'Epoch', 'Words', 'Created', 'Updated', 'Offline copy confirmed'], rows));
+      const next = listing.offset + listing.wallets.length;
+      if (next < listing.total) lines.push(`${listing.total - next} more: wallet-backup list ... --offset ${next} [--limit N].`);
     }
     if (listing.otherAccounts.length > 0) {
       lines.push(`This device also made ${PROVIDER_NAMES[provider]} backups under ${listing.otherAccounts.join(', ')}; sign in to that account to see them.`);
     }
+    return lines;
+    };
     const cloudOnly = listing.wallets.filter((w) => !w.offlineCopyConfirmed).map((w) => w.walletId);
-    if (cloudOnly.length > 0) warnings.push(cloudOnlyWarning(provider, listing.account, cloudOnly));
+    if (listing.cloudOnly > 0) warnings.push(cloudOnlyWarning(provider, listing.account, cloudOnly, listing.cloudOnly));
     return {
-      lines,
+      get lines() {
+        return text();
+      },
       warnings,
-      json: { account: listing.account, epochs: listing.epochs, wallets: listing.wallets, otherAccounts: listing.otherAccounts, cloudOnlyWallets: cloudOnly },
+      json: {
+        account: listing.account,
+        epochs: listing.epochs,
+        total: listing.total,
+        offset: listing.offset,
+        wallets: listing.wallets,
+        otherAccounts: listing.otherAccounts,
+        cloudOnlyWallets: cloudOnly,
+        cloudOnlyCount: listing.cloudOnly,
+        problems: listing.problems,
+      },
     };
   });
 }

@@ -32,9 +32,14 @@ function listingProblem(problem: string, detail: Record<string, unknown>, provid
   }
 }
 
-export async function listBackupsOrFail(engine: BackupEngine, provider: ProviderId, account: string): Promise<Listing> {
+export async function listBackupsOrFail(
+  engine: BackupEngine,
+  provider: ProviderId,
+  account: string,
+  page: { names?: boolean; offset?: number; limit?: number } = {},
+): Promise<Listing> {
   for (let attempt = 1; ; attempt++) {
-    const listing = await engine.listBackups({ provider, expectedAccount: account });
+    const listing = await engine.listBackups({ provider, expectedAccount: account, ...page });
     if (listing.ok) return listing;
     if (listing.problem === 'NETWORK.FAILED' && attempt <= AUTO_RETRIES) continue;
     throw listingProblem(listing.problem, listing.detail, provider, account, attempt);

@@ -4,8 +4,10 @@
  */
 import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
 
-export function cloudOnlyWarning(provider: ProviderId, account: string, walletIds: readonly string[]): string {
-  const which = walletIds.length === 1 ? `Wallet ${walletIds[0]} relies` : `Wallets ${walletIds.join(', ')} rely`;
+/** `total`: how many wallets rely on the cloud alone when `walletIds` names only some of them (a page of a listing). */
+export function cloudOnlyWarning(provider: ProviderId, account: string, walletIds: readonly string[], total = walletIds.length): string {
+  const more = total > walletIds.length ? ` and ${total - walletIds.length} more` : '';
+  const which = total === 1 && walletIds.length === 1 ? `Wallet ${walletIds[0]} relies` : `Wallets ${walletIds.join(', ')}${more} rely`;
   const command = `wallet-backup confirm-offline --provider ${provider} --account ${account} --wallet ${walletIds.length === 1 ? walletIds[0] : '<id>'}`;
   return (
     `Warning: ${which} on the ${PROVIDER_NAMES[provider]} backup alone. Write the recovery phrase on paper, keep it offline ` +

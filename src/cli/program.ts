@@ -72,6 +72,9 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
 
   const list = program.command('list').description('List the backups in the signed-in account.');
   [addAccount, addDb, addCloud, addJson].forEach((add) => add(list));
+  list
+    .option('--offset <n>', 'the first wallet shown (0 is the first)', parseCount)
+    .option('--limit <n>', 'how many wallets to show with their names (default 100)', parseCount);
   list.action(act<ListOptions & JsonOption>('list', async () => (await import('./cmd-list.ts')).listCommand));
 
   const history = program

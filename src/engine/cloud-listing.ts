@@ -8,8 +8,9 @@
  *   manifest  the layout-1 manifest (an account backed up before layout 2);
  *   record    a record with neither (a backup that did not finish, or whose entry was lost):
  *             still restorable; `list` names it as such.
- * Entries and the manifest give names and word counts; `details: true` reads them (one bounded
- * read per entry, a few at a time), otherwise the listing costs one list() call.
+ * Entries and the manifest give names and word counts; `names` reads them for one page of the
+ * listing (one bounded read per entry, a few at a time), so a listing costs one list() call plus
+ * at most a page of reads, however many wallets the account holds.
  */
 import { isCloudError, type CloudDrive } from '../ports/cloud-drive.ts';
 import {
@@ -57,7 +58,13 @@ export interface AccountListing {
 
 const PARALLEL_READS = 16;
 
-export async function readAccountListing(drive: CloudDrive, account: string, options: { details: boolean }): Promise<AccountListing> {
+export interface ListingPage {
+  /** Index of the first wallet whose entry is read, in the listing's order. */
+  offset: number;
+  limit: number;
+}
+
+export async function readAccountListing(drive: CloudDrive, account: string, options: { names: ListingPage | null }): Promise<AccountListing> {
   const epochs = new Set<number>();
   const records = new Map<string, { epoch: number | null; layout: 1 | 2 }>();
   const entries = new Map<string, number>();
@@ -115,7 +122,7 @@ export async function readAccountListing(drive: CloudDrive, account: string, opt
   }
 
   const listed = [...wallets.values()].sort((a, b) => (a.epoch ?? 0) - (b.epoch ?? 0) || (a.walletId < b.walletId ? -1 : a.walletId > b.walletId ? 1 : 0));
-  if (options.details) await readEntries(drive, account, listed, problems);
+  if (options.names) await readEntries(drive, account, listed.slice(options.names.offset, options.names.offset + options.names.limit), problems);
   return { epochs: [...epochs].sort((a, b) => a - b), wallets: listed, problems };
 }
 

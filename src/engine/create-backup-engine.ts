@@ -81,7 +81,13 @@ export type BackupListing =
   | {
       ok: true;
       account: string;
+      /** The page asked for (all wallets without a limit), in order of epoch, then id. */
       wallets: Array<ListedWallet & { offlineCopyConfirmed: boolean }>;
+      /** How many wallets the account holds, and the page's place among them. */
+      total: number;
+      offset: number;
+      /** Wallets of the whole account (not only the page) with no confirmed offline copy (R17). */
+      cloudOnly: number;
       epochs: number[];
       /** Listing entries or a layout-1 manifest that could not be read (their wallets are still listed, from their records). */
       problems: ListingProblem[];
@@ -97,8 +103,11 @@ export interface BackupEngine {
   /** Records that the person keeps a written copy of this wallet's phrase (R17). */
   confirmOfflineCopy(request: { provider: ProviderId; account: string; walletId: string }): Promise<void>;
   /** The signed-in account's backups, read from its manifest; no flow, nothing logged. */
-  /** The account's wallets; `details: false` skips reading names (one list() call, for large accounts). */
-  listBackups(request: { provider: ProviderId; expectedAccount?: string; details?: boolean }): Promise<BackupListing>;
+  /**
+   * The account's wallets, from one list() call: `offset`/`limit` choose a page (default: all);
+   * `names: false` skips reading the page's names (one read per wallet).
+   */
+  listBackups(request: { provider: ProviderId; expectedAccount?: string; names?: boolean; offset?: number; limit?: number }): Promise<BackupListing>;
   activeProvider(): Promise<ProviderId | null>;
   /** Backed-up wallets with no confirmed offline copy (R17). */
   cloudOnlyWallets(): Promise<CloudOnlyWallet[]>;
@@ -284,7 +293,9 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const account = check.account as string;
       let listing: AccountListing | null = null;
       const listed = await withCloud('listBackups', async () => {
-        listing = await readAccountListing(drive, account, { details: request.details ?? true });
+        const offset = Math.max(0, request.offset ?? 0);
+        const limit = Math.max(0, request.limit ?? Number.MAX_SAFE_INTEGER);
+        listing = await readAccountListing(drive, account, { names: request.names === false ? null : { offset, limit } });
         return { type: 'LISTED' };
       });
       if (listing === null) {
@@ -295,12 +306,17 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const confirmed = new Set(
         (await store.flows({ machineId: 'offlineCopy', provider: request.provider, account })).map((f) => f.walletId),
       );
+      const offset = Math.min(Math.max(0, request.offset ?? 0), wallets.length);
+      const page = wallets.slice(offset, offset + Math.max(0, request.limit ?? wallets.length));
       return {
         ok: true,
         account,
         epochs,
         problems,
-        wallets: wallets.map((w) => ({ ...w, offlineCopyConfirmed: confirmed.has(w.walletId) })),
+        total: wallets.length,
+        offset,
+        cloudOnly: wallets.filter((w) => !confirmed.has(w.walletId)).length,
+        wallets: page.map((w) => ({ ...w, offlineCopyConfirmed: confirmed.has(w.walletId) })),
         otherAccounts: (await accountsWithBackups(store, request.provider)).filter((a) => a !== account),
       };
     },

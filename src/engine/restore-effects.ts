@@ -71,7 +71,7 @@ export function restoreEffects(deps: RestoreEffectDeps): Record<string, Effect<R
         if (changed) return changed;
         // Ids and epochs from the file names (one list call); names stay in the cloud, so the
         // logged row grows by about 40 bytes a wallet, never by what a name holds.
-        const listing = await readAccountListing(drive, account, { details: false });
+        const listing = await readAccountListing(drive, account, { names: null });
         const wallets = listing.wallets.flatMap((w) => (w.epoch === null ? [] : [{ walletId: w.walletId, epoch: w.epoch }]));
         if (wallets.length === 0) {
           const knownAccounts = (await deps.knownAccounts()).filter((a) => a !== account);

@@ -80,11 +80,11 @@ export const backupModel: MachineModel = {
     { name: 'icloud-new-epoch', input: { provider: 'icloud', ...base, newEpoch: true, offlineCopyConfirmed: true }, simplePaths: true },
   ],
   events,
+  shortestPathsOnly: ['EFFECT.FAILED', 'KEYRING.TAKEN'],
   // The guards read event fields, and of the context only newEpochRequested.
-  // The variants offered also depend on whether the upload creates a keyring (KEYRING.TAKEN), so
-  // that fact names a snapshot too: two snapshots with one name offer the same events.
-  guardFacts: (context) => ({
-    newEpochRequested: context.newEpochRequested,
+  guardFacts: (context) => ({ newEpochRequested: context.newEpochRequested }),
+  // Whether the upload creates a keyring decides whether KEYRING.TAKEN is offered there.
+  variantFacts: (context) => ({
     createsKeyring: (context.binding === true || context.newEpochRequested === true) && context.keyringTaken !== true,
   }),
 };

@@ -23,4 +23,15 @@ export interface MachineModel {
   events(snapshot: AnyMachineSnapshot): ModelEvent[];
   /** The context fields the machine's guards read: everything else is left out of the graph. */
   guardFacts(context: Record<string, unknown>): unknown;
+  /**
+   * Event types offered to the shortest paths only (each of their transitions and variants is
+   * still taken), not to the simple paths: an ending every effect state has (EFFECT.FAILED)
+   * would multiply the simple paths by the number of ways to reach each effect.
+   */
+  shortestPathsOnly?: readonly string[];
+  /**
+   * Context facts that decide which of those shortest-path-only variants a snapshot offers: they
+   * name a snapshot in the shortest-path graph (so each variant is reached), not in the simple one.
+   */
+  variantFacts?(context: Record<string, unknown>): unknown;
 }

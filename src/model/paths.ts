@@ -55,6 +55,13 @@ function acceptedEvents(model: MachineModel) {
   return (snapshot: AnyMachineSnapshot): ModelEvent[] => model.events(snapshot).filter((e) => snapshot.can(e as never));
 }
 
+/** The same, without the event types the model keeps to the shortest paths. */
+function simplePathEvents(model: MachineModel) {
+  const excluded = new Set(model.shortestPathsOnly ?? []);
+  const accepted = acceptedEvents(model);
+  return (snapshot: AnyMachineSnapshot): ModelEvent[] => accepted(snapshot).filter((e) => !excluded.has(e.type));
+}
+
 /** Appends the shortest continuation to a state that waits for the person or is final. */
 function extendToRest(model: MachineModel, path: RawPath): RawPath {
   const last = path.steps[path.steps.length - 1]!.snapshot;
@@ -105,7 +112,7 @@ function scenarioPaths(model: MachineModel, scenario: Scenario): RawPath[] {
     ? testModel
         .getSimplePaths({
           input: scenario.input,
-          events: acceptedEvents(model),
+          events: simplePathEvents(model),
           serializeState: (s: AnyMachineSnapshot) => stateKey(model, s),
           allowDuplicatePaths: true,
         } as never)

@@ -29,7 +29,8 @@ export function stateKey(model: MachineModel, snapshot: AnyMachineSnapshot): str
 
 export function edgeKey(model: MachineModel) {
   return (snapshot: AnyMachineSnapshot, event: ModelEvent | undefined, previous?: AnyMachineSnapshot): string => {
-    const here = stateKey(model, snapshot);
+    const facts = model.variantFacts?.(snapshot.context as Record<string, unknown>);
+    const here = facts === undefined ? stateKey(model, snapshot) : `${stateKey(model, snapshot)} ${JSON.stringify(facts)}`;
     if (event === undefined || previous === undefined) return here;
     return `${here} via ${JSON.stringify(event)} from ${JSON.stringify(previous.value)}`;
   };

@@ -63,6 +63,7 @@ export const restoreModel: MachineModel = {
     { name: 'huawei', input: { provider: 'huawei', expectedAccount: null }, simplePaths: true },
   ],
   events,
+  shortestPathsOnly: ['EFFECT.FAILED'],
   // The one guard (walletListed) reads the listed wallet ids; nothing else in the context.
   guardFacts: (context) => ({ wallets: (context.wallets as { walletId: string }[]).map((w) => w.walletId) }),
 };

@@ -30,6 +30,7 @@ export const providerSwitchModel: MachineModel = {
     { name: 'same', input: { from: 'gdrive', provider: 'gdrive', expectedAccount: null }, simplePaths: true },
   ],
   events,
+  shortestPathsOnly: ['EFFECT.FAILED'],
   // The one guard (alreadyActive) reads from and provider, both fixed by the input.
   guardFacts: (context) => ({ from: context.from, provider: context.provider }),
 };

@@ -116,9 +116,12 @@ describe('wallet-backup backup / restore', () => {
   it('E4: history prints the flows and their transitions from the log', async () => {
     const result = await box.run(['history']);
     expectExit(result, 0);
-    expect(result.stdout).toContain('backup@1');
-    expect(result.stdout).toContain('restore@1');
+    // New flows run the current releases: backup and restore version 2, offlineCopy version 1.
+    expect(result.stdout).toContain('backup@2');
+    expect(result.stdout).toContain('restore@2');
     expect(result.stdout).toContain('offlineCopy@1');
+    expect(result.stdout).not.toContain('backup@1');
+    expect(result.stdout).not.toContain('restore@1');
     expect(result.stdout).toMatch(/checkingProvider\.running\s*│\s*PROVIDER\.READY\(account=alice@example\.com\)\s*│\s*loadingKeyring\.running/);
     expect(result.stdout).toContain('MANIFEST.PUBLISHED');
     expect(result.stdout).toContain('KEYRING.WRONG_PASSWORD');

@@ -5,7 +5,7 @@
  * with its exit code, as in a script.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
@@ -40,7 +40,7 @@ export interface Sandbox {
   run(args: string[], options?: RunOptions): Promise<CliResult>;
   /** Writes a file in the sandbox and returns its path. */
   file(name: string, content: string): string;
-  /** The files of a wallet record in the cloud folder of an account. */
+  /** The file of a wallet record (layout 2, in its epoch's folder) in the cloud folder of an account. */
   walletRecord(provider: string, account: string, walletId: string): string;
   cleanup(): void;
 }
@@ -88,10 +88,14 @@ export function sandbox(): Sandbox {
       return path;
     },
     walletRecord(provider, account, walletId) {
+      // Cloud layout 2: wallet-backup/wallets/epoch-<n>/<walletId>.age (one wallet id is in one epoch).
       const folder = join(cloud, provider, 'accounts', encodeURIComponent(account), 'wallet-backup', 'wallets');
-      const name = readdirSync(folder).find((f) => f === `${walletId}.age`);
-      if (!name) throw new Error(`no record of ${walletId} in ${folder}`);
-      return join(folder, name);
+      const found = readdirSync(folder)
+        .filter((epoch) => /^epoch-[1-9][0-9]*$/.test(epoch))
+        .map((epoch) => join(folder, epoch, `${walletId}.age`))
+        .filter((path) => existsSync(path));
+      if (found.length !== 1) throw new Error(`${found.length === 0 ? 'no' : 'more than one'} record of ${walletId} in ${folder}`);
+      return found[0]!;
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });

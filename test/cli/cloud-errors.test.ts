@@ -96,7 +96,7 @@ describe('wallet-backup cloud errors', () => {
     writeFileSync(record, bytes);
     const result = await box.run(['restore', ...alice, '--wallet', walletId, '--out', join(box.dir, 'tampered.txt')], { password: PASSWORD });
     expectExit(result, 7);
-    expect(result.stderr).toContain(`wallet record wallet-backup/wallets/${walletId}.age failed authentication`);
+    expect(result.stderr).toContain(`wallet record wallet-backup/wallets/epoch-1/${walletId}.age failed authentication`);
   });
 
   it('network failures are retried twice, then exit 10', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryClouds } from '../../adapters/cloud/memory.ts';
 import type { BackupFlow, FlowBase, ProviderSwitchFlow, RestoreFlow } from '../../src/engine/index.ts';
 import { ALICE, BOB, bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from './engine-helpers.ts';
-import { eventIs, expectEngineError, expectLogConsistent, failNextStatus, listedWalletIds, rowCount, whenRow } from './scenario-helpers.ts';
+import { allCloudFiles, eventIs, expectEngineError, expectLogConsistent, failNextStatus, listedWalletIds, rowCount, whenRow } from './scenario-helpers.ts';
 
 type Setup = ReturnType<typeof engineOn>;
 
@@ -326,11 +326,15 @@ async function expectCancelledAndClosed(setup: Setup, flow: FlowBase, state: unk
 }
 
 describe('CANCEL at every waiting state', () => {
-  it.each(backupCases.map((c) => [c.name, c] as const))('E6: backup waiting at %s: CANCEL ends it cancelled, nothing is listed, and the flow takes no more input', async (_name, c) => {
+  it.each(backupCases.map((c) => [c.name, c] as const))('E6: backup waiting at %s: CANCEL ends it cancelled, deletes and replaces nothing, lists nothing new (what is listed restores), and the flow takes no more input', async (_name, c) => {
     const { setup, flow } = await c.reach();
     const backup = flow as BackupFlow;
     const walletId = backup.context().walletId as string | null;
+    const before = allCloudFiles(setup.clouds);
     await expectCancelledAndClosed(setup, flow, c.state);
+    // Cloud layout 2: a backup that does not finish deletes nothing (a delete could remove another
+    // device's backup of the same wallet); every file it wrote is whole, and none is listed.
+    expect(allCloudFiles(setup.clouds)).toEqual(before);
     expect(backup.result()).toMatchObject({ outcome: 'cancelled', reason: null });
     await expectEngineError(backup.enterPassword(PASSWORD), 'flow-finished');
     await expectEngineError(backup.choosePassword(PASSWORD, PASSWORD), 'flow-finished');
@@ -338,6 +342,11 @@ describe('CANCEL at every waiting state', () => {
     if (walletId !== null) {
       expect(listedWalletIds(setup.clouds.gdrive, ALICE)).not.toContain(walletId);
       expect(await setup.engine.cloudOnlyWallets()).not.toContainEqual(expect.objectContaining({ walletId }));
+    }
+    for (const listed of listedWalletIds(setup.clouds.gdrive, ALICE)) {
+      const restore = await setup.engine.restore({ provider: 'gdrive', walletId: listed });
+      await restore.enterPassword(PASSWORD);
+      expect(restore.result()).toMatchObject({ outcome: 'done', walletId: listed, mnemonic: MNEMONIC_12 });
     }
   });
 

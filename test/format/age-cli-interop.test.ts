@@ -4,11 +4,11 @@
  * exactly the README's manual recovery, in the downloaded wallet-backup folder:
  *
  *   age -d -o identity.txt keyrings/epoch-1.age         (asks for the backup password)
- *   age -d -i identity.txt wallets/<walletId>.age       (prints the JSON with the mnemonic)
+ *   age -d -i identity.txt wallets/epoch-1/<walletId>.age   (prints the JSON with the mnemonic)
  *
  * and the one-step form, since age accepts a passphrase-encrypted identity file:
  *
- *   age -d -i keyrings/epoch-1.age wallets/<walletId>.age
+ *   age -d -i keyrings/epoch-1.age wallets/epoch-1/<walletId>.age
  *
  * age reads the passphrase from the terminal (/dev/tty), never from stdin, so the test runs it
  * inside a pseudo-terminal made by util-linux `script` and types the password when age prompts.
@@ -129,6 +129,7 @@ describe.skipIf(SKIP)('age CLI interop', () => {
 
   it('E1: manual recovery with age: the keyring decrypts with the password, the wallet with the identity', async () => {
     expect(keyringFile).toBe('keyrings/epoch-1.age');
+    expect(walletFile).toBe(`wallets/epoch-1/${walletId}.age`); // cloud layout 2: the record in its epoch's folder
     // (1) age -d -o identity.txt keyrings/epoch-1.age, typing the password at the prompt.
     const step1 = await runInTerminal(`age -d -o identity.txt ${keyringFile}`, [PASSWORD]);
     expect(step1.code, step1.output).toBe(0);
@@ -136,7 +137,7 @@ describe.skipIf(SKIP)('age CLI interop', () => {
     expect(identityFile).toContain('# format: wallet-backup-engine/keyring v1');
     expect(identityFile).toContain(epoch.identity);
 
-    // (2) age -d -i identity.txt wallets/<walletId>.age prints the JSON with the mnemonic.
+    // (2) age -d -i identity.txt wallets/epoch-1/<walletId>.age prints the JSON with the mnemonic.
     const step2 = runAge(['-d', '-i', 'identity.txt', walletFile]);
     expect(step2.code, step2.stderr).toBe(0);
     const record = JSON.parse(step2.stdout) as { mnemonic: string; walletId: string; name: string };
@@ -145,7 +146,7 @@ describe.skipIf(SKIP)('age CLI interop', () => {
     expect(record.name).toBe('Savings');
   });
 
-  it('E1: one-step recovery: age -d -i keyrings/epoch-1.age wallets/<id>.age asks for the password, prints the wallet', async () => {
+  it('E1: one-step recovery: age -d -i keyrings/epoch-1.age wallets/epoch-1/<id>.age asks for the password, prints the wallet', async () => {
     rmSync(join(workDir, 'wallet.json'), { force: true });
     const run = await runInTerminal(`age -d -i ${keyringFile} -o wallet.json ${walletFile}`, [PASSWORD]);
     expect(run.code, run.output).toBe(0);

@@ -57,10 +57,22 @@ describe('wallet-backup inspect', () => {
     expect(html).toContain('/assets/app.js');
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
     expect((await fetch(`${url}assets/style.css`)).status).toBe(200);
-    const machines = (await (await fetch(`${url}api/machines`)).json()) as { machines: Array<{ id: string }> };
-    expect(machines.machines.map((m) => m.id)).toEqual(['backup', 'restore', 'providerSwitch', 'offlineCopy']);
-    const svg = await fetch(`${url}api/machines/backup/1.svg`);
-    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    const machines = (await (await fetch(`${url}api/machines`)).json()) as { machines: Array<{ id: string; version: number }> };
+    // Every released version, the ones old logs name and the version 2 new flows run.
+    expect(machines.machines.map((m) => `${m.id}@${m.version}`)).toEqual([
+      'backup@1',
+      'restore@1',
+      'providerSwitch@1',
+      'offlineCopy@1',
+      'backup@2',
+      'restore@2',
+      'providerSwitch@2',
+    ]);
+    for (const version of [1, 2]) {
+      const svg = await fetch(`${url}api/machines/backup/${version}.svg`);
+      expect(svg.status).toBe(200);
+      expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    }
     const flows = (await (await fetch(`${url}api/flows?outcome=cancelled`)).json()) as { flows: Array<{ flowId: string }> };
     expect(flows.flows.map((f) => f.flowId)).toEqual([sample.cancelledFlowId]);
     expect((await fetch(`${url}api/flows/nope`)).status).toBe(404);

@@ -11,6 +11,14 @@ import { describe, expect, it } from 'vitest';
 describe('machine modules', () => {
   it('E5: every released machine builds when its module is imported', async () => {
     const machines = await import('../../machines/index.ts');
-    expect(machines.MACHINE_RELEASES.map((r) => r.machine.id)).toEqual(['backup', 'restore', 'providerSwitch', 'offlineCopy']);
+    expect(machines.MACHINE_RELEASES.map((r) => `${r.machine.id}@${r.machine.version}`)).toEqual([
+      'backup@1',
+      'restore@1',
+      'providerSwitch@1',
+      'offlineCopy@1',
+      'backup@2',
+      'restore@2',
+      'providerSwitch@2',
+    ]);
   });
 });

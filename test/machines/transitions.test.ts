@@ -16,11 +16,15 @@ import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, type AnyStateMachine, type StateValue } from 'xstate';
 import {
   backupMachine,
+  backupMachineV2,
+  currentRelease,
   findMachine,
   MACHINE_RELEASES,
   offlineCopyMachine,
   providerSwitchMachine,
+  providerSwitchMachineV2,
   restoreMachine,
+  restoreMachineV2,
   type ProviderId,
   type StateMeta,
 } from '../../machines/index.ts';
@@ -178,6 +182,189 @@ function checkMeta(machine: AnyStateMachine, expected: Record<string, StateMeta>
   });
 }
 
+// The tables of version 1 of each machine; version 2 (below) takes each of them too.
+
+const BACKUP_META: Record<string, StateMeta> = {
+  checkingMnemonic: { effect: 'checkMnemonic' },
+  ...PROVIDER_CHECK_META,
+  providerInactive: { outcome: 'failed', reason: 'provider-inactive' },
+  ...cloudStepMeta('loadingKeyring', 'loadKeyring', false),
+  choosingPassword: { waitsFor: ['PASSWORD.CHOSEN', 'CANCEL'] },
+  creatingKeyring: { effect: 'createKeyring' },
+  enteringPassword: { waitsFor: ['PASSWORD.ENTERED', 'PASSWORD.FORGOTTEN', 'CANCEL'] },
+  unlockingKeyring: { effect: 'unlockKeyring' },
+  encrypting: { effect: 'encryptWallet' },
+  ...cloudStepMeta('uploading', 'upload', true),
+  ...cloudStepMeta('verifying', 'verifyUpload', false),
+  verifyFailed: { waitsFor: ['RETRY', 'CANCEL'], reason: 'verify-mismatch' },
+  ...cloudStepMeta('publishing', 'publishManifest', true),
+  done: { outcome: 'done' },
+  invalidMnemonic: { outcome: 'failed', reason: 'invalid-mnemonic' },
+  keyringCorrupt: { outcome: 'failed', reason: 'corrupt' },
+  accountChanged: { outcome: 'failed', reason: 'account-changed' },
+};
+
+const BACKUP_ROWS: Row[] = [
+  // R16: the phrase is checked first.
+  { from: 'checkingMnemonic', event: { type: 'MNEMONIC.VALID', words: 24 }, to: 'checkingProvider.running', sets: { words: 24 } },
+  { from: 'checkingMnemonic', event: { type: 'MNEMONIC.INVALID', reason: 'bad-checksum' }, to: 'invalidMnemonic', sets: { failure: 'bad-checksum' } },
+  ...providerCheckRows('loadingKeyring.running'),
+  // R15: only the active provider.
+  { from: 'checkingProvider.running', event: { type: 'PROVIDER.INACTIVE', active: 'icloud' }, to: 'providerInactive' },
+  // R4: no keyring yet, this backup binds the account to a new password.
+  { from: 'loadingKeyring.running', event: { type: 'KEYRING.NONE' }, to: 'choosingPassword', given: { epoch: 7 }, sets: { binding: true, epoch: null } },
+  // R8: a new epoch was asked for.
+  {
+    from: 'loadingKeyring.running',
+    event: { type: 'KEYRING.FOUND', epoch: 2 },
+    to: 'choosingPassword',
+    given: { newEpochRequested: true, binding: true },
+    sets: { binding: false, epoch: 2 },
+  },
+  // R5: otherwise the account's password is verified.
+  { from: 'loadingKeyring.running', event: { type: 'KEYRING.FOUND', epoch: 2 }, to: 'enteringPassword', given: { binding: true }, sets: { binding: false, epoch: 2 } },
+  { from: 'loadingKeyring.running', event: { type: 'KEYRING.CORRUPT', reason: 'tampered' }, to: 'keyringCorrupt', sets: { failure: 'tampered' } },
+  { from: 'loadingKeyring.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'accountChanged' },
+  ...cloudStepRows('loadingKeyring', false),
+  // R3: at least 6 characters (too short is reported before a mismatch), entered twice.
+  { from: 'choosingPassword', event: { type: 'PASSWORD.CHOSEN', tooShort: true, mismatch: true }, to: 'choosingPassword', sets: { passwordProblem: 'too-short' } },
+  { from: 'choosingPassword', event: { type: 'PASSWORD.CHOSEN', tooShort: false, mismatch: true }, to: 'choosingPassword', sets: { passwordProblem: 'mismatch' } },
+  {
+    from: 'choosingPassword',
+    event: { type: 'PASSWORD.CHOSEN', tooShort: false, mismatch: false },
+    to: 'creatingKeyring',
+    given: { passwordProblem: 'mismatch' },
+    sets: { passwordProblem: null },
+  },
+  { from: 'choosingPassword', event: { type: 'CANCEL' }, to: 'cancelled' },
+  { from: 'creatingKeyring', event: { type: 'KEYRING.CREATED', epoch: 3 }, to: 'encrypting', sets: { epoch: 3 } },
+  { from: 'enteringPassword', event: { type: 'PASSWORD.ENTERED' }, to: 'unlockingKeyring' },
+  // R8: a forgotten password starts a new epoch; the old hints no longer apply.
+  { from: 'enteringPassword', event: { type: 'PASSWORD.FORGOTTEN' }, to: 'choosingPassword', given: { hints: ['caps-lock'] }, sets: { newEpochRequested: true, hints: [] } },
+  { from: 'enteringPassword', event: { type: 'CANCEL' }, to: 'cancelled' },
+  { from: 'unlockingKeyring', event: { type: 'KEYRING.UNLOCKED', epoch: 2 }, to: 'encrypting', given: { hints: ['caps-lock'] }, sets: { epoch: 2, hints: [] } },
+  // R10: wrong password, try again with hints; the attempts are counted.
+  {
+    from: 'unlockingKeyring',
+    event: { type: 'KEYRING.WRONG_PASSWORD', hints: ['look-alike-characters'] },
+    to: 'enteringPassword',
+    given: { wrongPasswordAttempts: 1, hints: ['caps-lock'] },
+    sets: { wrongPasswordAttempts: 2, hints: ['look-alike-characters'] },
+  },
+  { from: 'unlockingKeyring', event: { type: 'KEYRING.CORRUPT', reason: 'malformed' }, to: 'keyringCorrupt', sets: { failure: 'malformed' } },
+  { from: 'unlockingKeyring', event: { type: 'NETWORK.FAILED', operation: 'unlock' }, to: 'unlockingKeyring', ignored: true },
+  { from: 'encrypting', event: { type: 'WALLET.ENCRYPTED', walletId: 'w-1', bytes: 600 }, to: 'uploading.running', sets: { walletId: 'w-1' } },
+  { from: 'uploading.running', event: { type: 'UPLOAD.DONE' }, to: 'verifying.running' },
+  // R11: the account changed on the way.
+  { from: 'uploading.running', event: { type: 'ACCOUNT.CHANGED', account: 'mallory@example.com' }, to: 'accountChanged' },
+  ...cloudStepRows('uploading', true),
+  // E3: read back before publishing.
+  { from: 'verifying.running', event: { type: 'VERIFY.OK' }, to: 'publishing.running' },
+  { from: 'verifying.running', event: { type: 'VERIFY.MISMATCH', path: 'wallet-backup/wallets/w-1.age' }, to: 'verifyFailed', sets: { failure: 'wallet-backup/wallets/w-1.age' } },
+  { from: 'verifying.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'accountChanged' },
+  ...cloudStepRows('verifying', false),
+  { from: 'verifyFailed', event: { type: 'RETRY' }, to: 'uploading.running' },
+  { from: 'verifyFailed', event: { type: 'CANCEL' }, to: 'cancelled' },
+  { from: 'publishing.running', event: { type: 'MANIFEST.PUBLISHED' }, to: 'done' },
+  { from: 'publishing.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'accountChanged' },
+  ...cloudStepRows('publishing', true),
+];
+
+/** BACKUPS.FOUND of restore version 1 carries names; version 2's carries ids and epochs only. */
+const WALLETS_V1 = [
+  { walletId: 'w-1', name: 'Savings', epoch: 1 },
+  { walletId: 'w-2', name: 'Daily', epoch: 3 },
+];
+const WALLETS_V2 = [
+  { walletId: 'w-1', epoch: 1 },
+  { walletId: 'w-2', epoch: 3 },
+];
+
+const RESTORE_META: Record<string, StateMeta> = {
+  ...PROVIDER_CHECK_META,
+  ...cloudStepMeta('listing', 'listBackups', false),
+  noBackups: { waitsFor: ['RETRY', 'CANCEL'], reason: 'no-backups' },
+  choosingWallet: { waitsFor: ['WALLET.CHOSEN', 'CANCEL'] },
+  enteringPassword: { waitsFor: ['PASSWORD.ENTERED', 'CANCEL'] },
+  ...cloudStepMeta('unlockingKeyring', 'unlockKeyring', false),
+  ...cloudStepMeta('decrypting', 'decryptWallet', false),
+  validating: { effect: 'validateMnemonic' },
+  done: { outcome: 'done' },
+  recordCorrupt: { outcome: 'failed', reason: 'corrupt' },
+};
+
+/** Every restore row but MANIFEST.CORRUPT, which version 2 no longer takes (the listing comes from the records' paths). */
+const restoreRows = (wallets: Array<{ walletId: string; epoch: number }>): Row[] => [
+  ...providerCheckRows('listing.running'),
+  { from: 'listing.running', event: { type: 'BACKUPS.FOUND', wallets }, to: 'choosingWallet', sets: { wallets } },
+  // R11: none in this account; the accounts this device backed up from are named.
+  {
+    from: 'listing.running',
+    event: { type: 'BACKUPS.NONE', knownAccounts: ['bob@example.com'] },
+    to: 'noBackups',
+    given: { wallets },
+    sets: { knownAccounts: ['bob@example.com'], wallets: [] },
+  },
+  { from: 'listing.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'checkingProvider.running' },
+  ...cloudStepRows('listing', false),
+  { from: 'noBackups', event: { type: 'RETRY' }, to: 'checkingProvider.running' },
+  { from: 'noBackups', event: { type: 'CANCEL' }, to: 'cancelled' },
+  // R8: the chosen wallet's epoch decides which keyring (password) opens it.
+  { from: 'choosingWallet', event: { type: 'WALLET.CHOSEN', walletId: 'w-2' }, to: 'enteringPassword', given: { wallets }, sets: { walletId: 'w-2', epoch: 3 } },
+  { from: 'choosingWallet', event: { type: 'WALLET.CHOSEN', walletId: 'w-1' }, to: 'enteringPassword', given: { wallets }, sets: { walletId: 'w-1', epoch: 1 } },
+  { from: 'choosingWallet', event: { type: 'WALLET.CHOSEN', walletId: 'w-9' }, to: 'choosingWallet', given: { wallets }, ignored: true },
+  { from: 'choosingWallet', event: { type: 'CANCEL' }, to: 'cancelled' },
+  { from: 'enteringPassword', event: { type: 'PASSWORD.ENTERED' }, to: 'unlockingKeyring.running' },
+  { from: 'enteringPassword', event: { type: 'CANCEL' }, to: 'cancelled' },
+  { from: 'unlockingKeyring.running', event: { type: 'KEYRING.UNLOCKED', epoch: 3 }, to: 'decrypting.running', given: { hints: ['caps-lock'] }, sets: { hints: [] } },
+  // R10
+  {
+    from: 'unlockingKeyring.running',
+    event: { type: 'KEYRING.WRONG_PASSWORD', hints: ['leading-or-trailing-space'] },
+    to: 'enteringPassword',
+    given: { wrongPasswordAttempts: 2 },
+    sets: { wrongPasswordAttempts: 3, hints: ['leading-or-trailing-space'] },
+  },
+  { from: 'unlockingKeyring.running', event: { type: 'KEYRING.CORRUPT', reason: 'tampered' }, to: 'recordCorrupt', sets: { failure: 'tampered' } },
+  { from: 'unlockingKeyring.running', event: { type: 'ACCOUNT.CHANGED', account: 'mallory@example.com' }, to: 'checkingProvider.running' },
+  ...cloudStepRows('unlockingKeyring', false),
+  { from: 'decrypting.running', event: { type: 'WALLET.DECRYPTED' }, to: 'validating' },
+  // E1/E2: a record that does not open as what the manifest says is corrupt.
+  { from: 'decrypting.running', event: { type: 'RECORD.CORRUPT', reason: 'metadata-mismatch' }, to: 'recordCorrupt', sets: { failure: 'metadata-mismatch' } },
+  { from: 'decrypting.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'checkingProvider.running' },
+  ...cloudStepRows('decrypting', false),
+  { from: 'validating', event: { type: 'MNEMONIC.VALID', words: 24 }, to: 'done', sets: { words: 24 } },
+];
+
+const RESTORE_MANIFEST_CORRUPT: Row = { from: 'listing.running', event: { type: 'MANIFEST.CORRUPT', reason: 'malformed' }, to: 'recordCorrupt', sets: { failure: 'malformed' } };
+
+const SWITCH_META: Record<string, StateMeta> = {
+  ...PROVIDER_CHECK_META,
+  confirming: { waitsFor: ['CONFIRM', 'CANCEL'] },
+  done: { outcome: 'done' },
+  alreadyActive: { outcome: 'done', reason: 'already-active' },
+};
+
+/** The provider switch's eventless decision on start, both branches. */
+function switchDecisions(machine: AnyStateMachine): ExecutedStep[] {
+  return [
+    { from: 'gdrive' as ProviderId | null, provider: 'huawei' as ProviderId },
+    { from: 'huawei' as ProviderId | null, provider: 'huawei' as ProviderId },
+  ].flatMap((i) => {
+    const recorder = createStepRecorder();
+    createActor(machine, { input: i, inspect: recorder.inspect } as never)
+      .start()
+      .stop();
+    return recorder.steps;
+  });
+}
+
+const SWITCH_ROWS: Row[] = [
+  ...providerCheckRows('confirming'),
+  { from: 'confirming', event: { type: 'CONFIRM' }, to: 'done' },
+  { from: 'confirming', event: { type: 'CANCEL' }, to: 'cancelled' },
+];
+
 describe('backup machine', () => {
   const input = { provider: 'gdrive' as ProviderId, walletName: 'Savings' };
 
@@ -227,99 +414,13 @@ describe('backup machine', () => {
     expect(fired.output).toStrictEqual({ account: 'alice@example.com', epoch: 2, walletId: 'w-1' });
   });
 
-  checkMeta(backupMachine, {
-    checkingMnemonic: { effect: 'checkMnemonic' },
-    ...PROVIDER_CHECK_META,
-    providerInactive: { outcome: 'failed', reason: 'provider-inactive' },
-    ...cloudStepMeta('loadingKeyring', 'loadKeyring', false),
-    choosingPassword: { waitsFor: ['PASSWORD.CHOSEN', 'CANCEL'] },
-    creatingKeyring: { effect: 'createKeyring' },
-    enteringPassword: { waitsFor: ['PASSWORD.ENTERED', 'PASSWORD.FORGOTTEN', 'CANCEL'] },
-    unlockingKeyring: { effect: 'unlockKeyring' },
-    encrypting: { effect: 'encryptWallet' },
-    ...cloudStepMeta('uploading', 'upload', true),
-    ...cloudStepMeta('verifying', 'verifyUpload', false),
-    verifyFailed: { waitsFor: ['RETRY', 'CANCEL'], reason: 'verify-mismatch' },
-    ...cloudStepMeta('publishing', 'publishManifest', true),
-    done: { outcome: 'done' },
-    invalidMnemonic: { outcome: 'failed', reason: 'invalid-mnemonic' },
-    keyringCorrupt: { outcome: 'failed', reason: 'corrupt' },
-    accountChanged: { outcome: 'failed', reason: 'account-changed' },
-  });
+  checkMeta(backupMachine, BACKUP_META);
 
-  checkTable(backupMachine, input, [
-    // R16: the phrase is checked first.
-    { from: 'checkingMnemonic', event: { type: 'MNEMONIC.VALID', words: 24 }, to: 'checkingProvider.running', sets: { words: 24 } },
-    { from: 'checkingMnemonic', event: { type: 'MNEMONIC.INVALID', reason: 'bad-checksum' }, to: 'invalidMnemonic', sets: { failure: 'bad-checksum' } },
-    ...providerCheckRows('loadingKeyring.running'),
-    // R15: only the active provider.
-    { from: 'checkingProvider.running', event: { type: 'PROVIDER.INACTIVE', active: 'icloud' }, to: 'providerInactive' },
-    // R4: no keyring yet, this backup binds the account to a new password.
-    { from: 'loadingKeyring.running', event: { type: 'KEYRING.NONE' }, to: 'choosingPassword', given: { epoch: 7 }, sets: { binding: true, epoch: null } },
-    // R8: a new epoch was asked for.
-    {
-      from: 'loadingKeyring.running',
-      event: { type: 'KEYRING.FOUND', epoch: 2 },
-      to: 'choosingPassword',
-      given: { newEpochRequested: true, binding: true },
-      sets: { binding: false, epoch: 2 },
-    },
-    // R5: otherwise the account's password is verified.
-    { from: 'loadingKeyring.running', event: { type: 'KEYRING.FOUND', epoch: 2 }, to: 'enteringPassword', given: { binding: true }, sets: { binding: false, epoch: 2 } },
-    { from: 'loadingKeyring.running', event: { type: 'KEYRING.CORRUPT', reason: 'tampered' }, to: 'keyringCorrupt', sets: { failure: 'tampered' } },
-    { from: 'loadingKeyring.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'accountChanged' },
-    ...cloudStepRows('loadingKeyring', false),
-    // R3: at least 6 characters (too short is reported before a mismatch), entered twice.
-    { from: 'choosingPassword', event: { type: 'PASSWORD.CHOSEN', tooShort: true, mismatch: true }, to: 'choosingPassword', sets: { passwordProblem: 'too-short' } },
-    { from: 'choosingPassword', event: { type: 'PASSWORD.CHOSEN', tooShort: false, mismatch: true }, to: 'choosingPassword', sets: { passwordProblem: 'mismatch' } },
-    {
-      from: 'choosingPassword',
-      event: { type: 'PASSWORD.CHOSEN', tooShort: false, mismatch: false },
-      to: 'creatingKeyring',
-      given: { passwordProblem: 'mismatch' },
-      sets: { passwordProblem: null },
-    },
-    { from: 'choosingPassword', event: { type: 'CANCEL' }, to: 'cancelled' },
-    { from: 'creatingKeyring', event: { type: 'KEYRING.CREATED', epoch: 3 }, to: 'encrypting', sets: { epoch: 3 } },
-    { from: 'enteringPassword', event: { type: 'PASSWORD.ENTERED' }, to: 'unlockingKeyring' },
-    // R8: a forgotten password starts a new epoch; the old hints no longer apply.
-    { from: 'enteringPassword', event: { type: 'PASSWORD.FORGOTTEN' }, to: 'choosingPassword', given: { hints: ['caps-lock'] }, sets: { newEpochRequested: true, hints: [] } },
-    { from: 'enteringPassword', event: { type: 'CANCEL' }, to: 'cancelled' },
-    { from: 'unlockingKeyring', event: { type: 'KEYRING.UNLOCKED', epoch: 2 }, to: 'encrypting', given: { hints: ['caps-lock'] }, sets: { epoch: 2, hints: [] } },
-    // R10: wrong password, try again with hints; the attempts are counted.
-    {
-      from: 'unlockingKeyring',
-      event: { type: 'KEYRING.WRONG_PASSWORD', hints: ['look-alike-characters'] },
-      to: 'enteringPassword',
-      given: { wrongPasswordAttempts: 1, hints: ['caps-lock'] },
-      sets: { wrongPasswordAttempts: 2, hints: ['look-alike-characters'] },
-    },
-    { from: 'unlockingKeyring', event: { type: 'KEYRING.CORRUPT', reason: 'malformed' }, to: 'keyringCorrupt', sets: { failure: 'malformed' } },
-    { from: 'unlockingKeyring', event: { type: 'NETWORK.FAILED', operation: 'unlock' }, to: 'unlockingKeyring', ignored: true },
-    { from: 'encrypting', event: { type: 'WALLET.ENCRYPTED', walletId: 'w-1', bytes: 600 }, to: 'uploading.running', sets: { walletId: 'w-1' } },
-    { from: 'uploading.running', event: { type: 'UPLOAD.DONE' }, to: 'verifying.running' },
-    // R11: the account changed on the way.
-    { from: 'uploading.running', event: { type: 'ACCOUNT.CHANGED', account: 'mallory@example.com' }, to: 'accountChanged' },
-    ...cloudStepRows('uploading', true),
-    // E3: read back before publishing.
-    { from: 'verifying.running', event: { type: 'VERIFY.OK' }, to: 'publishing.running' },
-    { from: 'verifying.running', event: { type: 'VERIFY.MISMATCH', path: 'wallet-backup/wallets/w-1.age' }, to: 'verifyFailed', sets: { failure: 'wallet-backup/wallets/w-1.age' } },
-    { from: 'verifying.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'accountChanged' },
-    ...cloudStepRows('verifying', false),
-    { from: 'verifyFailed', event: { type: 'RETRY' }, to: 'uploading.running' },
-    { from: 'verifyFailed', event: { type: 'CANCEL' }, to: 'cancelled' },
-    { from: 'publishing.running', event: { type: 'MANIFEST.PUBLISHED' }, to: 'done' },
-    { from: 'publishing.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'accountChanged' },
-    ...cloudStepRows('publishing', true),
-  ]);
+  checkTable(backupMachine, input, BACKUP_ROWS);
 });
 
 describe('restore machine', () => {
   const input = { provider: 'icloud' as ProviderId };
-  const wallets = [
-    { walletId: 'w-1', name: 'Savings', epoch: 1 },
-    { walletId: 'w-2', name: 'Daily', epoch: 3 },
-  ];
 
   it('starts with the provider check, with a context made from its input', () => {
     const [plain] = initialTransition(restoreMachine, input);
@@ -349,61 +450,9 @@ describe('restore machine', () => {
     expect(fired.output).toStrictEqual({ account: 'alice@example.com', walletId: 'w-2', epoch: 3, words: 12 });
   });
 
-  checkMeta(restoreMachine, {
-    ...PROVIDER_CHECK_META,
-    ...cloudStepMeta('listing', 'listBackups', false),
-    noBackups: { waitsFor: ['RETRY', 'CANCEL'], reason: 'no-backups' },
-    choosingWallet: { waitsFor: ['WALLET.CHOSEN', 'CANCEL'] },
-    enteringPassword: { waitsFor: ['PASSWORD.ENTERED', 'CANCEL'] },
-    ...cloudStepMeta('unlockingKeyring', 'unlockKeyring', false),
-    ...cloudStepMeta('decrypting', 'decryptWallet', false),
-    validating: { effect: 'validateMnemonic' },
-    done: { outcome: 'done' },
-    recordCorrupt: { outcome: 'failed', reason: 'corrupt' },
-  });
+  checkMeta(restoreMachine, RESTORE_META);
 
-  checkTable(restoreMachine, input, [
-    ...providerCheckRows('listing.running'),
-    { from: 'listing.running', event: { type: 'BACKUPS.FOUND', wallets }, to: 'choosingWallet', sets: { wallets } },
-    // R11: none in this account; the accounts this device backed up from are named.
-    {
-      from: 'listing.running',
-      event: { type: 'BACKUPS.NONE', knownAccounts: ['bob@example.com'] },
-      to: 'noBackups',
-      given: { wallets },
-      sets: { knownAccounts: ['bob@example.com'], wallets: [] },
-    },
-    { from: 'listing.running', event: { type: 'MANIFEST.CORRUPT', reason: 'malformed' }, to: 'recordCorrupt', sets: { failure: 'malformed' } },
-    { from: 'listing.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'checkingProvider.running' },
-    ...cloudStepRows('listing', false),
-    { from: 'noBackups', event: { type: 'RETRY' }, to: 'checkingProvider.running' },
-    { from: 'noBackups', event: { type: 'CANCEL' }, to: 'cancelled' },
-    // R8: the chosen wallet's epoch decides which keyring (password) opens it.
-    { from: 'choosingWallet', event: { type: 'WALLET.CHOSEN', walletId: 'w-2' }, to: 'enteringPassword', given: { wallets }, sets: { walletId: 'w-2', epoch: 3 } },
-    { from: 'choosingWallet', event: { type: 'WALLET.CHOSEN', walletId: 'w-1' }, to: 'enteringPassword', given: { wallets }, sets: { walletId: 'w-1', epoch: 1 } },
-    { from: 'choosingWallet', event: { type: 'WALLET.CHOSEN', walletId: 'w-9' }, to: 'choosingWallet', given: { wallets }, ignored: true },
-    { from: 'choosingWallet', event: { type: 'CANCEL' }, to: 'cancelled' },
-    { from: 'enteringPassword', event: { type: 'PASSWORD.ENTERED' }, to: 'unlockingKeyring.running' },
-    { from: 'enteringPassword', event: { type: 'CANCEL' }, to: 'cancelled' },
-    { from: 'unlockingKeyring.running', event: { type: 'KEYRING.UNLOCKED', epoch: 3 }, to: 'decrypting.running', given: { hints: ['caps-lock'] }, sets: { hints: [] } },
-    // R10
-    {
-      from: 'unlockingKeyring.running',
-      event: { type: 'KEYRING.WRONG_PASSWORD', hints: ['leading-or-trailing-space'] },
-      to: 'enteringPassword',
-      given: { wrongPasswordAttempts: 2 },
-      sets: { wrongPasswordAttempts: 3, hints: ['leading-or-trailing-space'] },
-    },
-    { from: 'unlockingKeyring.running', event: { type: 'KEYRING.CORRUPT', reason: 'tampered' }, to: 'recordCorrupt', sets: { failure: 'tampered' } },
-    { from: 'unlockingKeyring.running', event: { type: 'ACCOUNT.CHANGED', account: 'mallory@example.com' }, to: 'checkingProvider.running' },
-    ...cloudStepRows('unlockingKeyring', false),
-    { from: 'decrypting.running', event: { type: 'WALLET.DECRYPTED' }, to: 'validating' },
-    // E1/E2: a record that does not open as what the manifest says is corrupt.
-    { from: 'decrypting.running', event: { type: 'RECORD.CORRUPT', reason: 'metadata-mismatch' }, to: 'recordCorrupt', sets: { failure: 'metadata-mismatch' } },
-    { from: 'decrypting.running', event: { type: 'ACCOUNT.CHANGED', account: null }, to: 'checkingProvider.running' },
-    ...cloudStepRows('decrypting', false),
-    { from: 'validating', event: { type: 'MNEMONIC.VALID', words: 24 }, to: 'done', sets: { words: 24 } },
-  ]);
+  checkTable(restoreMachine, input, [...restoreRows(WALLETS_V1), RESTORE_MANIFEST_CORRUPT]);
 });
 
 describe('provider switch machine', () => {
@@ -431,32 +480,131 @@ describe('provider switch machine', () => {
     expect(fired.output).toStrictEqual({ from: 'gdrive', provider: 'huawei', account: 'alice@example.com' });
   });
 
-  checkMeta(providerSwitchMachine, {
-    ...PROVIDER_CHECK_META,
-    confirming: { waitsFor: ['CONFIRM', 'CANCEL'] },
-    done: { outcome: 'done' },
-    alreadyActive: { outcome: 'done', reason: 'already-active' },
+  checkMeta(providerSwitchMachine, SWITCH_META);
+
+  checkTable(providerSwitchMachine, input, SWITCH_ROWS, () => switchDecisions(providerSwitchMachine));
+});
+
+/**
+ * Version 2 of backup, restore and the provider switch (machines/unexpected-failure.ts): each is
+ * its version 1, whose every row above it still takes, plus EFFECT.FAILED from every state that
+ * runs an effect to the final state `failed` (reason unexpected, the cause kept in the context),
+ * and what cloud layout 2 needs. Waiting states do not take EFFECT.FAILED: no effect runs there.
+ */
+const CAUSE = { effect: 'upload', error: 'Error', code: 'EACCES', message: 'permission denied' };
+const FAILED_META: Record<string, StateMeta> = { failed: { outcome: 'failed', reason: 'unexpected' } };
+
+function effectFailedRows(effectStates: string[], waitingStates: string[]): Row[] {
+  return [
+    ...effectStates.map((from) => ({
+      from,
+      event: { type: 'EFFECT.FAILED', ...CAUSE, effect: from },
+      to: 'failed',
+      sets: { failure: 'unexpected', cause: { ...CAUSE, effect: from } },
+    })),
+    ...waitingStates.map((from) => ({ from, event: { type: 'EFFECT.FAILED', ...CAUSE }, to: from, ignored: true })),
+  ];
+}
+
+describe('backup machine, version 2', () => {
+  const input = { provider: 'gdrive' as ProviderId, walletName: 'Savings' };
+
+  it('is version 2 of backup; its context is version 1\'s plus cause and keyringTaken', () => {
+    expect([backupMachineV2.id, backupMachineV2.version]).toEqual(['backup', '2']);
+    const [v1] = initialTransition(backupMachine, input);
+    const [v2] = initialTransition(backupMachineV2, input);
+    expect(v2.value).toBe('checkingMnemonic');
+    expect(v2.context).toStrictEqual({ ...v1.context, cause: null, keyringTaken: false });
   });
 
-  /** The eventless decision on start, both branches. */
-  const decisions = (): ExecutedStep[] =>
-    [input, { from: 'huawei' as ProviderId | null, provider: 'huawei' as ProviderId }].flatMap((i) => {
-      const recorder = createStepRecorder();
-      createActor(providerSwitchMachine, { input: i, inspect: recorder.inspect } as never)
-        .start()
-        .stop();
-      return recorder.steps;
-    });
+  it('fails with its cause, and still outputs the account, epoch and wallet id', () => {
+    const fired = fire(backupMachineV2, input, 'uploading.running', { account: 'alice@example.com', epoch: 2, walletId: 'w-1' }, { type: 'EFFECT.FAILED', ...CAUSE });
+    expect(fired.status).toBe('done');
+    expect(fired.value).toBe('failed');
+    expect(fired.output).toStrictEqual({ account: 'alice@example.com', epoch: 2, walletId: 'w-1' });
+  });
+
+  checkMeta(backupMachineV2, { ...BACKUP_META, ...FAILED_META });
+
+  checkTable(backupMachineV2, input, [
+    ...BACKUP_ROWS,
+    ...effectFailedRows(
+      [
+        'checkingMnemonic',
+        'checkingProvider.running',
+        'loadingKeyring.running',
+        'creatingKeyring',
+        'unlockingKeyring',
+        'encrypting',
+        'uploading.running',
+        'verifying.running',
+        'publishing.running',
+      ],
+      ['choosingPassword', 'enteringPassword', 'uploading.networkError', 'uploading.storageFull', 'verifyFailed', 'publishing.networkError'],
+    ),
+    // R4/R5: another device bound this epoch first (its keyring is created only if absent): ask
+    // for that password, as a later backup does; the hints of this flow no longer apply.
+    {
+      from: 'uploading.running',
+      event: { type: 'KEYRING.TAKEN', epoch: 1 },
+      to: 'enteringPassword',
+      given: { binding: true, epoch: 1, hints: ['caps-lock'] },
+      sets: { binding: false, keyringTaken: true, hints: [] },
+    },
+    // The epoch asked for is the one taken (the event's).
+    { from: 'uploading.running', event: { type: 'KEYRING.TAKEN', epoch: 3 }, to: 'enteringPassword', given: { newEpochRequested: true, epoch: 2 }, sets: { keyringTaken: true, epoch: 3 } },
+    { from: 'verifying.running', event: { type: 'KEYRING.TAKEN', epoch: 1 }, to: 'verifying.running', ignored: true },
+    // E3: listed only once the record reads back restorable, at publish too.
+    {
+      from: 'publishing.running',
+      event: { type: 'VERIFY.MISMATCH', path: 'wallet-backup/wallets/epoch-1/w-1.age' },
+      to: 'verifyFailed',
+      sets: { failure: 'wallet-backup/wallets/epoch-1/w-1.age' },
+    },
+  ]);
+});
+
+describe('restore machine, version 2', () => {
+  const input = { provider: 'icloud' as ProviderId };
+
+  it('is version 2 of restore; its context is version 1\'s plus cause', () => {
+    expect([restoreMachineV2.id, restoreMachineV2.version]).toEqual(['restore', '2']);
+    const [v1] = initialTransition(restoreMachine, input);
+    const [v2] = initialTransition(restoreMachineV2, input);
+    expect(v2.value).toEqual({ checkingProvider: 'running' });
+    expect(v2.context).toStrictEqual({ ...v1.context, cause: null });
+  });
+
+  checkMeta(restoreMachineV2, { ...RESTORE_META, ...FAILED_META });
+
+  checkTable(restoreMachineV2, input, [
+    ...restoreRows(WALLETS_V2),
+    // The listing comes from the records' paths: no damaged index ends a restore.
+    { ...RESTORE_MANIFEST_CORRUPT, to: 'listing.running', sets: undefined, ignored: true },
+    ...effectFailedRows(
+      ['checkingProvider.running', 'listing.running', 'unlockingKeyring.running', 'decrypting.running', 'validating'],
+      ['noBackups', 'choosingWallet', 'enteringPassword', 'listing.networkError'],
+    ),
+  ]);
+});
+
+describe('provider switch machine, version 2', () => {
+  const input = { from: 'gdrive' as ProviderId | null, provider: 'huawei' as ProviderId };
+
+  it('is version 2 of providerSwitch; its context is version 1\'s plus cause', () => {
+    expect([providerSwitchMachineV2.id, providerSwitchMachineV2.version]).toEqual(['providerSwitch', '2']);
+    const [v1] = initialTransition(providerSwitchMachine, input);
+    const [v2] = initialTransition(providerSwitchMachineV2, input);
+    expect(v2.context).toStrictEqual({ ...v1.context, cause: null });
+  });
+
+  checkMeta(providerSwitchMachineV2, { ...SWITCH_META, ...FAILED_META });
 
   checkTable(
-    providerSwitchMachine,
+    providerSwitchMachineV2,
     input,
-    [
-      ...providerCheckRows('confirming'),
-      { from: 'confirming', event: { type: 'CONFIRM' }, to: 'done' },
-      { from: 'confirming', event: { type: 'CANCEL' }, to: 'cancelled' },
-    ],
-    decisions,
+    [...SWITCH_ROWS, ...effectFailedRows(['checkingProvider.running'], ['confirming', 'notSignedIn', 'checkingProvider.networkError'])],
+    () => switchDecisions(providerSwitchMachineV2),
   );
 });
 
@@ -479,14 +627,27 @@ describe('released machines (E5)', () => {
       ['restore', 1, restoreMachine],
       ['providerSwitch', 1, providerSwitchMachine],
       ['offlineCopy', 1, offlineCopyMachine],
+      ['backup', 2, backupMachineV2],
+      ['restore', 2, restoreMachineV2],
+      ['providerSwitch', 2, providerSwitchMachineV2],
     ]);
     for (const release of MACHINE_RELEASES) {
       expect(findMachine(release.id, release.version)).toEqual({ ok: true, machine: release.machine });
+      expect(release.machine.version).toBe(String(release.version));
     }
+  });
+
+  it('new flows run the highest version of each machine', () => {
+    expect(currentRelease('backup')).toEqual({ id: 'backup', version: 2, machine: backupMachineV2 });
+    expect(currentRelease('restore')).toEqual({ id: 'restore', version: 2, machine: restoreMachineV2 });
+    expect(currentRelease('providerSwitch')).toEqual({ id: 'providerSwitch', version: 2, machine: providerSwitchMachineV2 });
+    expect(currentRelease('offlineCopy')).toEqual({ id: 'offlineCopy', version: 1, machine: offlineCopyMachine });
+    expect(() => currentRelease('unknown')).toThrow(/No released machine unknown/);
   });
 
   it('name an unknown machine, and the known versions of a known machine at an unknown version', () => {
     expect(findMachine('unknown', 1)).toEqual({ ok: false, reason: 'unknown-machine', known: [] });
-    expect(findMachine('restore', 2)).toEqual({ ok: false, reason: 'unknown-version', known: [1] });
+    expect(findMachine('restore', 3)).toEqual({ ok: false, reason: 'unknown-version', known: [1, 2] });
+    expect(findMachine('offlineCopy', 2)).toEqual({ ok: false, reason: 'unknown-version', known: [1] });
   });
 });
