@@ -101,7 +101,8 @@ interface OpenRecord extends FlowRecord {
   /** The state JSON of the flow's last row; named (stateName) only when the flow ends. */
   lastState: string;
   binding: boolean;
-  listed: Map<string, { name: string; epoch: number }>;
+  /** Restore version 1 logged names with the listing; version 2 logs ids and epochs only (name null). */
+  listed: Map<string, { name: string | null; epoch: number }>;
   offlineCopyRequested: boolean;
 }
 
@@ -287,7 +288,7 @@ export class HistoryBuilder {
       case 'BACKUPS.FOUND':
         if (Array.isArray(p.wallets)) {
           for (const w of p.wallets as Array<Record<string, unknown>>) {
-            if (w && typeof w.walletId === 'string') record.listed.set(w.walletId, { name: String(w.name ?? ''), epoch: Number(w.epoch) });
+            if (w && typeof w.walletId === 'string') record.listed.set(w.walletId, { name: typeof w.name === 'string' ? w.name : null, epoch: Number(w.epoch) });
           }
         }
         break;
@@ -295,7 +296,7 @@ export class HistoryBuilder {
         record.walletId = str(p.walletId) ?? record.walletId;
         const listed = record.walletId ? record.listed.get(record.walletId) : undefined;
         if (listed) {
-          record.walletName = listed.name;
+          record.walletName = listed.name ?? record.walletName;
           record.epoch = listed.epoch;
         }
         break;

@@ -22,6 +22,7 @@ import {
   encodeListingEntry,
   keyringPath,
   KEYRINGS_FOLDER,
+  LISTING_FOLDER,
   looksLikeWholeAgeFile,
   listingEntryPath,
   openKeyring,
@@ -82,17 +83,21 @@ interface BackupContextView {
 }
 
 /**
- * The account's newest password epoch: the highest keyring file (0 when there is none). The
- * keyring files are the truth; a layout-1 manifest is not consulted, so a damaged one cannot
- * stop a backup.
+ * The account's newest password epoch and whether its keyring file is there: the highest epoch
+ * that a keyring file or a listing entry names (0 when none does). An epoch whose keyring is gone
+ * while wallets are listed under it is never bound again (a new keyring there would make those
+ * wallets unrestorable for good, and take the place a kept copy of the old keyring belongs in).
+ * A layout-1 manifest is not consulted, so a damaged one cannot stop a backup.
  */
-export async function latestKeyringEpoch(drive: CloudDrive): Promise<number> {
+export async function latestEpoch(drive: CloudDrive): Promise<{ epoch: number; keyring: boolean }> {
+  const keyrings = new Set<number>();
   let latest = 0;
-  for (const path of await drive.list(KEYRINGS_FOLDER)) {
+  for (const path of [...(await drive.list(KEYRINGS_FOLDER)), ...(await drive.list(LISTING_FOLDER))]) {
     const record = parseRecordPath(path);
-    if (record?.kind === 'keyring' && record.epoch > latest) latest = record.epoch;
+    if (record?.kind === 'keyring') keyrings.add(record.epoch);
+    if ((record?.kind === 'keyring' || record?.kind === 'listing') && record.epoch > latest) latest = record.epoch;
   }
-  return latest;
+  return { epoch: latest, keyring: keyrings.has(latest) };
 }
 
 /**
@@ -173,9 +178,9 @@ export function backupEffects(deps: BackupEffectDeps): Record<string, Effect<Bac
         const changed = await accountUnchanged(drive, account);
         if (changed) return changed;
         try {
-          const latest = await latestKeyringEpoch(drive);
+          const { epoch: latest, keyring } = await latestEpoch(drive);
           if (latest === 0) return { type: 'KEYRING.NONE' };
-          const bytes = await readKeyringBounded(drive, latest);
+          const bytes = keyring ? await readKeyringBounded(drive, latest) : null;
           if (bytes === null) return { type: 'KEYRING.CORRUPT', reason: 'missing' };
           slot.keyringBytes = bytes;
           return { type: 'KEYRING.FOUND', epoch: latest };

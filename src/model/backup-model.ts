@@ -33,7 +33,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
   // other device's keyring was taken in its place already.
   const createsKeyring = (context.binding || context.newEpochRequested) && !context.keyringTaken;
   const effect = runningEffect(snapshot);
-  const corrupt = CORRUPTION_REASONS[effect === 'unlockKeyring' ? 'backupUnlockKeyring' : effect] ?? [];
+  // A keyring another device created (KEYRING.TAKEN) is a whole one: the harness does not damage it.
+  const corrupt = effect === 'unlockKeyring' && context.keyringTaken ? [] : (CORRUPTION_REASONS[effect === 'unlockKeyring' ? 'backupUnlockKeyring' : effect] ?? []);
   // Variant order decides which one the shortest paths carry on with: Huawei backs up 24 words.
   const words = context.provider === 'huawei' ? [24, 12] : [12, 24];
   return [

@@ -43,8 +43,9 @@ export const HINT_SETS: readonly PasswordHint[][] = [
  * unlockKeyring opens the bytes loadKeyring read, so it cannot find them missing).
  */
 export const CORRUPTION_REASONS: Readonly<Record<string, readonly RecordProblem[]>> = {
-  // Backup v2 reads no manifest: only a keyring over its size cap is refused before the unlock.
-  loadKeyring: ['malformed'],
+  // Backup v2 reads no manifest: a keyring over its size cap, or an epoch with listed wallets
+  // whose keyring is gone, is refused before the unlock.
+  loadKeyring: ['malformed', 'missing'],
   unlockKeyring: ['malformed', 'tampered', 'unsupported-version', 'metadata-mismatch', 'missing'],
   backupUnlockKeyring: ['malformed', 'tampered', 'unsupported-version', 'metadata-mismatch'],
   decryptWallet: ['missing', 'malformed', 'tampered', 'unsupported-version', 'metadata-mismatch', 'invalid-mnemonic'],

@@ -166,8 +166,9 @@ async function main(): Promise<void> {
   const reinstalled = openEngine(join(outDir, 'after-reinstall.db'));
   restore = await reinstalled.engine.restore({ provider: huawei });
   expectState(restore.view(), 'choosingWallet');
-  const listed = (restore.context().wallets as Array<{ walletId: string; name: string; epoch: number }>) ?? [];
-  say(`The cloud lists ${listed.length} wallets: ${listed.map((w) => `${w.name} (epoch ${w.epoch})`).join(', ')}.`);
+  const listing = await reinstalled.engine.listBackups({ provider: huawei });
+  const listed = listing.ok ? listing.wallets : [];
+  say(`The cloud lists ${listed.length} wallets: ${listed.map((w) => `${w.name ?? w.walletId} (epoch ${w.epoch})`).join(', ')}.`);
   await restore.chooseWallet(gaming.walletId!);
   expectState(await restore.enterPassword(PASSWORD_2024), 'done');
   say(`"${restore.result().walletName}" is back on the phone.`);

@@ -184,7 +184,7 @@ describe('E2: a damaged manifest or keyring', () => {
     await expectLogConsistent(setup.store);
   });
 
-  it('E2: a missing keyring ends restore at recordCorrupt via KEYRING.CORRUPT (missing), before any KDF run; backup, which knows epochs from keyring files only, finds none and asks for a new password', async () => {
+  it('E2: a missing keyring ends restore at recordCorrupt via KEYRING.CORRUPT (missing), before any KDF run, and backup at keyringCorrupt: an epoch with listed wallets is never bound again', async () => {
     const { setup, first } = await twoWallets();
     await setup.clouds.gdrive.delete(keyringPath(1));
     const runs = setup.kdf.runs;
@@ -194,13 +194,11 @@ describe('E2: a damaged manifest or keyring', () => {
 
     const writes = setup.clouds.gdrive.opCounts();
     const backup = await setup.engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
-    expect(backup.view().state).toBe('choosingPassword');
-    expect(backup.context()).toMatchObject({ binding: true, epoch: null });
-    const rows = await allRows(setup.store);
-    expect(rows.filter((r) => r.flowId === backup.id).map((r) => r.eventType)).toContain('KEYRING.NONE');
-    expect(rows.filter((r) => r.flowId === backup.id).map((r) => r.eventType)).not.toContain('KEYRING.CORRUPT');
+    expect(backup.view().state).toBe('keyringCorrupt');
+    expect(backup.context()).toMatchObject({ failure: 'missing', binding: false });
     expect(setup.clouds.gdrive.opCounts()).toMatchObject({ write: writes.write, create: writes.create });
-    await backup.cancel();
+    expect(setup.kdf.runs).toBe(runs);
+    // The place of the lost keyring stays free: a kept copy of it can be put back.
     expect(storedFile(setup.clouds.gdrive, ALICE, keyringPath(1))).toBeUndefined();
     await expectLogConsistent(setup.store);
   });

@@ -15,6 +15,9 @@ import {
   encryptAgeFile,
   KEYRINGS_FOLDER,
   keyringPath,
+  encodeListingEntry,
+  LISTING_FOLDER,
+  listingEntryPath,
   READ_LIMITS,
   keyringText,
   MANIFEST_PATH,
@@ -162,4 +165,18 @@ export async function keyringMadeElsewhere(deps: CorruptionDeps, epoch: number, 
 /** The latest keyring replaced by a file larger than any keyring may be (loadKeyring refuses it unread: KEYRING.CORRUPT malformed). */
 export function oversizeKeyring({ cloud, account }: CorruptionDeps, epoch: number): void {
   cloud.files.put(account, keyringPath(epoch), new Uint8Array(READ_LIMITS.keyring.maxBytes + 1));
+}
+
+/** Every keyring file gone, the listing entries left: the epoch they name has no keyring (KEYRING.CORRUPT missing at loadKeyring). */
+export async function removeKeyrings({ cloud, account }: CorruptionDeps): Promise<void> {
+  const files = cloud.files.snapshot()[account] ?? {};
+  const keyrings = Object.keys(files).filter((p) => p.startsWith(`${KEYRINGS_FOLDER}/`));
+  const latest = Math.max(1, ...keyrings.map((p) => Number(/(\d+)\.age$/.exec(p)?.[1])));
+  // The epoch must name a listed wallet (a keyring made elsewhere may have none yet): list one.
+  if (!Object.keys(files).some((p) => p.startsWith(`${LISTING_FOLDER}/epoch-${latest}/`))) {
+    const walletId = 'w-00000000000000ee';
+    const entry = { accountId: account, walletId, epoch: latest, name: 'Elsewhere', words: 12 as const, createdAt: CREATED, updatedAt: CREATED };
+    cloud.files.put(account, listingEntryPath(walletId, latest), encodeListingEntry(entry));
+  }
+  for (const path of keyrings) await remove(cloud, account, path);
 }

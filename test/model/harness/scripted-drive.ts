@@ -19,7 +19,7 @@ export interface ScriptedDrive extends CloudDrive {
   clearStatusFault(): void;
   /** The next effect to run fails with an error no step expects (EFFECT.FAILED). */
   failNextEffect(): void;
-  /** The engine's beforeEffect hook: waits for the arrangement, then throws when failNextEffect asked for it. */
+  /** The engine's beforeEffect hook: throws once when failNextEffect asked for it. */
   beforeEffect(effect: string): Promise<void>;
 }
 
@@ -43,8 +43,9 @@ export function createScriptedDrive(cloud: MemoryCloud): ScriptedDrive {
     failNextEffect() {
       effectFails = true;
     },
+    // No wait for the arrangement here: an arrangement may itself run a flow (a provider switch)
+    // whose effects pass this hook. failNextEffect is set synchronously when the step is arranged.
     async beforeEffect(effect) {
-      await ready();
       if (!effectFails) return;
       effectFails = false;
       throw new Error(`injected failure before ${effect} (the model's EFFECT.FAILED)`);

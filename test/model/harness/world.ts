@@ -26,7 +26,7 @@ import type { PasswordHint, ProviderId, RecordProblem } from '../../../machines/
 import { KEYRINGS_FOLDER } from '../../../src/format/index.ts';
 import type { ModelPath } from '../../../src/model/index.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
-import { corruptKeyring, corruptRecord, keyringMadeElsewhere, oversizeKeyring, wipeBackups, type CorruptionDeps } from './corruptions.ts';
+import { corruptKeyring, corruptRecord, keyringMadeElsewhere, oversizeKeyring, removeKeyrings, wipeBackups, type CorruptionDeps } from './corruptions.ts';
 import type { ScriptedDrive } from './scripted-drive.ts';
 import { ALICE, BOB, MISMATCHED, NEW_PASSWORD, OTHER_DEVICE_PASSWORD, PASSWORD, TOO_SHORT, wrongPasswordWith } from './secrets.ts';
 
@@ -168,6 +168,7 @@ export function createWorld(deps: WorldDeps): World {
       case 'KEYRING.CORRUPT':
         if (isUnder(from, 'loadingKeyring')) {
           await ensureBackups();
+          if (reason === 'missing') return removeKeyrings(corruption());
           return oversizeKeyring(corruption(), latestEpoch());
         }
         if (path.machineId === 'restore') return corruptKeyring(corruption(), reason);
