@@ -1,12 +1,12 @@
 /**
- * Issue 3: a wrong target or a wrong guard in a machine is caught. Each mutant is a released
- * machine with one transition changed; the engine of the device runs the mutant (the test-only
+ * Issue 3: a wrong target or a wrong guard in a machine is caught. Each mutant is the current
+ * release of a machine (version 2) with one transition changed; the engine of the device runs the mutant (the test-only
  * `machines` option of createBackupEngine), and the generated paths of the ORIGINAL machine that
  * take the changed transition (the shortest 15 of them) are run against it: every one must fail.
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
-import { backupMachine, providerSwitchMachine, restoreMachine } from '../../machines/index.ts';
+import { backupMachineV2 as backupMachine, providerSwitchMachineV2 as providerSwitchMachine, restoreMachineV2 as restoreMachine } from '../../machines/index.ts';
 import { generatePaths, stepsOfPath } from '../../src/model/index.ts';
 import { checkRun, disposeRun } from './harness/check-run.ts';
 import { mutateMachine } from './harness/mutate.ts';
@@ -54,11 +54,25 @@ const MUTANTS: Mutant[] = [
     changed: 'backup.publishing.running --UPLOAD.QUOTA_EXCEEDED[0]--> backup.publishing.storageFull',
   },
   {
-    name: 'restore: a corrupt manifest reads as no backups (wrong target)',
+    name: 'backup: a keyring another device created first starts a new password (wrong target)',
+    machineId: 'backup',
+    original: backupMachine,
+    mutant: mutateMachine(backupMachine, ['states', 'uploading', 'states', 'running', 'on', 'KEYRING.TAKEN'], (t) => ({ ...(t as object), target: '#backup.choosingPassword' })),
+    changed: 'backup.uploading.running --KEYRING.TAKEN[0]--> backup.enteringPassword',
+  },
+  {
+    name: 'restore: a wrong password reads as a corrupt keyring (wrong target)',
     machineId: 'restore',
     original: restoreMachine,
-    mutant: mutateMachine(restoreMachine, ['states', 'listing', 'states', 'running', 'on', 'MANIFEST.CORRUPT'], (t) => ({ ...(t as object), target: '#restore.noBackups' })),
-    changed: 'restore.listing.running --MANIFEST.CORRUPT[0]--> restore.recordCorrupt',
+    mutant: mutateMachine(restoreMachine, ['states', 'unlockingKeyring', 'states', 'running', 'on', 'KEYRING.WRONG_PASSWORD'], (t) => ({ ...(t as object), target: '#restore.recordCorrupt' })),
+    changed: 'restore.unlockingKeyring.running --KEYRING.WRONG_PASSWORD[0]--> restore.enteringPassword',
+  },
+  {
+    name: 'restore: an unexpected failure while listing reads as no backups (wrong target)',
+    machineId: 'restore',
+    original: restoreMachine,
+    mutant: mutateMachine(restoreMachine, ['states', 'listing', 'states', 'running', 'on', 'EFFECT.FAILED'], (t) => ({ ...(t as object), target: '#restore.noBackups' })),
+    changed: 'restore.listing.running --EFFECT.FAILED[0]--> restore.failed',
   },
   {
     name: 'providerSwitch: the already-active check is skipped (guard negated)',
