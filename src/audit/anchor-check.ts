@@ -208,7 +208,8 @@ export class AnchorCheck {
     // Every flow the engine writes names its device in its first row; a log that names none was
     // not written that way (or had its device ids edited out), and cannot be told apart from a
     // log that replaced this device's: say so, as for the same device.
-    const namesNoDevice = this.devices.size === 0 && this.firstAt !== null;
+    // An empty log names no device either: a new install, or a log whose every row was deleted.
+    const namesNoDevice = this.devices.size === 0;
     for (const [otherLog, list] of byLog) {
       const where = [...new Set(list.map((e) => `${e.provider}/${e.account}`))].join(', ');
       const devices = [...new Set(list.map((e) => e.checkpoint!.deviceId))];
@@ -222,7 +223,9 @@ export class AnchorCheck {
           (sameDevice
             ? 'this same device with another log: a reinstall, or this log was replaced from its first row. Not compared.'
             : namesNoDevice
-              ? 'this log names no device in its flows, so audit cannot tell another device from a log replaced from its first row. Not compared.'
+              ? this.firstAt === null
+                ? 'this log is empty: a new install, or every row of this device\'s log was deleted. Not compared.'
+                : 'this log names no device in its flows, so audit cannot tell another device from a log replaced from its first row. Not compared.'
               : 'another device or an earlier install. Not compared.'),
       });
     }

@@ -7,7 +7,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandbox, walletIdOf, type Sandbox } from '../cli/cli-sandbox.ts';
+import { cliEnv, runBinary, sandbox, walletIdOf, type Sandbox } from '../cli/cli-sandbox.ts';
 
 const ACCOUNT = 'alice@example.com';
 const PASSWORD = 'correct horse 7';
@@ -39,6 +39,17 @@ describe('audit --cloud: done backups against what the cloud lists', () => {
     expect(result.code, result.stderr).toBe(4);
     expect(result.stderr).toContain(`wallet ${walletId} was backed up to gdrive account ${ACCOUNT}`);
     expect(result.stderr).toContain('the log itself verifies');
+  });
+
+  it('an empty log beside an account with checkpoints (every row deleted, or a new install): a warning, never a silent info', async () => {
+    await backedUp();
+    const empty = join(box.dir, 'empty.db');
+    const opened = await runBinary(['list', '--provider', 'gdrive', '--account', ACCOUNT, '--db', empty, '--cloud', box.cloud], cliEnv());
+    expect(opened.code, opened.stderr).toBe(0);
+    const result = await runBinary(['audit', '--json', '--db', empty, '--cloud', box.cloud], cliEnv({ WALLET_BACKUP_PASSWORD: PASSWORD }));
+    expect(result.code, result.stderr).toBe(0);
+    const findings = (JSON.parse(result.stdout) as { audit: { findings: Array<{ kind: string; severity: string; message: string }> } }).audit.findings;
+    expect(findings.find((f) => f.kind === 'checkpoint-other-log')).toMatchObject({ severity: 'warning', message: expect.stringContaining('this log is empty') });
   });
 
   it('only the listing entry deleted: a warning, exit 0; the record still restores by id', async () => {
