@@ -14,7 +14,7 @@
  * an event (E5). Guards read only non-secret facts carried by events.
  */
 import { assign, setup } from 'xstate';
-import type { BackupEvent, PasswordHint, ProviderId } from './events.ts';
+import type { BackupEvent, PasswordHint, ProviderId, PhraseWordCount } from './events.ts';
 import { cloudStep, providerCheckActions, providerCheckStates } from './provider-check.ts';
 import { effect, outcome, waitsFor } from './state-meta.ts';
 
@@ -38,7 +38,7 @@ export interface BackupContext {
   newEpochRequested: boolean;
   expectedAccount: string | null;
   offlineCopyConfirmed: boolean;
-  words: 12 | 24 | null;
+  words: PhraseWordCount | null;
   account: string | null;
   /** The wrong account signed in, when the check found one. */
   actualAccount: string | null;

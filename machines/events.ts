@@ -32,7 +32,7 @@ export type BackupEvent =
   | ProviderCheckEvent
   | UserEvent
   | NetworkEvent
-  | { type: 'MNEMONIC.VALID'; words: 12 | 24 }
+  | { type: 'MNEMONIC.VALID'; words: PhraseWordCount }
   | { type: 'MNEMONIC.INVALID'; reason: MnemonicProblem }
   | { type: 'PROVIDER.INACTIVE'; active: ProviderId }
   | { type: 'KEYRING.NONE' }
@@ -52,6 +52,9 @@ export type BackupEvent =
   | { type: 'VERIFY.OK' }
   | { type: 'VERIFY.MISMATCH'; path: string }
   | { type: 'MANIFEST.PUBLISHED' };
+
+/** The word counts of a BIP39 phrase (the machines only carry the number; src/format checks it). */
+export type PhraseWordCount = 12 | 15 | 18 | 21 | 24;
 
 export interface BackupEntry {
   walletId: string;
@@ -74,7 +77,7 @@ export type RestoreEvent =
   | { type: 'KEYRING.CORRUPT'; reason: RecordProblem }
   | { type: 'WALLET.DECRYPTED' }
   | { type: 'RECORD.CORRUPT'; reason: RecordProblem }
-  | { type: 'MNEMONIC.VALID'; words: 12 | 24 }
+  | { type: 'MNEMONIC.VALID'; words: PhraseWordCount }
   | { type: 'MNEMONIC.INVALID'; reason: MnemonicProblem }
   /** Signed out or into another account since the check: check again (R11). */
   | { type: 'ACCOUNT.CHANGED'; account: string | null };

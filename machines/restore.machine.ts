@@ -12,7 +12,7 @@
  * Works on an empty local database (R14): everything it needs is in the cloud.
  */
 import { assign, setup } from 'xstate';
-import type { BackupEntry, PasswordHint, ProviderId, RecordProblem, RestoreEvent } from './events.ts';
+import type { BackupEntry, PasswordHint, ProviderId, RecordProblem, RestoreEvent, PhraseWordCount } from './events.ts';
 import { cloudStep, providerCheckActions, providerCheckStates } from './provider-check.ts';
 import { effect, outcome, waitsFor } from './state-meta.ts';
 
@@ -37,7 +37,7 @@ export interface RestoreContext {
   epoch: number | null;
   wrongPasswordAttempts: number;
   hints: PasswordHint[];
-  words: 12 | 24 | null;
+  words: PhraseWordCount | null;
   failure: RecordProblem | 'invalid-mnemonic' | null;
 }
 

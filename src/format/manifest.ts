@@ -8,7 +8,7 @@
  */
 import { RecordError } from './errors.ts';
 import { isAccountId, isEpoch, isIsoTime, isWalletId } from './identifiers.ts';
-import type { MnemonicWordCount } from './mnemonic.ts';
+import { isMnemonicWordCount, type MnemonicWordCount } from './mnemonic.ts';
 
 export const MANIFEST_FORMAT = 'wallet-backup-engine/manifest';
 export const MANIFEST_VERSION = 1;
@@ -104,7 +104,7 @@ function parseWallets(value: unknown, epochs: ManifestEpoch[]): ManifestWallet[]
     if (typeof name !== 'string') throw malformed(`${where}.name is not a string`);
     if (!isEpoch(epoch)) throw malformed(`${where}.epoch is not an integer of at least 1`);
     if (!knownEpochs.has(epoch)) throw malformed(`${where} names epoch ${epoch}, which is not listed in "epochs"`);
-    if (words !== 12 && words !== 24) throw malformed(`${where}.words is not 12 or 24`);
+    if (!isMnemonicWordCount(words)) throw malformed(`${where}.words is not a BIP39 length (12, 15, 18, 21 or 24)`);
     if (!isIsoTime(createdAt)) throw malformed(`${where}.createdAt is not an ISO time`);
     if (!isIsoTime(updatedAt)) throw malformed(`${where}.updatedAt is not an ISO time`);
     if (seen.has(walletId)) throw malformed(`wallet ${walletId} is listed twice`);

@@ -3,14 +3,15 @@
  * (github.com/bitcoin/bips/blob/master/bip-0039.mediawiki) through @scure/bip39.
  *
  * A phrase is normalised the way BIP39 prescribes (NFKD), lower-cased and its whitespace
- * collapsed, then refused unless it has 12 or 24 words, every word is in the list and the
+ * collapsed, then refused unless it has 12, 15, 18, 21 or 24 words, every word is in the list and the
  * checksum holds. Nothing is derived or uploaded from a phrase that fails. Details name word
  * positions, never the words, because they may be logged (R6).
  */
 import { mnemonicToEntropy } from '@scure/bip39';
 import { wordlist as englishWordlist } from '@scure/bip39/wordlists/english.js';
 
-export const MNEMONIC_WORD_COUNTS = [12, 24] as const;
+/** Every length BIP39 defines: 128 to 256 bits of entropy in steps of 32, plus the checksum. */
+export const MNEMONIC_WORD_COUNTS = [12, 15, 18, 21, 24] as const;
 export type MnemonicWordCount = (typeof MNEMONIC_WORD_COUNTS)[number];
 
 export type MnemonicCheck =
@@ -34,7 +35,7 @@ export function checkMnemonic(phrase: string): MnemonicCheck {
     return {
       ok: false,
       reason: 'wrong-length',
-      detail: `The recovery phrase has ${words.length} words; it must have 12 or 24.`,
+      detail: `The recovery phrase has ${words.length} words; a BIP39 phrase has 12, 15, 18, 21 or 24.`,
     };
   }
   const unknownPositions = words.flatMap((word, index) => (ENGLISH_WORDS.has(word) ? [] : [index + 1]));
@@ -50,7 +51,9 @@ export function checkMnemonic(phrase: string): MnemonicCheck {
   }
   try {
     mnemonicToEntropy(normalized, englishWordlist);
-  } catch {
+  } catch (error) {
+    // @scure/bip39 throws a plain Error for a checksum that does not match; anything else is a bug.
+    if (!(error instanceof Error)) throw error;
     return {
       ok: false,
       reason: 'bad-checksum',

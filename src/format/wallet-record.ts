@@ -18,7 +18,7 @@ import { decryptAgeFile, encryptAgeFile } from './age-file.ts';
 import { RecordError } from './errors.ts';
 import { assertIsoTime, assertWalletId, isAccountId, isEpoch, isIsoTime, isWalletId } from './identifiers.ts';
 import type { EpochIdentity } from './keyring.ts';
-import { checkMnemonic, type MnemonicWordCount } from './mnemonic.ts';
+import { checkMnemonic, isMnemonicWordCount, type MnemonicWordCount } from './mnemonic.ts';
 
 export const WALLET_FORMAT = 'wallet-backup-engine/wallet';
 export const WALLET_VERSION = 1;
@@ -157,7 +157,7 @@ export async function openWallet(
   if (!isAccountId(accountId)) throw malformed('its accountId is invalid');
   if (!isEpoch(epoch)) throw malformed('its epoch is invalid');
   if (typeof name !== 'string') throw malformed('its name is not a string');
-  if (words !== 12 && words !== 24) throw malformed('its word count is not 12 or 24');
+  if (!isMnemonicWordCount(words)) throw malformed('its word count is not a BIP39 length (12, 15, 18, 21 or 24)');
   if (!isIsoTime(createdAt)) throw malformed('its createdAt is not an ISO time');
   if (typeof mnemonic !== 'string') throw malformed('its mnemonic is not a string');
 

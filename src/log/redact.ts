@@ -8,7 +8,7 @@
  * NaN, Uint8Array, Date, class instances, cycles) drops the whole field. As defence in depth a hard
  * denylist drops every field, at any depth, whose name reads like a secret (password, mnemonic,
  * seed, key, identity, token, ...), even when a rule allows it. `word`/`words` are dropped unless
- * the value is a number (a word count of 12 or 24 is fine, the words are not).
+ * the value is a number (a word count such as 12 or 24 is fine, the words are not).
  *
  * `assertNoSecrets(text, secrets)` throws a SecretLeakError if any secret occurs in the text in
  * any Unicode normalisation form, JSON-escaped (including \uXXXX escapes, once or twice nested),

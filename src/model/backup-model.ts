@@ -18,6 +18,8 @@ import {
   accountChangedVariants,
   effectFailedVariants,
   networkVariant,
+  OTHER_WORD_COUNTS,
+  shortestPathsOnly,
   providerCheckVariants,
   runningEffect,
   wrongPasswordVariants,
@@ -36,7 +38,7 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
   // A keyring another device created (KEYRING.TAKEN) is a whole one: the harness does not damage it.
   const corrupt = effect === 'unlockKeyring' && context.keyringTaken ? [] : (CORRUPTION_REASONS[effect === 'unlockKeyring' ? 'backupUnlockKeyring' : effect] ?? []);
   // Variant order decides which one the shortest paths carry on with: Huawei backs up 24 words.
-  const words = context.provider === 'huawei' ? [24, 12] : [12, 24];
+  const words = [...(context.provider === 'huawei' ? [24, 12] : [12, 24]), ...OTHER_WORD_COUNTS];
   return [
     ...words.map((n) => ({ type: 'MNEMONIC.VALID', words: n })),
     ...MNEMONIC_PROBLEMS.map((reason) => ({ type: 'MNEMONIC.INVALID', reason })),
@@ -81,7 +83,7 @@ export const backupModel: MachineModel = {
     { name: 'icloud-new-epoch', input: { provider: 'icloud', ...base, newEpoch: true, offlineCopyConfirmed: true }, simplePaths: true },
   ],
   events,
-  shortestPathsOnly: ['EFFECT.FAILED', 'KEYRING.TAKEN'],
+  shortestPathsOnly,
   // The guards read event fields, and of the context only newEpochRequested.
   guardFacts: (context) => ({ newEpochRequested: context.newEpochRequested }),
   // Whether the upload creates a keyring decides whether KEYRING.TAKEN is offered there.

@@ -28,7 +28,7 @@ export interface MachineModel {
    * still taken), not to the simple paths: an ending every effect state has (EFFECT.FAILED)
    * would multiply the simple paths by the number of ways to reach each effect.
    */
-  shortestPathsOnly?: readonly string[];
+  shortestPathsOnly?(event: ModelEvent): boolean;
   /**
    * Context facts that decide which of those shortest-path-only variants a snapshot offers: they
    * name a snapshot in the shortest-path graph (so each variant is reached), not in the simple one.

@@ -57,9 +57,9 @@ function acceptedEvents(model: MachineModel) {
 
 /** The same, without the event types the model keeps to the shortest paths. */
 function simplePathEvents(model: MachineModel) {
-  const excluded = new Set(model.shortestPathsOnly ?? []);
   const accepted = acceptedEvents(model);
-  return (snapshot: AnyMachineSnapshot): ModelEvent[] => accepted(snapshot).filter((e) => !excluded.has(e.type));
+  const excluded = model.shortestPathsOnly;
+  return (snapshot: AnyMachineSnapshot): ModelEvent[] => (excluded ? accepted(snapshot).filter((e) => !excluded(e)) : accepted(snapshot));
 }
 
 /** Appends the shortest continuation to a state that waits for the person or is final. */

@@ -7,7 +7,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { ProviderSwitchContext } from '../../machines/provider-switch.machine.ts';
 import { providerSwitchMachineV2 } from '../../machines/provider-switch-v2.machine.ts';
 import type { MachineModel } from './model-types.ts';
-import { MODEL_ACCOUNT, USER_VARIANTS, effectFailedVariants, networkVariant, providerCheckVariants, type ModelEvent } from './variants-common.ts';
+import { MODEL_ACCOUNT, USER_VARIANTS, effectFailedVariants, networkVariant, shortestPathsOnly, providerCheckVariants, type ModelEvent } from './variants-common.ts';
 
 function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
   const context = snapshot.context as ProviderSwitchContext;
@@ -30,7 +30,7 @@ export const providerSwitchModel: MachineModel = {
     { name: 'same', input: { from: 'gdrive', provider: 'gdrive', expectedAccount: null }, simplePaths: true },
   ],
   events,
-  shortestPathsOnly: ['EFFECT.FAILED'],
+  shortestPathsOnly,
   // The one guard (alreadyActive) reads from and provider, both fixed by the input.
   guardFacts: (context) => ({ from: context.from, provider: context.provider }),
 };

@@ -91,6 +91,16 @@ export function wrongPasswordVariants(): ModelEvent[] {
 
 export const USER_VARIANTS: readonly ModelEvent[] = [{ type: 'RETRY' }, { type: 'CANCEL' }];
 
+/** The phrase lengths the simple paths carry; the other BIP39 lengths (15, 18, 21) take the shortest paths only. */
+export const COMMON_WORD_COUNTS: readonly number[] = [12, 24];
+export const OTHER_WORD_COUNTS: readonly number[] = [15, 18, 21];
+
+/** Variants kept to the shortest paths: each transition and variant is still taken, without multiplying the simple paths. */
+export function shortestPathsOnly(event: ModelEvent): boolean {
+  if (event.type === 'EFFECT.FAILED' || event.type === 'KEYRING.TAKEN') return true;
+  return event.type === 'MNEMONIC.VALID' && OTHER_WORD_COUNTS.includes(event.words as number);
+}
+
 /** The message the test harness's injected failure carries (test/model/harness/scripted-drive.ts). */
 export function injectedFailureMessage(effect: string): string {
   return `injected failure before ${effect} (the model's EFFECT.FAILED)`;

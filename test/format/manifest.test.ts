@@ -113,7 +113,7 @@ describe('manifest', () => {
       { ...good, epochs: [{ epoch: 0, createdAt: T1 }] },
       { ...good, epochs: [{ epoch: 1, createdAt: T1 }, { epoch: 1, createdAt: T2 }] },
       { ...good, wallets: [{ ...wallet, epoch: 3 }] },
-      { ...good, wallets: [{ ...wallet, words: 18 }] },
+      { ...good, wallets: [{ ...wallet, words: 13 }] },
       { ...good, wallets: [{ ...wallet, walletId: '../x' }] },
       { ...good, wallets: [{ ...wallet, updatedAt: 'now' }] },
       { ...good, wallets: [{ ...wallet, mnemonic: 'leak' }] },

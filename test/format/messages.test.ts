@@ -241,7 +241,7 @@ describe('wallet records that open but are not right', () => {
       [{ ...good, accountId: '' }, 'its accountId is invalid'],
       [{ ...good, epoch: 0 }, 'its epoch is invalid'],
       [{ ...good, name: 7 }, 'its name is not a string'],
-      [{ ...good, words: 18 }, 'its word count is not 12 or 24'],
+      [{ ...good, words: 13 }, 'its word count is not a BIP39 length (12, 15, 18, 21 or 24)'],
       [{ ...good, createdAt: 'today' }, 'its createdAt is not an ISO time'],
       [{ ...good, mnemonic: 7 }, 'its mnemonic is not a string'],
       [{ ...good, words: 24 }, 'it says 24 words but its phrase has 12'],
@@ -299,7 +299,7 @@ describe('wallet records that open but are not right', () => {
     await expectRecordError(
       () => sealWallet({ ...walletInput(identity), mnemonic: 'legal winner thank' }, identity),
       'invalid-mnemonic',
-      'The recovery phrase is not valid: The recovery phrase has 3 words; it must have 12 or 24.',
+      'The recovery phrase is not valid: The recovery phrase has 3 words; a BIP39 phrase has 12, 15, 18, 21 or 24.',
     );
     await expectRecordError(
       () => sealWallet({ ...walletInput(identity), epoch: 2 }, identity),
@@ -316,7 +316,7 @@ describe('wallet records that open but are not right', () => {
     await expectRecordError(
       () => deriveWalletId(identity, 'legal winner thank'),
       'invalid-mnemonic',
-      'The recovery phrase is not valid: The recovery phrase has 3 words; it must have 12 or 24.',
+      'The recovery phrase is not valid: The recovery phrase has 3 words; a BIP39 phrase has 12, 15, 18, 21 or 24.',
     );
   });
 });
@@ -350,7 +350,7 @@ describe('manifests that are not right', () => {
       [{ ...good, wallets: [{ ...wallet, name: 7 }] }, 'wallets[0].name is not a string'],
       [{ ...good, wallets: [{ ...wallet, epoch: 0 }] }, 'wallets[0].epoch is not an integer of at least 1'],
       [{ ...good, wallets: [{ ...wallet, epoch: 3 }] }, 'wallets[0] names epoch 3, which is not listed in "epochs"'],
-      [{ ...good, wallets: [{ ...wallet, words: 18 }] }, 'wallets[0].words is not 12 or 24'],
+      [{ ...good, wallets: [{ ...wallet, words: 13 }] }, 'wallets[0].words is not a BIP39 length (12, 15, 18, 21 or 24)'],
       [{ ...good, wallets: [{ ...wallet, createdAt: 'now' }] }, 'wallets[0].createdAt is not an ISO time'],
       [{ ...good, wallets: [{ ...wallet, updatedAt: 'now' }] }, 'wallets[0].updatedAt is not an ISO time'],
       [{ ...good, wallets: [wallet, { ...wallet, walletId: 'w-1', name: null }] }, 'wallets[1].name is not a string'],
@@ -392,8 +392,8 @@ describe('recovery phrases that are refused (R16)', () => {
       return check.ok ? null : check.detail;
     };
     const words = MNEMONIC_12.split(' ');
-    expect(detail('')).toBe('The recovery phrase has 0 words; it must have 12 or 24.');
-    expect(detail(words.slice(0, 11).join(' '))).toBe('The recovery phrase has 11 words; it must have 12 or 24.');
+    expect(detail('')).toBe('The recovery phrase has 0 words; a BIP39 phrase has 12, 15, 18, 21 or 24.');
+    expect(detail(words.slice(0, 11).join(' '))).toBe('The recovery phrase has 11 words; a BIP39 phrase has 12, 15, 18, 21 or 24.');
     const oneUnknown = words.map((w, i) => (i === 4 ? 'wavve' : w)).join(' ');
     expect(detail(oneUnknown)).toBe('Word 5 is not in the BIP39 English word list; check the spelling.');
     const twoUnknown = words.map((w, i) => (i === 1 || i === 4 ? `${w}x` : w)).join(' ');

@@ -176,7 +176,7 @@ describe('wallet record', () => {
       { ...good, version: '1' },
       { ...good, extra: 1 },
       { ...good, epoch: 0 },
-      { ...good, words: 18 },
+      { ...good, words: 13 },
       { ...good, words: 24 },
       { ...good, createdAt: 'today' },
       { ...good, name: 7 },

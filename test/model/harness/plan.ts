@@ -6,7 +6,7 @@
  */
 import type { ProviderId } from '../../../machines/events.ts';
 import type { ModelPath } from '../../../src/model/index.ts';
-import { BOB, INVALID_MNEMONICS, MNEMONIC_12, MNEMONIC_24, OTHER_12 } from './secrets.ts';
+import { BOB, INVALID_MNEMONICS, MNEMONIC_12, OTHER_12, PHRASE_OF_LENGTH } from './secrets.ts';
 
 export interface PathPlan {
   /** Backup flows: the phrase typed in. */
@@ -27,15 +27,14 @@ function backupPlan(path: ModelPath): PathPlan {
   const mnemonic =
     first?.type === 'MNEMONIC.INVALID'
       ? INVALID_MNEMONICS[first.reason as keyof typeof INVALID_MNEMONICS]
-      : first?.words === 24
-        ? MNEMONIC_24
-        : MNEMONIC_12;
+      : (PHRASE_OF_LENGTH[first?.words as number] ?? MNEMONIC_12);
   // PROVIDER.INACTIVE is arranged when it is due (world.ts): the person switches meanwhile.
   return { mnemonic, existing: [OTHER_12], deviceBackupBy: null, activeBefore: null };
 }
 
 function restorePlan(path: ModelPath): PathPlan {
-  const target = has(path, 'MNEMONIC.VALID', (e) => e.words === 24) ? MNEMONIC_24 : MNEMONIC_12;
+  const words = path.steps.find((s) => s.event.type === 'MNEMONIC.VALID')?.event.words as number | undefined;
+  const target = PHRASE_OF_LENGTH[words ?? 12] ?? MNEMONIC_12;
   const moved = has(path, 'RECORD.CORRUPT', (e) => e.reason === 'metadata-mismatch');
   const knownElsewhere = has(path, 'BACKUPS.NONE', (e) => (e.knownAccounts as string[]).length > 0);
   return { mnemonic: null, existing: [target, ...(moved ? [OTHER_12] : [])], deviceBackupBy: knownElsewhere ? BOB : null, activeBefore: null };

@@ -48,3 +48,16 @@ export function wrongPasswordWith(hints: readonly PasswordHint[]): string {
   }
   return password;
 }
+
+/**
+ * A valid phrase of every BIP39 length: the official English vectors for 12, 18 and 24 words
+ * (entropy 0x7f repeated, trezor/python-mnemonic vectors.json), and for 15 and 21 words the
+ * phrases @scure/bip39 makes from the same entropy (test/format/mnemonic-lengths.test.ts checks them).
+ */
+export const PHRASE_OF_LENGTH: Record<number, string> = {
+  12: MNEMONIC_12,
+  15: 'legal winner thank year wave sausage worth useful legal winner thank year wave sausage wise',
+  18: 'legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth useful legal will',
+  21: 'legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth useful legal winner thank year viable',
+  24: MNEMONIC_24,
+};
