@@ -45,7 +45,7 @@ export async function exportCommand(options: ExportOptions, io: CommandIo): Prom
   if (options.out === undefined && options.json) {
     throw new CliError('bad-flags', { problem: 'export writes the rows to stdout without --out, so --json needs --out FILE.' });
   }
-  if (options.out !== undefined) await assertOutFree(options.out, options.force);
+  if (options.out !== undefined) await assertOutFree(options.out, options.force, 'export');
   let reader: SqliteLogReader;
   try {
     reader = openSqliteLogReader(options.db);

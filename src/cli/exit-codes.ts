@@ -89,8 +89,13 @@ export const PROBLEMS = {
   },
   'out-exists': {
     exitCode: 2,
-    message: (d: { path: string }) =>
-      `${d.path} already exists and restore never overwrites a file. Choose another --out path, or pass --force to replace it.`,
+    message: (d: { path: string; command: string }) =>
+      `${d.path} already exists and ${d.command} never overwrites a file. Choose another --out path, or pass --force to replace it.`,
+  },
+  'out-not-a-file': {
+    exitCode: 2,
+    message: (d: { path: string; kind: string }) =>
+      `--out ${d.path} is ${d.kind}: it must name a new file, or with --force an existing regular file (a folder, link, device or pipe is never written). Choose another path.`,
   },
   'switch-not-confirmed': {
     exitCode: 2,

@@ -5,7 +5,7 @@
  * one intact.
  */
 import { constants } from 'node:fs';
-import { access, open, rename, rm } from 'node:fs/promises';
+import { access, lstat, open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './cli-error.ts';
@@ -16,24 +16,38 @@ function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
+/** What is at a path that is not a regular file, in words; null for a regular file. */
+function notAFile(stats: import('node:fs').Stats): string | null {
+  if (stats.isFile()) return null;
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isFIFO()) return 'a pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
 /**
- * Refuses early, before any password is asked or flow started: --out exists without --force,
- * or its folder is missing or not writable.
+ * Refuses early, before any password is asked or flow started: --out must be a new path in a
+ * writable folder, or (with --force only) an existing regular file. A folder, a symlink, a device,
+ * a pipe or a socket is never written, --force or not.
  */
-export async function assertOutFree(path: string, force: boolean): Promise<void> {
+export async function assertOutFree(path: string, force: boolean, command = 'restore'): Promise<void> {
+  if (path === '') throw new CliError('bad-flags', { problem: '--out is empty: name the file to write.' });
+  let kind: string | null;
+  try {
+    kind = notAFile(await lstat(path));
+  } catch (error) {
+    if (!hasCode(error, 'ENOENT')) throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
+    kind = 'new';
+  }
+  if (kind !== null && kind !== 'new') throw new CliError('out-not-a-file', { path, kind });
   try {
     await access(dirname(path), constants.W_OK);
   } catch (error) {
     throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
   }
-  if (force) return;
-  try {
-    await access(path, constants.F_OK);
-  } catch (error) {
-    if (hasCode(error, 'ENOENT')) return;
-    throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
-  }
-  throw new CliError('out-exists', { path });
+  if (kind === null && !force) throw new CliError('out-exists', { path, command });
 }
 
 /** Creates `path` exclusively ('wx'), mode 0600; a failed write removes the partial file. */
@@ -42,7 +56,7 @@ async function writeExclusive(path: string, text: string): Promise<void> {
   try {
     handle = await open(path, 'wx', SECRET_FILE_MODE);
   } catch (error) {
-    if (hasCode(error, 'EEXIST')) throw new CliError('out-exists', { path });
+    if (hasCode(error, 'EEXIST')) throw new CliError('out-exists', { path, command: 'restore' });
     throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
   }
   try {
