@@ -28,6 +28,7 @@
  * while others read.
  */
 import Database from 'better-sqlite3';
+import { openReadOnlyDatabase } from './sqlite-read-only.ts';
 import { hash as nodeHash } from 'node:crypto';
 import {
   GENESIS_HASH,
@@ -50,6 +51,8 @@ export interface SqliteEventStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Rows per page of readAll (default 256). */
   pageSize?: number;
+  /** Open for reading only (read-only media included: sqlite-read-only.ts); every append fails. */
+  readOnly?: boolean;
 }
 
 export type SqliteEventStore = EventStore & {
@@ -107,8 +110,8 @@ function sameSummary(flow: KnownFlow, record: TransitionRecord, tags: FlowTags):
   );
 }
 
-function openDatabase(path: string): Database.Database {
-  const db = new Database(path);
+function openDatabase(path: string, readOnly: boolean): Database.Database {
+  const db = readOnly ? openReadOnlyDatabase(path) : new Database(path);
   try {
     // Refuse a too-new database before any pragma below writes to it.
     const found = db.pragma('user_version', { simple: true }) as number;
@@ -136,13 +139,23 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   const pageSize = options.pageSize ?? 256;
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new TypeError('pageSize must be a positive integer');
 
-  const db = openDatabase(options.path);
+  const db = openDatabase(options.path, options.readOnly === true);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('temp_store = MEMORY');
-    migrate(db);
+    if (options.readOnly === true) {
+      // Read-only (history, inspect): nothing is set or migrated; a log that needs a migration
+      // must be opened once by a command that writes.
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== LATEST_SCHEMA_VERSION) {
+        throw new SchemaVersionError(version, LATEST_SCHEMA_VERSION, `The event log ${options.path} has schema version ${version}; opened read-only it cannot be migrated to ${LATEST_SCHEMA_VERSION}. Run any backup command on it once (or use audit, which reads every version).`);
+      }
+      db.pragma('temp_store = MEMORY');
+    } else {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${synchronous}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma('temp_store = MEMORY');
+      migrate(db);
+    }
   } catch (error) {
     db.close();
     throw error;
@@ -286,4 +299,18 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       if (db.open) db.close();
     },
   };
+}
+
+/**
+ * Opens a log for a command that only reads it (history, inspect): read-only, so it works on
+ * read-only media; a log of an older schema is migrated first, as any opening did before.
+ */
+export function openSqliteEventStoreForReading(path: string): SqliteEventStore {
+  try {
+    return openSqliteEventStore({ path, readOnly: true });
+  } catch (error) {
+    if (!(error instanceof SchemaVersionError) || error.found > LATEST_SCHEMA_VERSION) throw error;
+  }
+  openSqliteEventStore({ path }).db.close();
+  return openSqliteEventStore({ path, readOnly: true });
 }

@@ -8,7 +8,8 @@
  * better-sqlite3 allows no other statement on a connection while a cursor is open, so the flows
  * table is looked up through a second read-only connection.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openReadOnlyDatabase } from './sqlite-read-only.ts';
 import type { StoredRow } from '../../src/ports/event-store.ts';
 import type { FlowEntry, FlowSummaries } from '../../src/audit/flow-tracker.ts';
 import type { ChainRow } from '../../src/audit/chain-tracker.ts';
@@ -49,7 +50,7 @@ function v1Lookup(byKey: Database.Statement<[string], FlowRow>): (flowId: string
 export function openSqliteLogReader(path: string): SqliteLogReader {
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openReadOnlyDatabase(path);
   } catch (error) {
     throw new LogReadError((error as Error).message);
   }
@@ -61,7 +62,7 @@ export function openSqliteLogReader(path: string): SqliteLogReader {
       throw new LogReadError(`its schema version ${version} is newer than this build supports (${LATEST_SCHEMA_VERSION}); use a newer wallet-backup-engine`);
     }
     const lastSeq = db.prepare<[], number | null>('SELECT MAX(seq) FROM events').pluck();
-    side = new Database(path, { readonly: true, fileMustExist: true });
+    side = openReadOnlyDatabase(path);
     const queries = rowQueries(db, side);
     const strict = eventsTableIsStrict(db);
     // A log keeps the schema it was written with. A v1 entry holds the flow's last state and

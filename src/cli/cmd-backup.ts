@@ -7,7 +7,7 @@ import type { CommandIo, CommandReport } from './command-io.ts';
 import { runBackupFlow } from './drive-backup.ts';
 import { flowFacts } from './flow-problems.ts';
 import { readMnemonicFile } from './mnemonic-file.ts';
-import { weakScryptWarning, withEngine } from './open-engine.ts';
+import { logUnwritable, weakScryptWarning, withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { passwordPrompter } from './password-prompts.ts';
 import { openPasswordSource } from './password-source.ts';
@@ -37,12 +37,18 @@ export async function backupCommand(options: BackupOptions, io: CommandIo): Prom
       offlineCopyConfirmed: options.offlineCopyConfirmed,
     });
     const passwords = passwordPrompter(source, io.say, { canStartNewEpoch: !options.newPassword });
-    const result = await runBackupFlow(flow, {
-      setup: { provider, account, eventLog: engine.eventLog },
-      passwords,
-      terminal: io.terminal,
-      mnemonicText,
-    });
+    let result;
+    try {
+      result = await runBackupFlow(flow, {
+        setup: { provider, account, eventLog: engine.eventLog },
+        passwords,
+        terminal: io.terminal,
+        mnemonicText,
+      });
+    } catch (error) {
+      // The machine reached done (read back, listed) before the log refused its row: say so.
+      throw logUnwritable(error, options.db, flow.view().state === 'done') ?? error;
+    }
     const binding = (flow.context() as { binding?: boolean }).binding === true;
 
     const where = `${PROVIDER_NAMES[provider]} account ${result.account}`;

@@ -5,7 +5,7 @@
  * ones the log holds: no secret is ever in them (R6).
  */
 import { existsSync } from 'node:fs';
-import { openSqliteEventStore } from '../node.ts';
+import { openSqliteEventStoreForReading } from '../../adapters/store/sqlite-event-store.ts';
 import type { FlowSummary, StoredRow } from '../ports/event-store.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
@@ -66,7 +66,7 @@ export async function historyCommand(options: HistoryOptions, _io: CommandIo): P
   }
   let store;
   try {
-    store = openSqliteEventStore({ path: options.db });
+    store = openSqliteEventStoreForReading(options.db);
   } catch (error) {
     throw new CliError('unreadable-file', { what: 'event log', path: options.db, cause: (error as Error).message });
   }

@@ -206,6 +206,17 @@ export const PROBLEMS = {
       `Could not reach ${name(d.provider)} (${d.attempts} attempts). Check the connection, then retry.`,
   },
 
+  // 11: the device's own event log cannot be written (read-only file or media, full disk).
+  'log-unwritable': {
+    exitCode: 11,
+    message: (d: { path: string; cause: string; backupInCloud: boolean }) =>
+      `The event log ${d.path} cannot be written (${d.cause}). ` +
+      (d.backupInCloud
+        ? 'The backup itself IS in the cloud, read back and restorable; only this device\'s log missed its last step. '
+        : 'Nothing was marked as backed up. ') +
+      'Free disk space or make the file and its folder writable (or pass --db with a writable path), then retry.',
+  },
+
   // 12: a step failed in a way none expects (an unreadable folder, a disk error): the flow ended
   // `failed`, logged with this cause (machines version 2).
   'step-failed': {

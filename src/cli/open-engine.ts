@@ -51,15 +51,41 @@ function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine 
       deviceId: env.WALLET_BACKUP_DEVICE_ID ?? hostname(),
     });
   } catch (error) {
+    const unwritable = logUnwritable(error, options.db, false);
+    if (unwritable) throw unwritable;
     throw new CliError('unreadable-file', { what: 'event log', path: options.db, cause: (error as Error).message });
   }
+}
+
+/** SQLite's answers that mean the log's file cannot be written: read-only media or file, a full disk, an I/O error. */
+const UNWRITABLE = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|PERM)/;
+
+/** The SQLite error in an error's cause chain that says the log cannot be written, if any. */
+export function sqliteWriteFailure(error: unknown): { code: string; message: string } | null {
+  for (let at: unknown = error, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth++) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'string' && UNWRITABLE.test(code)) return { code, message: at.message };
+  }
+  return null;
+}
+
+/** CliError 'log-unwritable' (exit 11) for such an error, or null for any other. */
+export function logUnwritable(error: unknown, db: string, backupInCloud: boolean): CliError | null {
+  const failure = sqliteWriteFailure(error);
+  if (failure === null) return null;
+  return new CliError('log-unwritable', { path: db, cause: `${failure.code}: ${failure.message}`, backupInCloud });
 }
 
 export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: NodeBackupEngine) => Promise<T>): Promise<T> {
   const engine = open(options, env);
   try {
     return await run(engine);
+  } catch (error) {
+    throw logUnwritable(error, options.db, false) ?? error;
   } finally {
-    await engine.close();
+    await engine.close().catch((error: unknown) => {
+      // Closing a log whose disk is full or read-only can fail too: the error above already says why.
+      if (sqliteWriteFailure(error) === null) throw error;
+    });
   }
 }

@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
-import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
+import { openSqliteEventStoreForReading } from '../../adapters/store/sqlite-event-store.ts';
 import { MACHINE_RELEASES } from '../../machines/registry.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { flowDetail, listFlows } from './flow-api.ts';
@@ -84,7 +84,7 @@ export async function startInspectServer(options: InspectServerOptions = {}): Pr
 
   function store(): EventStore | null {
     if (opened === null && options.dbPath !== undefined && existsSync(options.dbPath)) {
-      opened = openSqliteEventStore({ path: options.dbPath });
+      opened = openSqliteEventStoreForReading(options.dbPath);
     }
     return opened;
   }

@@ -48,6 +48,21 @@ describe('an effect that fails in a way no step expects', () => {
     expect(last.machineVersion).toBe(2);
   });
 
+  it('a log that refuses the final row: the error reaches the caller and the flow stands at done (the backup is in the cloud)', async () => {
+    const { clouds, store } = engineOn();
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const refusing = Object.assign(Object.create(store) as typeof store, {
+      append: (record: Parameters<typeof store.append>[0], tags: Parameters<typeof store.append>[1]) =>
+        record.eventType === 'MANIFEST.PUBLISHED' ? Promise.reject(full) : store.append(record, tags),
+    });
+    const engine = createBackupEngine({ eventLog: refusing, clouds, kdf: createNodeScrypt(), scryptLogN: TEST_LOG_N });
+    const flow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });
+    await expect(flow.choosePassword(PASSWORD, PASSWORD)).rejects.toBe(full);
+    expect(flow.view().state).toBe('done');
+    const restored = await engineOn({ clouds }).engine.restore({ provider: 'gdrive', walletId: flow.context().walletId as string });
+    expect((await restored.enterPassword(PASSWORD)).state).toBe('done');
+  });
+
   it('R6: a cause whose message quotes the password is logged withheld, never the password', async () => {
     const { clouds, store } = engineOn();
     const engine = createBackupEngine({
