@@ -9,6 +9,7 @@ import { cloudOnlyWarning } from './offline-copy-warning.ts';
 import { withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { renderTable, shortTime } from './tables.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export type ListOptions = DbOption & CloudOption & AccountOptions;
 
@@ -16,7 +17,7 @@ export async function listCommand(options: ListOptions, io: CommandIo): Promise<
   const { provider, account } = options;
   return withEngine(options, io.env, async (engine) => {
     const listing = await listBackupsOrFail(engine, provider, account);
-    const where = `${PROVIDER_NAMES[provider]} account ${listing.account}`;
+    const where = safe`${PROVIDER_NAMES[provider]} account ${listing.account}`;
     const lines: string[] = [];
     const warnings: string[] = [];
     if (listing.wallets.length === 0) {
@@ -35,7 +36,7 @@ export async function listCommand(options: ListOptions, io: CommandIo): Promise<
       lines.push(renderTable(['Wallet id', 'Name', 'Epoch', 'Words', 'Created', 'Updated', 'Offline copy confirmed'], rows));
     }
     if (listing.otherAccounts.length > 0) {
-      lines.push(`This device also made ${PROVIDER_NAMES[provider]} backups under ${listing.otherAccounts.join(', ')}; sign in to that account to see them.`);
+      lines.push(safe`This device also made ${PROVIDER_NAMES[provider]} backups under ${listing.otherAccounts.join(', ')}; sign in to that account to see them.`);
     }
     const cloudOnly = listing.wallets.filter((w) => !w.offlineCopyConfirmed).map((w) => w.walletId);
     if (cloudOnly.length > 0) warnings.push(cloudOnlyWarning(provider, listing.account, cloudOnly));

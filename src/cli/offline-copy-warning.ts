@@ -3,8 +3,12 @@
  * the cloud alone and the command that records a written, offline copy.
  */
 import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
-export function cloudOnlyWarning(provider: ProviderId, account: string, walletIds: readonly string[]): string {
+export function cloudOnlyWarning(provider: ProviderId, rawAccount: string, rawWalletIds: readonly string[]): string {
+  // The account and the ids come from the cloud's listing: shown escaped.
+  const account = terminalSafe(rawAccount);
+  const walletIds = rawWalletIds.map(terminalSafe);
   const which = walletIds.length === 1 ? `Wallet ${walletIds[0]} relies` : `Wallets ${walletIds.join(', ')} rely`;
   const command = `wallet-backup confirm-offline --provider ${provider} --account ${account} --wallet ${walletIds.length === 1 ? walletIds[0] : '<id>'}`;
   return (

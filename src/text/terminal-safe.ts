@@ -34,6 +34,8 @@
 /** The code points shown escaped (see above); the same class with the line feed allowed. */
 const UNSAFE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 const UNSAFE_EXCEPT_LINE_FEED = /(?![\u200C\u200D\n])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+/** The same class, for a test (a /g regex keeps state between test() calls). */
+const HAS_UNSAFE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
 const NAMED = new Map([
   ['\n', '\\n'],
@@ -58,6 +60,11 @@ function escapeForJson(char: string): string {
   let escaped = '';
   for (let i = 0; i < char.length; i++) escaped += `\\u${hex(char.charCodeAt(i), 4)}`;
   return escaped;
+}
+
+/** True when terminalSafe would show `text` as it is: no control, format character, separator or lone surrogate. */
+export function isTerminalSafe(text: string): boolean {
+  return !HAS_UNSAFE.test(text);
 }
 
 /** One field of outside text for a terminal: every unsafe code point escaped, line breaks too. */
@@ -85,7 +92,7 @@ export function jsonTerminalSafe(json: string): string {
  * terminalSafe (so a name holding "\nBackup OK" cannot forge a line); the literal parts are the
  * program's own text and stay as written.
  */
-export function safe(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
+export function safe(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number | boolean | null | undefined>): string {
   let text = strings[0] ?? '';
   values.forEach((value, index) => {
     text += terminalSafe(String(value)) + (strings[index + 1] ?? '');
