@@ -91,7 +91,16 @@ async function openPage(): Promise<{ messages: Array<Record<string, unknown>>; n
     messages.push(message);
     waiters.splice(0).forEach((wake) => wake(message));
   });
-  return { messages, next: () => new Promise((resolve) => waiters.push(resolve)) };
+  // A message that never comes fails within seconds, not at the test's time limit.
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no live message reached the page within 5 s')), 5000);
+      waiters.push((message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+  return { messages, next };
 }
 
 describe('inspector assets and errors', () => {
