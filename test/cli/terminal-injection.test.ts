@@ -136,15 +136,15 @@ describe('terminal injection through wallet names in the cloud (issue 11)', () =
     const file = deviceFile(box.cloud, 'gdrive');
     const before = existsSync(file) ? readFileSync(file, 'utf8') : null;
     try {
-      writeFileSync(file, JSON.stringify({ signedIn: true, account: 'eve\u202E\x1b[2J' }));
+      writeFileSync(file, JSON.stringify({ signedIn: true, account: 'eve\u202E\x1b[2J\nBackup OK' }));
       const sim = await box.run(['sim', '--provider', 'gdrive']);
       expectExit(sim, 0);
       expectNothingRaw(sim);
-      expect(sim.stdout).toContain('signed in:     eve\\u202e\\x1b[2J');
+      expect(sim.stdout).toContain('signed in:     eve\\u202e\\x1b[2J\\nBackup OK');
       const list = await box.run(['list', ...alice]);
       expectExit(list, 9);
       expectNothingRaw(list);
-      expect(list.stderr).toContain('signed in as eve\\u202e\\x1b[2J, not alice@example.com');
+      expect(list.stderr).toContain('signed in as eve\\u202e\\x1b[2J\\nBackup OK, not alice@example.com');
     } finally {
       if (before === null) rmSync(file);
       else writeFileSync(file, before);
