@@ -9,7 +9,7 @@
  * Flags and device.json get the same treatment: printed escaped, and refused where they would
  * be stored (sim --sign-in, --account, --name).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeBackupEngine } from '../../src/node.ts';
@@ -119,6 +119,29 @@ describe('terminal injection through wallet names in the cloud (issue 11)', () =
     const flows = (JSON.parse(json.stdout) as { flows: Array<{ transitions: Array<{ event: string; payload: { wallets?: Array<{ name: string }> } }> }> }).flows;
     const found = flows.flatMap((f) => f.transitions).find((t) => t.event === 'BACKUPS.FOUND');
     expect(found?.payload.wallets?.map((w) => w.name)).toEqual([TITLE_NAME, BIDI_NAME]);
+  });
+
+  it('E4: export to stdout writes the names\' C1 and bidi characters as JSON escapes, and the export still verifies', async () => {
+    const result = await runBinary(['export', '--format', 'jsonl', '--db', box.db], cliEnv());
+    expectExit(result, 0);
+    expectNothingRaw(result);
+    expect(result.stdout).toContain('\\u202e');
+    const file = join(box.dir, 'export.jsonl');
+    writeFileSync(file, result.stdout);
+    expectExit(await runBinary(['audit', '--from-jsonl', file], cliEnv()), 0);
+  });
+
+  it('a --db path holding an escape sequence is printed escaped by export, on stderr and stdout', async () => {
+    const db = join(box.dir, 'log\x1b[2J\x1b]0;pwned\x07.db');
+    copyFileSync(box.db, db);
+    const toStdout = await runBinary(['export', '--format', 'jsonl', '--db', db], cliEnv());
+    expectExit(toStdout, 0);
+    expectNothingRaw(toStdout);
+    expect(toStdout.stderr).toContain('log\\x1b[2J\\x1b]0;pwned\\x07.db as JSONL');
+    const toFile = await runBinary(['export', '--format', 'jsonl', '--db', db, '--out', join(box.dir, 'out.jsonl')], cliEnv());
+    expectExit(toFile, 0);
+    expectNothingRaw(toFile);
+    expect(toFile.stdout).toContain('log\\x1b[2J\\x1b]0;pwned\\x07.db to ');
   });
 
   it('an error quoting a hostile flag value shows it escaped (restore --wallet, a bad --provider)', async () => {
