@@ -8,8 +8,13 @@
  *
  * Values are exactly the stored ones (payload and states stay JSON text), so `audit --from-jsonl`
  * recomputes the same hashes. Browser-safe.
+ *
+ * The export goes to stdout when there is no --out, so a terminal may print it: the DEL, C1 and
+ * format characters (bidi overrides...) that JSON.stringify leaves raw in a wallet name are
+ * written as \u escapes (jsonTerminalSafe). JSON.parse reads the very same strings back.
  */
 import type { StoredRow } from '../ports/event-store.ts';
+import { jsonTerminalSafe } from '../text/terminal-safe.ts';
 import type { UnreadableRow } from './audit-log.ts';
 
 export const JSONL_COLUMNS = [
@@ -29,7 +34,7 @@ export const JSONL_COLUMNS = [
 
 /** One row as one line of JSONL (no trailing newline). */
 export function rowToJsonl(row: StoredRow): string {
-  return JSON.stringify({
+  const line = JSON.stringify({
     seq: row.seq,
     flow_id: row.flowId,
     position: row.position,
@@ -43,6 +48,7 @@ export function rowToJsonl(row: StoredRow): string {
     prev_hash: row.prevHash,
     hash: row.hash,
   });
+  return jsonTerminalSafe(line);
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);

@@ -2,12 +2,17 @@
  * The text of `wallet-backup audit`: what was checked and how it came out, then the per-account
  * history told from the log, then the findings. The --json object carries the same report as
  * data (src/audit/audit-log.ts's AuditReport).
+ *
+ * Names, accounts, ids, machines, notes and finding messages come from the log (and through it
+ * from the cloud, for ever: the log is append-only) or from the checkpoints in the cloud: every
+ * line that quotes one is built with the `safe` tag, each quoted value escaped as one field.
  */
 import type { AuditReport } from '../audit/audit-log.ts';
 import type { Finding } from '../audit/findings.ts';
 import type { AccountHistory, FlowProblem, FlowRecord } from '../audit/history.ts';
 import { PROVIDER_NAMES, isProviderId } from '../ports/providers.ts';
 import { renderTable, shortTime } from './tables.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 const providerName = (p: string | null) => (p !== null && isProviderId(p) ? PROVIDER_NAMES[p] : (p ?? 'unknown provider'));
 
@@ -73,7 +78,7 @@ function flowLine(flow: FlowRecord): string {
   }
   const notes = flow.notes.length > 0 ? `. ${flow.notes.join('; ')}` : '';
   const problems = flow.problems.length > 0 ? `. Problems: ${problemsText(flow.problems)}` : '';
-  return `    ${shortTime(flow.startedAt)}  ${what}${notes}${problems}.`;
+  return safe`    ${shortTime(flow.startedAt)}  ${what}${notes}${problems}.`;
 }
 
 function accountLines(account: AccountHistory): string[] {
@@ -83,13 +88,13 @@ function accountLines(account: AccountHistory): string[] {
     `${account.backupsDone} backup(s) done`,
     `${account.restoresDone} restore(s) done`,
   ].filter(Boolean);
-  const lines = [``, `  ${providerName(account.provider)}, ${who}: ${facts.join(', ')}.`];
+  const lines = [``, safe`  ${providerName(account.provider)}, ${who}: ${facts.join(', ')}.`];
   const hidden = account.flowsOmitted + Math.max(0, account.flows.length - SHOWN_FLOWS);
   if (hidden > 0) lines.push(`    (${hidden} earlier flows not shown${account.flows.length > SHOWN_FLOWS ? '; --json has the last 200' : ''})`);
   for (const flow of account.flows.slice(-SHOWN_FLOWS)) lines.push(flowLine(flow));
   const failures = Object.entries(account.failures);
   if (failures.length > 0) {
-    lines.push(`    Failures: ${failures.map(([cause, n]) => `${PROBLEM_TEXT[cause as FlowProblem['cause']]} ×${n}`).join(', ')}.`);
+    lines.push(safe`    Failures: ${failures.map(([cause, n]) => `${PROBLEM_TEXT[cause as FlowProblem['cause']]} ×${n}`).join(', ')}.`);
   }
   if (account.wallets.length > 0) {
     const rows = account.wallets.slice(-SHOWN).map((w) => [
@@ -121,18 +126,18 @@ function epochsText(epochs: readonly number[]): string {
 }
 
 function findingLine(finding: Finding): string {
-  return `  [${finding.severity}] ${finding.kind}: ${finding.message}`;
+  return safe`  [${finding.severity}] ${finding.kind}: ${finding.message}`;
 }
 
 export function auditLines(report: AuditReport): string[] {
   const source = report.source.path ?? 'the log';
   const machines = Object.entries(report.machines).map(([m, n]) => `${m}: ${n}`).join(', ');
-  const lines = [`Audit of ${source} (${report.source.kind}): ${report.rows} rows, ${report.flows} flows${machines ? ` (${machines})` : ''}.`];
+  const lines = [safe`Audit of ${source} (${report.source.kind}): ${report.rows} rows, ${report.flows} flows${machines ? ` (${machines})` : ''}.`];
   const chain = report.chain;
   lines.push(
     chain.ok
-      ? `  Hash chain: intact over ${chain.rows} rows${chain.head ? `, head seq ${chain.head.seq} ${chain.head.hash}` : ''} (E4).`
-      : `  Hash chain: BROKEN at ${chain.breaks} row(s); first at seq ${chain.firstBreak?.seq ?? '?'}: ${chain.firstBreak?.kind ?? ''} (E4).`,
+      ? safe`  Hash chain: intact over ${chain.rows} rows${chain.head ? `, head seq ${chain.head.seq} ${chain.head.hash}` : ''} (E4).`
+      : safe`  Hash chain: BROKEN at ${chain.breaks} row(s); first at seq ${chain.firstBreak?.seq ?? '?'}: ${chain.firstBreak?.kind ?? ''} (E4).`,
   );
   const kinds = (list: readonly string[]) => report.findings.filter((f) => list.includes(f.kind) && f.severity === 'error').length;
   const positions = kinds(['position-gap', 'position-duplicate', 'row-after-final', 'machine-changed']);
@@ -154,7 +159,7 @@ export function auditLines(report: AuditReport): string[] {
     lines.push('  Checkpoints: none of this log in the cloud folder.');
   } else {
     for (const c of report.checkpoints) {
-      lines.push(`  Checkpoint ${providerName(c.provider)}/${c.account}: seq ${c.seq}, written ${shortTime(c.writtenAt)}: ${c.status}, MAC ${c.authenticity}${c.note ? ` (${c.note})` : ''}.`);
+      lines.push(safe`  Checkpoint ${providerName(c.provider)}/${c.account}: seq ${c.seq}, written ${shortTime(c.writtenAt)}: ${c.status}, MAC ${c.authenticity}${c.note ? ` (${c.note})` : ''}.`);
     }
   }
   lines.push(
@@ -173,13 +178,13 @@ export function auditLines(report: AuditReport): string[] {
     if (history.switchesOmitted > 0) lines.push(`    (${history.switchesOmitted} earlier switches not shown)`);
     for (const flow of history.switches) lines.push(flowLine(flow));
   }
-  lines.push('', `  Active provider at the end of the log: ${history.activeProvider ? providerName(history.activeProvider) : 'none yet'}.`);
+  lines.push('', safe`  Active provider at the end of the log: ${history.activeProvider ? providerName(history.activeProvider) : 'none yet'}.`);
   if (history.cloudOnly.length === 0) {
     lines.push('  Every backed-up wallet has a confirmed offline copy (R17).');
   } else {
     lines.push(`  Relying on the cloud alone, with no confirmed offline copy (R17): ${history.cloudOnly.length} wallet(s):`);
     if (history.cloudOnly.length > SHOWN) lines.push(`    (the ${SHOWN} most recent; --json lists all)`);
-    for (const w of history.cloudOnly.slice(-SHOWN)) lines.push(`    ${providerName(w.provider)} / ${w.account} / ${w.walletId}${w.name ? ` "${w.name}"` : ''}`);
+    for (const w of history.cloudOnly.slice(-SHOWN)) lines.push(safe`    ${providerName(w.provider)} / ${w.account} / ${w.walletId}${w.name ? ` "${w.name}"` : ''}`);
   }
 
   const shown = report.findings.filter((f) => f.kind !== 'checkpoint-ok');
@@ -201,7 +206,7 @@ export function auditLines(report: AuditReport): string[] {
 /** The error findings, for the exit-8 message: the first ones, each naming its row. */
 export function errorSummary(report: AuditReport, max = 10): string[] {
   const errors = report.findings.filter((f) => f.severity === 'error');
-  const lines = errors.slice(0, max).map((f) => `  - ${f.message}`);
+  const lines = errors.slice(0, max).map((f) => safe`  - ${f.message}`);
   const more = report.counts.error - Math.min(max, errors.length);
   if (more > 0) lines.push(`  - ... and ${more} more.`);
   return lines;

@@ -1,7 +1,13 @@
 /**
  * CliError: how a command stops with one of the problems of exit-codes.ts. It carries the
  * problem's details (for the message) and the flow facts that --json reports, never a secret.
+ *
+ * The details quote outside text (an account the cloud reports, wallet ids, paths and values
+ * from flags, a cause's message): the message is built from them with every string shown by
+ * terminalSafe, so a line break or an escape sequence in one cannot forge or colour a line of
+ * the message. `detail` keeps them as they were, for code that reads them.
  */
+import { terminalSafe } from '../text/terminal-safe.ts';
 import { exitCodeOf, messageOf, type ProblemDetail, type ProblemKey } from './exit-codes.ts';
 
 /** Non-secret facts about the flow that ended in the problem, for --json. */
@@ -17,6 +23,16 @@ export interface FlowFacts {
 
 type DetailArgs<K extends ProblemKey> = ProblemDetail<K> extends undefined ? [] : [ProblemDetail<K>];
 
+/** The same detail with each string in it (in lists and objects too) escaped as one field. */
+function shownDetail<T>(value: T): T {
+  if (typeof value === 'string') return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map(shownDetail) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shownDetail(inner)])) as T;
+  }
+  return value;
+}
+
 export class CliError<K extends ProblemKey = ProblemKey> extends Error {
   override readonly name = 'CliError';
   readonly problem: K;
@@ -27,7 +43,7 @@ export class CliError<K extends ProblemKey = ProblemKey> extends Error {
 
   constructor(problem: K, ...detail: DetailArgs<K>) {
     const [d] = detail as [ProblemDetail<K>?];
-    super(messageOf(problem, d as ProblemDetail<K>));
+    super(messageOf(problem, shownDetail(d) as ProblemDetail<K>));
     this.problem = problem;
     this.exitCode = exitCodeOf(problem);
     this.detail = d;

@@ -12,6 +12,7 @@ import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { passwordPrompter } from './password-prompts.ts';
 import { openPasswordSource } from './password-source.ts';
 import { cloudOnlyWarning } from './offline-copy-warning.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export interface BackupOptions extends DbOption, CloudOption, AccountOptions {
   mnemonicFile: string;
@@ -51,9 +52,9 @@ export async function backupCommand(options: BackupOptions, io: CommandIo): Prom
     }
     const binding = (flow.context() as { binding?: boolean }).binding === true;
 
-    const where = `${PROVIDER_NAMES[provider]} account ${result.account}`;
-    const lines = [`Backed up wallet ${result.walletId} to ${where} (password epoch ${result.epoch}); verified by reading it back.`];
-    if (binding) lines.push(`This backup password is now bound to ${result.account}: every later backup under it needs the same password. It cannot be reset.`);
+    const where = safe`${PROVIDER_NAMES[provider]} account ${result.account}`;
+    const lines = [safe`Backed up wallet ${result.walletId} to ${where} (password epoch ${result.epoch}); verified by reading it back.`];
+    if (binding) lines.push(safe`This backup password is now bound to ${result.account}: every later backup under it needs the same password. It cannot be reset.`);
     else if (options.newPassword) lines.push(`Wallets backed up under earlier password epochs stay in the cloud and can still be restored with their old password.`);
     if (!options.offlineCopyConfirmed && result.walletId) warnings.push(cloudOnlyWarning(provider, result.account ?? account, [result.walletId]));
     return { lines, warnings, json: { ...flowFacts(flow), binding, offlineCopyConfirmed: options.offlineCopyConfirmed } };

@@ -8,6 +8,7 @@ import type { CommandIo, CommandReport } from './command-io.ts';
 import { listBackupsOrFail } from './list-backups.ts';
 import { withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export interface ConfirmOfflineOptions extends DbOption, CloudOption, AccountOptions {
   wallet: string;
@@ -21,7 +22,7 @@ export async function confirmOfflineCommand(options: ConfirmOfflineOptions, io: 
       throw new CliError('wallet-not-found', { provider, account: listing.account, walletId, walletIds: listing.wallets.map((w) => w.walletId) });
     }
     await engine.confirmOfflineCopy({ provider, account: listing.account, walletId });
-    const lines = [`Recorded: you keep an offline copy of wallet ${walletId} (${PROVIDER_NAMES[provider]} account ${listing.account}).`];
+    const lines = [safe`Recorded: you keep an offline copy of wallet ${walletId} (${PROVIDER_NAMES[provider]} account ${listing.account}).`];
     return { lines, warnings: [], json: { account: listing.account, walletId, offlineCopyConfirmed: true } };
   });
 }

@@ -11,6 +11,7 @@ import { CliError } from './cli-error.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { DbOption } from './options.ts';
 import { renderTable, shortTime, statePath } from './tables.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export interface HistoryOptions extends DbOption {
   flow?: string;
@@ -62,7 +63,7 @@ function pickFlows(flows: FlowSummary[], wanted: string | undefined): FlowSummar
 export async function historyCommand(options: HistoryOptions, _io: CommandIo): Promise<CommandReport> {
   // Reading history must not create a log where there is none.
   if (options.db !== ':memory:' && !existsSync(options.db)) {
-    return { lines: [`No flows recorded yet: ${options.db} does not exist.`], warnings: [], json: { flows: [] } };
+    return { lines: [safe`No flows recorded yet: ${options.db} does not exist.`], warnings: [], json: { flows: [] } };
   }
   let store;
   try {
@@ -77,7 +78,7 @@ export async function historyCommand(options: HistoryOptions, _io: CommandIo): P
     if (flows.length === 0) lines.push('No flows recorded yet.');
     else lines.push(renderTable(['Flow', 'Machine', 'Provider', 'Account', 'Wallet', 'Final state', 'Started'], flows.map(flowRow)));
     for (const { flow, rows } of withRows) {
-      lines.push('', `Flow ${flow.flowId} (${flow.machineId}@${flow.machineVersion}):`);
+      lines.push('', safe`Flow ${flow.flowId} (${flow.machineId}@${flow.machineVersion}):`);
       lines.push(renderTable(['#', 'From', '→ Event(payload)', '→ To', 'Time'], transitionRows(rows), [null, null, EVENT_WIDTH, null, null]));
     }
     const json = withRows.map(({ flow, rows }) => ({

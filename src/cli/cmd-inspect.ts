@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { CliError } from './cli-error.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { DbOption } from './options.ts';
+import { safe, terminalSafeLines } from '../text/terminal-safe.ts';
 
 export interface InspectOptions extends DbOption {
   port: number;
@@ -46,14 +47,15 @@ export async function inspectCommand(options: InspectOptions, _io: CommandIo): P
     }
     throw error;
   }
+  // Printed here, not by run.ts: so through the same boundary (--db is a flag, quoted as one field).
   process.stdout.write(
-    [
+    terminalSafeLines([
       `Inspector: ${server.url}`,
-      `Event log: ${dbPath}${existsSync(dbPath) ? '' : ' (not created yet: flows appear once it is)'}`,
+      safe`Event log: ${dbPath}${existsSync(dbPath) ? '' : ' (not created yet: flows appear once it is)'}`,
       `Live mode: apps connect with createWebSocketInspector({ url: '${server.inspectorUrl}' }) from @statelyai/inspect.`,
       'Press Ctrl-C to stop.',
       '',
-    ].join('\n'),
+    ].join('\n')),
   );
   const signal = await untilStopped();
   await server.close();

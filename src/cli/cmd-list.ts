@@ -9,6 +9,7 @@ import { cloudOnlyWarning } from './offline-copy-warning.ts';
 import { withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { renderTable, shortTime } from './tables.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export type ListOptions = DbOption & CloudOption & AccountOptions & { offset?: number; limit?: number };
 
@@ -21,7 +22,7 @@ export async function listCommand(options: ListOptions, io: CommandIo): Promise<
     const offset = options.offset ?? 0;
     const limit = options.limit ?? DEFAULT_LIST_LIMIT;
     const listing = await listBackupsOrFail(engine, provider, account, { offset, limit });
-    const where = `${PROVIDER_NAMES[provider]} account ${listing.account}`;
+    const where = safe`${PROVIDER_NAMES[provider]} account ${listing.account}`;
     const warnings: string[] = [];
     // Built only when printed: --json never lays out a table.
     const text = (): string[] => {
@@ -45,7 +46,7 @@ export async function listCommand(options: ListOptions, io: CommandIo): Promise<
       if (next < listing.total) lines.push(`${listing.total - next} more: wallet-backup list ... --offset ${next} [--limit N].`);
     }
     if (listing.otherAccounts.length > 0) {
-      lines.push(`This device also made ${PROVIDER_NAMES[provider]} backups under ${listing.otherAccounts.join(', ')}; sign in to that account to see them.`);
+      lines.push(safe`This device also made ${PROVIDER_NAMES[provider]} backups under ${listing.otherAccounts.join(', ')}; sign in to that account to see them.`);
     }
     return lines;
     };

@@ -11,6 +11,7 @@ import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { passwordPrompter } from './password-prompts.ts';
 import { openPasswordSource } from './password-source.ts';
 import { assertOutFree, writeSecretFile } from './secret-file.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export interface RestoreOptions extends DbOption, CloudOption, AccountOptions {
   wallet: string;
@@ -32,10 +33,10 @@ export async function restoreCommand(options: RestoreOptions, io: CommandIo): Pr
       walletId: options.wallet,
     });
     await writeSecretFile(options.out, `${result.mnemonic ?? ''}\n`, options.force);
-    const name = result.walletName ? `"${result.walletName}" ` : '';
+    const name = result.walletName ? safe`"${result.walletName}" ` : '';
     const lines = [
-      `Restored wallet ${name}(${result.walletId}) from ${PROVIDER_NAMES[provider]} account ${result.account}, password epoch ${result.epoch}.`,
-      `Its recovery phrase is in ${options.out} (readable by you only). Move it somewhere safe and offline, then delete the file.`,
+      safe`Restored wallet ${name}(${result.walletId}) from ${PROVIDER_NAMES[provider]} account ${result.account}, password epoch ${result.epoch}.`,
+      safe`Its recovery phrase is in ${options.out} (readable by you only). Move it somewhere safe and offline, then delete the file.`,
     ];
     return { lines, warnings: [], json: { ...flowFacts(flow), walletName: result.walletName, out: options.out } };
   });

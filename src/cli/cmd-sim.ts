@@ -10,6 +10,7 @@ import { PROVIDER_NAMES, type ProviderId } from '../ports/providers.ts';
 import { CliError } from './cli-error.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { CloudOption } from './options.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 export interface SimOptions extends CloudOption {
   provider: ProviderId;
@@ -39,7 +40,7 @@ function describe(provider: ProviderId, state: LocalSimState): string[] {
     ? 'nobody (signed out)'
     : state.account === null
       ? 'the --account each command names'
-      : state.account;
+      : terminalSafe(state.account);
   return [
     `Simulated ${PROVIDER_NAMES[provider]} device:`,
     `  signed in:     ${signedIn}`,

@@ -7,6 +7,7 @@ import { runSwitchFlow } from './drive-switch.ts';
 import { flowFacts } from './flow-problems.ts';
 import { withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
+import { safe } from '../text/terminal-safe.ts';
 
 export interface SwitchOptions extends DbOption, CloudOption, AccountOptions {
   yes: boolean;
@@ -23,7 +24,7 @@ export async function switchCommand(options: SwitchOptions, io: CommandIo): Prom
       view.meta.reason === 'already-active'
         ? [`${to} is already this device's backup provider; nothing changed.`]
         : [
-            `This device now backs up to ${to} (account ${account}).`,
+            safe`This device now backs up to ${to} (account ${account}).`,
             from && from !== provider
               ? `Backups already in ${PROVIDER_NAMES[from]} stay there; back up each wallet again to have it in ${to}.`
               : `New backups go to ${to} only.`,

@@ -12,6 +12,7 @@ import { createNodeBackupEngine, type NodeBackupEngine } from '../node.ts';
 import { PRODUCTION_SCRYPT_LOG_N } from '../ports/kdf.ts';
 import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
 import { CliError } from './cli-error.ts';
+import { isTerminalSafe, terminalSafe } from '../text/terminal-safe.ts';
 
 export const SCRYPT_LOG_N_ENV = 'WALLET_BACKUP_SCRYPT_LOG_N';
 
@@ -39,8 +40,21 @@ export function weakScryptWarning(env: NodeJS.ProcessEnv): string | null {
   return `Warning: ${SCRYPT_LOG_N_ENV}=${logN} makes new keyrings with scrypt 2^${logN}, weaker than the production 2^${PRODUCTION_SCRYPT_LOG_N}. It is for tests only.`;
 }
 
+/** This device's id in the log: WALLET_BACKUP_DEVICE_ID, else the host name. Logged and printed, so printable. */
+function deviceIdFromEnv(env: NodeJS.ProcessEnv): string {
+  const text = env.WALLET_BACKUP_DEVICE_ID;
+  if (text === undefined) return hostname();
+  if (text === '' || !isTerminalSafe(text)) {
+    throw new CliError('bad-flags', {
+      problem: `WALLET_BACKUP_DEVICE_ID=${terminalSafe(text)} is not a device id: it must be non-empty, without line breaks, control, bidi or other invisible format characters.`,
+    });
+  }
+  return text;
+}
+
 function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine {
   const scryptLogN = scryptLogNFromEnv(env);
+  const deviceId = deviceIdFromEnv(env);
   try {
     return createNodeBackupEngine({
       db: options.db,
@@ -48,7 +62,7 @@ function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine 
       ...(options.account !== undefined ? { account: options.account } : {}),
       ...(scryptLogN !== undefined ? { scryptLogN } : {}),
       // The device is this computer: its host name, unless WALLET_BACKUP_DEVICE_ID names it.
-      deviceId: env.WALLET_BACKUP_DEVICE_ID ?? hostname(),
+      deviceId,
     });
   } catch (error) {
     const unwritable = logUnwritable(error, options.db, false);

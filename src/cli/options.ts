@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { PROVIDERS, type ProviderId } from '../ports/providers.ts';
 import { isAccountId } from '../format/identifiers.ts';
+import { isTerminalSafe } from '../text/terminal-safe.ts';
 
 export const DEFAULT_DB = './wallet-backup.db';
 export const DEFAULT_CLOUD = './wallet-cloud';
@@ -53,8 +54,16 @@ export function addPasswordFile(command: Command): Command {
   );
 }
 
-function parseAccount(value: string): string {
-  if (!isAccountId(value)) throw new InvalidArgumentError('an account id must be non-empty, at most 320 characters, without control characters.');
+/**
+ * An account id (--account, sim --sign-in): it is printed, logged and, for sim, stored in
+ * device.json, so besides the format's rule (src/format/identifiers.ts) it holds nothing that
+ * src/text/terminal-safe.ts would show escaped: no line break, control, bidi or other invisible
+ * format character.
+ */
+export function parseAccount(value: string): string {
+  if (!isAccountId(value) || !isTerminalSafe(value)) {
+    throw new InvalidArgumentError('an account id must be 1 to 320 characters, without line breaks, control characters, bidi or other invisible format characters.');
+  }
   return value;
 }
 
@@ -65,9 +74,9 @@ export function parseCount(value: string): number {
   return number;
 }
 
-/** A wallet name for the manifest and tables: printable, at most 100 characters. */
+/** A wallet name for the manifest and tables: printable (nothing terminal-safe.ts would escape), at most 100 characters. */
 export function parseWalletName(value: string): string {
-  if (value.trim() === '' || [...value].length > 100 || /[\p{Cc}\u2028\u2029]/u.test(value)) {
+  if (value.trim() === '' || [...value].length > 100 || !isTerminalSafe(value)) {
     throw new InvalidArgumentError('a wallet name must be 1 to 100 printable characters.');
   }
   return value;

@@ -18,7 +18,8 @@ import type { SimOptions } from './cmd-sim.ts';
 import type { AuditOptions } from './cmd-audit.ts';
 import type { ExportOptions } from './cmd-export.ts';
 import type { PathsOptions } from './cmd-paths.ts';
-import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
+import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
+import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseAccount, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
 
 /** What the action of the command that ran leaves for run.ts. */
 export interface ProgramRun {
@@ -39,7 +40,13 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     // Parse errors throw (and run.ts exits 2) instead of commander calling process.exit(1).
     .exitOverride()
     .showHelpAfterError('(run "wallet-backup help <command>" for the usage)')
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
+    // commander's messages quote the flags as typed: printed through the same boundary as run.ts's,
+    // and an error (one line and its line end) as one field, so a flag's line break is shown escaped.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(terminalSafeLines(text)),
+      writeOut: (text) => process.stdout.write(terminalSafeLines(text)),
+      outputError: (text, write) => write(`${terminalSafe(text.replace(/\n$/, ''))}\n`),
+    });
 
   /** Registers a command's action: remembers the command and its --json, then runs it. */
   function act<O extends Partial<JsonOption>>(name: string, load: () => Promise<(options: O, io: CommandIo) => Promise<CommandReport>>) {
@@ -109,7 +116,7 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .command('sim')
     .description('Show or change the simulated device of a local-folder cloud (to reproduce every error).')
     .addOption(providerOption())
-    .option('--sign-in <account>', 'sign in to this account (other than --account: wrong account)')
+    .option('--sign-in <account>', 'sign in to this account (other than --account: wrong account)', parseAccount)
     .option('--sign-out', 'sign out (not signed in)')
     .option('--quota <bytes>', 'storage per account, in bytes', parseCount)
     .addOption(new Option('--hms <state>', 'HMS Core on the device (Huawei only)').choices(['missing', 'outdated', 'ok']))

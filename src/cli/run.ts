@@ -4,6 +4,14 @@
  * its row of exit-codes.ts. commander's own parse errors exit 2 (bad input), not 1.
  * A stack trace is printed only when DEBUG is set: messages never hold a secret, stacks of
  * third-party errors might hold anything.
+ *
+ * This is the printing boundary: everything written to stdout and stderr passes
+ * src/text/terminal-safe.ts, so no command can print a raw escape sequence, control or bidi
+ * character from a cloud file, the log or a flag. Text keeps its line breaks (fields inside it
+ * were escaped whole where they were put in: tables, reports, messages); --json output is
+ * JSON.stringify's, which escapes the C0 controls, with DEL, C1 and the format characters
+ * written as \u escapes as well (jsonTerminalSafe): the same value for a JSON reader, nothing
+ * a terminal obeys for a person who prints it.
  */
 import { CommanderError } from 'commander';
 import { CliError, isCliError } from './cli-error.ts';
@@ -11,16 +19,17 @@ import type { CommandIo, CommandReport } from './command-io.ts';
 import { EXIT_OK, exitCodeOf } from './exit-codes.ts';
 import { buildProgram, type ProgramRun } from './program.ts';
 import { processTerminal } from './terminal.ts';
+import { jsonTerminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
 
 /** The keys every --json object has, null when they do not apply. */
 const JSON_BASE = { flowId: null, outcome: null, reason: null, account: null, walletId: null, epoch: null };
 
 export function processIo(): CommandIo {
-  return { terminal: processTerminal(), env: process.env, say: (text) => process.stderr.write(`${text}\n`) };
+  return { terminal: processTerminal(), env: process.env, say: (text) => process.stderr.write(`${terminalSafeLines(text)}\n`) };
 }
 
 function printJson(object: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
+  process.stdout.write(`${jsonTerminalSafe(JSON.stringify(object, null, 2))}\n`);
 }
 
 function printReport(run: ProgramRun, report: CommandReport): void {
@@ -28,13 +37,13 @@ function printReport(run: ProgramRun, report: CommandReport): void {
     printJson({ ok: true, exitCode: EXIT_OK, command: run.command, ...JSON_BASE, ...report.json, warnings: report.warnings });
     return;
   }
-  if (report.lines.length > 0) process.stdout.write(`${report.lines.join('\n')}\n`);
-  for (const warning of report.warnings) process.stderr.write(`${warning}\n`);
+  if (report.lines.length > 0) process.stdout.write(`${terminalSafeLines(report.lines.join('\n'))}\n`);
+  for (const warning of report.warnings) process.stderr.write(`${terminalSafeLines(warning)}\n`);
 }
 
 function printError(run: ProgramRun, error: CliError, cause: unknown): void {
-  if (process.env.DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${cause.stack}\n`);
-  process.stderr.write(`Error: ${error.message}\n`);
+  if (process.env.DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${terminalSafeLines(cause.stack)}\n`);
+  process.stderr.write(`Error: ${terminalSafeLines(error.message)}\n`);
   if (run.json) {
     printJson({ ok: false, exitCode: error.exitCode, command: run.command, ...JSON_BASE, ...error.facts, problem: error.problem, message: error.message });
   }

@@ -1,17 +1,20 @@
 /**
  * cli-table3 tables without colour codes (output often goes to files and pipes), and the small
- * formatters the tables share.
+ * formatters the tables share. Every cell is a field of outside text (a wallet name from the
+ * cloud, a payload from the log): renderTable shows each with terminalSafe, so an escape sequence
+ * is shown escaped and a line break in a name cannot start a row of its own.
  */
 import Table from 'cli-table3';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 /** colWidths (with word wrap) keeps long cells, such as an event's payload, inside a terminal. */
-export function plainTable(head: string[], colWidths?: Array<number | null>): Table.Table {
+function plainTable(head: string[], colWidths?: Array<number | null>): Table.Table {
   return new Table({ head, style: { head: [], border: [] }, ...(colWidths ? { colWidths, wordWrap: true } : {}) });
 }
 
 export function renderTable(head: string[], rows: string[][], colWidths?: Array<number | null>): string {
-  const table = plainTable(head, colWidths);
-  table.push(...rows);
+  const table = plainTable(head.map(terminalSafe), colWidths);
+  table.push(...rows.map((row) => row.map(terminalSafe)));
   return table.toString();
 }
 

@@ -5,9 +5,13 @@
  * Without a TTY on stdin and stderr nobody can answer, so the flow drivers cancel instead of
  * asking. Ctrl-C at any prompt becomes the 'cancelled' problem, so the flow is cancelled and
  * logged rather than left hanging.
+ *
+ * A prompt is one line and may name a wallet from the cloud: it is shown with terminalSafe, so
+ * an escape sequence or a line break in the name is shown escaped, not obeyed.
  */
 import { createInterface } from 'node:readline/promises';
 import { CliError } from './cli-error.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 export interface Terminal {
   /** True when a person can answer prompts. */
@@ -45,7 +49,7 @@ export function processTerminal(): Terminal {
       try {
         // Loaded on first use: most runs (scripts, tests) never prompt.
         const { default: password } = await import('@inquirer/password');
-        return await password({ message, mask: '*' }, { output: process.stderr });
+        return await password({ message: terminalSafe(message), mask: '*' }, { output: process.stderr });
       } catch (error) {
         if (isPromptCancel(error)) throw new CliError('cancelled');
         throw error;
@@ -53,11 +57,11 @@ export function processTerminal(): Terminal {
     },
 
     async pressEnter(message) {
-      await askLine(`${message} `);
+      await askLine(`${terminalSafe(message)} `);
     },
 
     async confirm(message) {
-      const answer = await askLine(`${message} [y/N] `);
+      const answer = await askLine(`${terminalSafe(message)} [y/N] `);
       return /^y(es)?$/i.test(answer.trim());
     },
   };

@@ -21,8 +21,10 @@ export interface LogChain {
 function recomputes(row: StoredRow): boolean {
   try {
     return hashRow(row.prevHash, row) === row.hash;
-  } catch {
-    return false;
+  } catch (error) {
+    // hashRow refuses a row that is not a transition record (a bad prevHash, a missing field) with a TypeError.
+    if (error instanceof TypeError) return false;
+    throw error;
   }
 }
 

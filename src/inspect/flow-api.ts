@@ -76,8 +76,10 @@ function parseState(text: string | null): StateValue | null {
   if (text === null) return null;
   try {
     return JSON.parse(text) as StateValue;
-  } catch {
-    return null;
+  } catch (error) {
+    // An edited row's state that is not JSON: shown as no state (the chain status says it was edited).
+    if (error instanceof SyntaxError) return null;
+    throw error;
   }
 }
 
@@ -135,8 +137,9 @@ function payloadOf(row: StoredRow): Record<string, unknown> {
     const parsed = JSON.parse(row.payload) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
     return redact({ ...(parsed as Record<string, unknown>), type: row.eventType });
-  } catch {
-    return { unreadable: true };
+  } catch (error) {
+    if (error instanceof SyntaxError) return { unreadable: true };
+    throw error;
   }
 }
 

@@ -50,8 +50,9 @@ function identify(message: Record<string, unknown>): { id: string; version: numb
   let definition: Record<string, unknown> = {};
   try {
     definition = record(typeof message.definition === 'string' ? JSON.parse(message.definition) : null);
-  } catch {
+  } catch (error) {
     // A definition that does not parse only costs the diagram.
+    if (!(error instanceof SyntaxError)) throw error;
   }
   const id = typeof definition.id === 'string' ? definition.id : typeof message.name === 'string' ? message.name : 'unknown';
   const version = Number(definition.version);
@@ -81,8 +82,10 @@ export class LiveRelay {
     let message: Record<string, unknown>;
     try {
       message = record(JSON.parse(text));
-    } catch {
-      return null;
+    } catch (error) {
+      // Not JSON: not an inspection event.
+      if (error instanceof SyntaxError) return null;
+      throw error;
     }
     if (typeof message.sessionId !== 'string') return null;
     const sessionId = `${connection}/${message.sessionId}`;

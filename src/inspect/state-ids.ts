@@ -2,28 +2,38 @@
  * Where a recorded or live state sits on a machine's diagram: the node ids a state value makes
  * active, the outcome of a final state, and the edges a transition was drawn as (ids from
  * statechart-dot.ts). Read from the machine definition; browser-safe.
+ *
+ * State values come from outside (the log's rows, a live app's snapshots): a key is looked up only
+ * among a node's own states (never "constructor" or "__proto__" through the prototype), and a
+ * part that is not a string or an object names no node.
  */
 import type { AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
 import type { StateMeta } from '../../machines/state-meta.ts';
 import { edgeElementId } from './statechart-dot.ts';
 
+/** A node's own child state named `key`, if it has one. */
+function childState(node: AnyStateNode, key: string): AnyStateNode | undefined {
+  return Object.hasOwn(node.states, key) ? (node.states[key] as AnyStateNode) : undefined;
+}
+
 /** The ids of the nodes a state value makes active, outermost first (unknown keys are skipped). */
 export function activeNodeIds(machine: AnyStateMachine, value: StateValue | null): string[] {
   const ids: string[] = [];
-  const walk = (node: AnyStateNode, part: StateValue) => {
+  const walk = (node: AnyStateNode, part: unknown) => {
     if (typeof part === 'string') {
-      const child = node.states[part] as AnyStateNode | undefined;
+      const child = childState(node, part);
       if (child) ids.push(child.id);
       return;
     }
+    if (part === null || typeof part !== 'object' || Array.isArray(part)) return;
     for (const [key, inner] of Object.entries(part)) {
-      const child = node.states[key] as AnyStateNode | undefined;
+      const child = childState(node, key);
       if (!child) continue;
       ids.push(child.id);
-      if (inner !== undefined) walk(child, inner as StateValue);
+      walk(child, inner);
     }
   };
-  if (value !== null) walk(machine.root as AnyStateNode, value);
+  walk(machine.root as AnyStateNode, value);
   return ids;
 }
 
@@ -32,12 +42,17 @@ export function leafIds(ids: readonly string[]): string[] {
   return ids.filter((id) => !ids.some((other) => other.startsWith(`${id}.`)));
 }
 
+/** The node with this id, found by walking the definition (getStateNodeById throws for an unknown id). */
 function nodeById(machine: AnyStateMachine, id: string): AnyStateNode | null {
-  try {
-    return machine.getStateNodeById(id) as AnyStateNode;
-  } catch {
+  const search = (node: AnyStateNode): AnyStateNode | null => {
+    if (node.id === id) return node;
+    for (const child of Object.values(node.states) as AnyStateNode[]) {
+      const found = search(child);
+      if (found) return found;
+    }
     return null;
-  }
+  };
+  return search(machine.root as AnyStateNode);
 }
 
 /** 'done' | 'cancelled' | 'failed' when the state value is a final state, else null. */

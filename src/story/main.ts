@@ -21,6 +21,11 @@ import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts
 import { createBackupEngine, type BackupEngine, type FlowView } from '../engine/index.ts';
 import { HINT_TEXT, type PasswordHint } from '../format/index.ts';
 import { narrateRow, summarizeLog } from './narration.ts';
+import { terminalSafeLines } from '../text/terminal-safe.ts';
+
+/** What the story prints, through the same boundary as the CLI's (src/cli/run.ts). */
+const print = (text: string) => console.log(terminalSafeLines(text));
+const printError = (text: string) => console.error(terminalSafeLines(text));
 
 const quiet = process.argv.includes('--quiet');
 /** Set by --inspect: the live inspector every engine of the story reports to. */
@@ -47,10 +52,10 @@ const WALLETS = {
 let chapter = 0;
 function title(text: string): void {
   chapter++;
-  console.log(`\n${chapter}. ${text}`);
+  print(`\n${chapter}. ${text}`);
 }
 function say(text: string): void {
-  console.log(`   ${text}`);
+  print(`   ${text}`);
 }
 function expectState(view: FlowView, expected: string): void {
   const actual = JSON.stringify(view.state);
@@ -75,7 +80,7 @@ function openEngine(path: string): { engine: BackupEngine; close: () => Promise<
   const flowNumbers = new Map<string, number>();
   engine.rows$.subscribe((row: StoredRow) => {
     if (!flowNumbers.has(row.flowId)) flowNumbers.set(row.flowId, flowNumbers.size + 1);
-    if (!quiet) console.log(`      ${narrateRow(row, flowNumbers.get(row.flowId)!)}`);
+    if (!quiet) print(`      ${narrateRow(row, flowNumbers.get(row.flowId)!)}`);
   });
   return { engine, close: () => store.close() };
 }
@@ -88,9 +93,9 @@ async function main(): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   if (process.argv.includes('--inspect')) storyInspector = await (await import('../inspect/story-inspector.ts')).startStoryInspector(dbPath);
-  console.log('wallet-backup-engine: the cloud-backup guide, told by the engine itself.');
-  console.log(`Event log: ${dbPath}\nCloud drives (a local folder per provider and account): ${cloudDir}`);
-  console.log("Alice uses Huawei Cloud on her phone; the password KDF runs at production cost (scrypt 2^17).");
+  print('wallet-backup-engine: the cloud-backup guide, told by the engine itself.');
+  print(`Event log: ${dbPath}\nCloud drives (a local folder per provider and account): ${cloudDir}`);
+  print("Alice uses Huawei Cloud on her phone; the password KDF runs at production cost (scrypt 2^17).");
 
   const phone = openEngine(dbPath);
   const { engine } = phone;
@@ -207,13 +212,13 @@ async function main(): Promise<void> {
   say(`Wallets relying on the cloud alone, with no confirmed paper copy (R17): ${cloudOnly.length}.`);
   for (const w of cloudOnly) say(`  ${PROVIDER_NAMES[w.provider as ProviderId]} / ${w.account} / ${w.walletId}`);
   await reopened.close();
-  console.log(`\nDone. Inspect it: npx wallet-backup history --db ${dbPath}`);
-  console.log(`Audit it (chain, replay, checkpoints, each account's history): npx wallet-backup audit --db ${dbPath} --cloud ${cloudDir}`);
+  print(`\nDone. Inspect it: npx wallet-backup history --db ${dbPath}`);
+  print(`Audit it (chain, replay, checkpoints, each account's history): npx wallet-backup audit --db ${dbPath} --cloud ${cloudDir}`);
 }
 
 main()
   .catch((error: unknown) => {
-    console.error(`\nThe story stopped: ${error instanceof Error ? error.message : String(error)}`);
+    printError(`\nThe story stopped: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   })
   .finally(() => storyInspector?.finish());

@@ -1,9 +1,11 @@
 /**
  * One readable line per logged transition, and a summary of a whole log: what `npm start`
- * prints. Reads only what the log holds, so it shows exactly what an auditor would see.
+ * prints. Reads only what the log holds, so it shows exactly what an auditor would see; what
+ * it quotes from the log is shown with terminalSafe (a row's line is one field).
  */
 import type { EventStore, StoredRow } from '../ports/event-store.ts';
 import { checkLog } from '../log/check-log.ts';
+import { safe, terminalSafe } from '../text/terminal-safe.ts';
 
 /** A state value as a dotted path: {"uploading":"storageFull"} -> uploading.storageFull. */
 export function stateLabel(json: string | null): string {
@@ -27,7 +29,7 @@ function payloadLabel(payload: string): string {
 export function narrateRow(row: StoredRow, flowNumber: number): string {
   const flow = `${row.machineId}#${flowNumber}`.padEnd(17);
   const event = row.eventType === 'xstate.init' ? 'start' : row.eventType;
-  return `${flow} ${String(row.position).padStart(2)}  ${stateLabel(row.fromState)} --${event}${payloadLabel(row.payload)}--> ${stateLabel(row.toState)}`;
+  return terminalSafe(`${flow} ${String(row.position).padStart(2)}  ${stateLabel(row.fromState)} --${event}${payloadLabel(row.payload)}--> ${stateLabel(row.toState)}`);
 }
 
 export async function summarizeLog(store: EventStore): Promise<string[]> {
@@ -42,7 +44,7 @@ export async function summarizeLog(store: EventStore): Promise<string[]> {
   }
   const lines = [`${check.rows} transitions in ${check.flows} flows.`];
   for (const [machine, outcomes] of byMachine) {
-    lines.push(`  ${machine}: ${[...outcomes].map(([state, n]) => `${n} ${state}`).join(', ')}`);
+    lines.push(safe`  ${machine}: ${[...outcomes].map(([state, n]) => `${n} ${state}`).join(', ')}`);
   }
   lines.push(
     check.chain.ok
@@ -52,7 +54,7 @@ export async function summarizeLog(store: EventStore): Promise<string[]> {
   lines.push(
     check.replayFailures.length === 0
       ? 'Replay: every flow reaches the same states through the pure machines (E5).'
-      : `Replay: ${check.replayFailures.length} flows differ: ${check.replayFailures.map((f) => f.flowId).join(', ')}.`,
+      : safe`Replay: ${check.replayFailures.length} flows differ: ${check.replayFailures.map((f) => f.flowId).join(', ')}.`,
   );
   return lines;
 }

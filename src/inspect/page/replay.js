@@ -5,7 +5,7 @@
  * payload, time and hash-chain status.
  */
 import { Diagram } from './diagram.js';
-import { CHAIN_TEXT, clockText, dateText, el, getJson, payloadText, shortId, stateText } from './dom.js';
+import { CHAIN_TEXT, clockText, dateText, el, getJson, payloadText, shortId, shown, stateText } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const FILTERS = ['machine', 'outcome', 'account', 'wallet'];
@@ -33,7 +33,7 @@ export function startReplay() {
       if (value) query.set(name, value);
     }
     const listing = await getJson(`/api/flows?${query}`);
-    $('log-path').textContent = listing.log.path ? `Log: ${listing.log.path}${listing.log.exists ? '' : ' (not created yet)'}` : '';
+    $('log-path').textContent = listing.log.path ? `Log: ${shown(listing.log.path)}${listing.log.exists ? '' : ' (not created yet)'}` : '';
     const facets = listing.facets;
     for (const name of FILTERS) fillSelect(name, facets[`${name === 'wallet' ? 'wallets' : `${name}s`}`] ?? [], query.get(name) ?? '');
     const list = $('flow-list');
@@ -93,7 +93,7 @@ export function startReplay() {
             el('span', { class: 'payload' }, payloadText(row.payload)),
             el('span', { class: 'states' }, `${row.from === null ? '' : `${stateText(row.from)} → `}${stateText(row.to)}`),
           ),
-          el('span', { class: `chain ${row.chain}`, title: `${chain.text}\nhash ${row.hash}\nprev ${row.prevHash}` }, chain.mark),
+          el('span', { class: `chain ${row.chain}`, title: `${chain.text}\nhash ${shown(row.hash)}\nprev ${shown(row.prevHash)}` }, chain.mark),
         );
       }),
     );
@@ -104,7 +104,7 @@ export function startReplay() {
     step = Math.min(detail.rows.length - 1, Math.max(0, index));
     const row = detail.rows[step];
     slider.value = String(step);
-    $('step-label').textContent = `${step + 1} / ${detail.rows.length} · ${stateText(row.to)}`;
+    $('step-label').textContent = `${step + 1} / ${detail.rows.length} · ${shown(stateText(row.to))}`;
     const visited = new Set(detail.rows.slice(0, step).flatMap((r) => r.leafIds));
     diagram.highlight({ activeIds: row.activeIds, leafIds: row.leafIds, visitedIds: [...visited], edgeIds: row.edgeIds });
     document.querySelectorAll('#event-list li').forEach((item, i) => {
