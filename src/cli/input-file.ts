@@ -35,7 +35,8 @@ function unreadable(input: CliInput, cause: string): CliError {
 
 /** The system's own words for an errno error ("EACCES: permission denied"), without the path it repeats. */
 function isSystemError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z0-9]+$/.test((error as { code: string }).code);
+  const code: unknown = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
 }
 
 /** The CliError for an error met while opening or reading the input; anything unexpected is rethrown (a bug: exit 1). */
