@@ -11,6 +11,7 @@ import type { CommandIo, CommandReport } from './command-io.ts';
 import { EXIT_OK, exitCodeOf } from './exit-codes.ts';
 import { buildProgram, type ProgramRun } from './program.ts';
 import { processTerminal } from './terminal.ts';
+import { SimStateError } from '../../adapters/cloud/local-sim-state.ts';
 
 /** The keys every --json object has, null when they do not apply. */
 const JSON_BASE = { flowId: null, outcome: null, reason: null, account: null, walletId: null, epoch: null };
@@ -40,6 +41,17 @@ function printError(run: ProgramRun, error: CliError, cause: unknown): void {
   }
 }
 
+/**
+ * Errors of known kinds that reach main without a CliError around them, from wherever they were
+ * thrown (a cloud call of any flow reads device.json): an unusable device.json is bad input (exit 2).
+ */
+function knownProblem(error: unknown): CliError | null {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth += 1) {
+    if (cause instanceof SimStateError) return new CliError('bad-sim-state', { problem: cause.message });
+  }
+  return null;
+}
+
 export async function runCli(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   // Until an action runs, --json anywhere on the line decides the error format.
   const run: ProgramRun = { command: null, json: argv.includes('--json'), report: null };
@@ -56,7 +68,9 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       if (run.json) printJson({ ok: false, exitCode: code, command: run.command, ...JSON_BASE, problem: 'bad-flags', message: error.message });
       return code;
     }
-    const cliError = isCliError(error) ? error : new CliError('unexpected', { message: error instanceof Error ? error.message : String(error) });
+    const cliError = isCliError(error)
+      ? error
+      : (knownProblem(error) ?? new CliError('unexpected', { message: error instanceof Error ? error.message : String(error) }));
     printError(run, cliError, error);
     return cliError.exitCode;
   }
