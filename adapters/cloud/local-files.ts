@@ -76,7 +76,12 @@ export async function createFileExclusive(target: string, bytes: Uint8Array): Pr
   return created;
 }
 
-/** Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files and names that are not valid drive paths are skipped. */
+/**
+ * Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files
+ * and names that are not valid drive paths are skipped, and so is anything that is neither a
+ * regular file nor a real folder (a symlink, to a file or a folder, a FIFO, a device, a socket):
+ * the walk never follows a link. The caller checks that `folder` itself is a real folder.
+ */
 export async function listStoredFiles(folder: string): Promise<StoredFile[]> {
   const found: StoredFile[] = [];
   await walk(folder, '', found);
@@ -99,6 +104,7 @@ async function walk(folder: string, relative: string, found: StoredFile[]): Prom
     const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
     if (!isDrivePath(path)) continue;
     const full = join(folder, entry.name);
+    // Dirent types come from lstat semantics: a symlink is neither a directory nor a file here.
     if (entry.isDirectory()) {
       await walk(full, path, found);
     } else if (entry.isFile()) {
@@ -110,7 +116,9 @@ async function walk(folder: string, relative: string, found: StoredFile[]): Prom
 
 async function fileSize(path: string): Promise<number | null> {
   try {
-    return (await lstat(path)).size;
+    const info = await lstat(path);
+    // Replaced by something else between readdir and lstat: not a file of the account.
+    return info.isFile() ? info.size : null;
   } catch (error) {
     // Deleted between readdir and lstat: it is simply no longer there.
     if (hasErrorCode(error, 'ENOENT')) return null;

@@ -163,7 +163,7 @@ describe('local folder cloud', () => {
     await expect(readSimState(root, 'gdrive')).rejects.toThrow(/unknown field "signedin"/);
     await writeFile(deviceFile(root, 'gdrive'), '{ not json');
     const drive = createLocalFolderCloud({ root, provider: 'gdrive', account: 'a@b.c' });
-    await expect(drive.status()).rejects.toThrow(/device\.json is not valid JSON/);
+    await expect(drive.status()).rejects.toThrow(/device\.json" is not valid JSON/);
   });
 
   it('refuses an unknown provider at construction', () => {
