@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TEMP_NAME_PREFIX, isDrivePath } from './paths.ts';
 
@@ -86,6 +86,40 @@ export async function listStoredFiles(folder: string): Promise<StoredFile[]> {
   const found: StoredFile[] = [];
   await walk(folder, '', found);
   return found;
+}
+
+/** How a chain of folders looks without following links: see folderChain. */
+export type FolderChain =
+  | { kind: 'real' }
+  | { kind: 'missing' }
+  /** A regular file where a folder is needed, at `at`. */
+  | { kind: 'file'; at: string }
+  /** A symlink, FIFO, device or socket where a folder is needed, at `at` ('' is the base folder itself). */
+  | { kind: 'not-a-folder'; at: string; stats: Stats };
+
+/**
+ * Walks `folders` (relative to `base`, outermost first; '' is `base` itself) with lstat, never
+ * following a link, and says whether each is a real folder, or what stops the chain first.
+ */
+export async function folderChain(base: string, folders: readonly string[]): Promise<FolderChain> {
+  for (const folder of folders) {
+    const stats = await lstatOrNull(folder === '' ? base : join(base, ...folder.split('/')));
+    if (stats === null) return { kind: 'missing' };
+    if (stats.isDirectory()) continue;
+    if (stats.isFile()) return { kind: 'file', at: folder };
+    return { kind: 'not-a-folder', at: folder, stats };
+  }
+  return { kind: 'real' };
+}
+
+/** lstat, or null when nothing is there (or a file stands where a folder of the path should be). */
+export async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return null;
+    throw error;
+  }
 }
 
 export function hasErrorCode(error: unknown, ...codes: string[]): boolean {

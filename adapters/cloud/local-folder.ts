@@ -28,13 +28,13 @@
  * (Node has no openat): the check stops a link that is there, not a race with a local attacker.
  * Node only.
  */
-import { lstat, mkdir, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CloudError, type CloudDrive, type DriveStatus } from '../../src/ports/cloud-drive.ts';
 import { PROVIDERS, type ProviderId } from '../../src/ports/providers.ts';
 import { networkError, notAFileError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
-import { FOLDER_MODE, createFileExclusive, hasErrorCode, listStoredFiles, writeFileAtomic } from './local-files.ts';
+import { FOLDER_MODE, createFileExclusive, folderChain, hasErrorCode, listStoredFiles, lstatOrNull, writeFileAtomic } from './local-files.ts';
 import { NotRegularFileError, TooLargeError, fileKind, readFileBounded } from '../fs/read-bounded.ts';
 import { providerFolder, readSimState, writeSimState } from './local-sim-state.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders } from './paths.ts';
@@ -107,7 +107,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     async read(path, limit) {
       checkDrivePath(path);
       const { folder } = await begin();
-      if ((await folderChain(provider, folder, foldersOnTheWay(path))) !== 'real') return null;
+      if ((await realFolders(provider, folder, foldersOnTheWay(path))) !== 'real') return null;
       try {
         return await readFileBounded(join(folder, path), limit.maxBytes, { noFollow: true });
       } catch (error) {
@@ -175,7 +175,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
       const { folder } = await begin();
       const folders = prefixFolder === '' ? [''] : [...foldersOnTheWay(prefixFolder), prefixFolder];
       // A missing prefix, or a file where it names a folder, lists nothing.
-      if ((await folderChain(provider, folder, folders)) !== 'real') return [];
+      if ((await realFolders(provider, folder, folders)) !== 'real') return [];
       const stored = await listStoredFiles(prefixFolder === '' ? folder : join(folder, prefixFolder));
       return stored.map((file) => (prefixFolder === '' ? file.path : `${prefixFolder}/${file.path}`)).sort();
     },
@@ -183,7 +183,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     async delete(path) {
       checkDrivePath(path);
       const { folder } = await begin();
-      if ((await folderChain(provider, folder, foldersOnTheWay(path))) !== 'real') return;
+      if ((await realFolders(provider, folder, foldersOnTheWay(path))) !== 'real') return;
       const target = join(folder, path);
       const found = await lstatOrNull(target);
       // A folder is not a file: deleting it is deleting a missing file, a no-op (as in the memory cloud).
@@ -199,7 +199,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
 
     async quota() {
       const { folder, quotaBytes } = await begin();
-      const stored = (await folderChain(provider, folder, [''])) === 'real' ? await listStoredFiles(folder) : [];
+      const stored = (await realFolders(provider, folder, [''])) === 'real' ? await listStoredFiles(folder) : [];
       return { usedBytes: stored.reduce((sum, file) => sum + file.size, 0), totalBytes: quotaBytes };
     },
   };
@@ -221,20 +221,15 @@ function foldersOnTheWay(path: string): string[] {
 }
 
 /**
- * Walks the folders (relative to the account folder, outermost first; '' is the account folder
- * itself) with lstat, never following a link: 'real' when each is a real folder, 'missing' when
- * one does not exist, 'file' when a regular file stands where a folder is needed. A symlink or
- * any other non-folder on the way is refused with not-a-file.
+ * Whether the folders (relative to the account folder, outermost first; '' is the account folder
+ * itself) are real: 'real' when each is a real folder, 'missing' when one does not exist, 'file'
+ * when a regular file stands where a folder is needed. A symlink or any other non-folder on the
+ * way is refused with not-a-file: the adapter never follows a link.
  */
-async function folderChain(provider: ProviderId, folder: string, folders: readonly string[]): Promise<'real' | 'missing' | 'file'> {
-  for (const enclosing of folders) {
-    const info = await lstatOrNull(enclosing === '' ? folder : join(folder, enclosing));
-    if (info === null) return 'missing';
-    if (info.isDirectory()) continue;
-    if (info.isFile()) return 'file';
-    throw notAFileError(provider, enclosing === '' ? null : enclosing, fileKind(info), 'a folder');
-  }
-  return 'real';
+async function realFolders(provider: ProviderId, folder: string, folders: readonly string[]): Promise<'real' | 'missing' | 'file'> {
+  const chain = await folderChain(folder, folders);
+  if (chain.kind === 'not-a-folder') throw notAFileError(provider, chain.at === '' ? null : chain.at, fileKind(chain.stats), 'a folder');
+  return chain.kind;
 }
 
 /**
@@ -244,25 +239,12 @@ async function folderChain(provider: ProviderId, folder: string, folders: readon
  * the memory cloud refuses them).
  */
 async function checkTarget(provider: ProviderId, folder: string, path: string): Promise<Stats | null> {
-  const folders = foldersOnTheWay(path);
-  for (const enclosing of folders) {
-    const info = await lstatOrNull(enclosing === '' ? folder : join(folder, enclosing));
-    if (info === null) return null;
-    if (info.isDirectory()) continue;
-    if (info.isFile()) throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: ${JSON.stringify(enclosing)} is a file, not a folder`);
-    throw notAFileError(provider, enclosing === '' ? null : enclosing, fileKind(info), 'a folder');
-  }
+  const chain = await folderChain(folder, foldersOnTheWay(path));
+  if (chain.kind === 'missing') return null;
+  if (chain.kind === 'file') throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: ${JSON.stringify(chain.at)} is a file, not a folder`);
+  if (chain.kind === 'not-a-folder') throw notAFileError(provider, chain.at === '' ? null : chain.at, fileKind(chain.stats), 'a folder');
   const info = await lstatOrNull(join(folder, path));
   if (info === null || info.isFile()) return info;
   if (info.isDirectory()) throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: it is a folder`);
   throw notAFileError(provider, path, fileKind(info));
-}
-
-async function lstatOrNull(path: string): Promise<Stats | null> {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return null;
-    throw error;
-  }
 }

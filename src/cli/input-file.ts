@@ -29,7 +29,8 @@ export function shownInput(input: CliInput): string {
   return input.shown ?? JSON.stringify(input.path);
 }
 
-function unreadable(input: CliInput, cause: string): CliError {
+/** The 'unreadable-file' problem for this input, with the cause in words. */
+export function inputError(input: CliInput, cause: string): CliError {
   return new CliError('unreadable-file', { what: input.what, path: shownInput(input), cause });
 }
 
@@ -43,13 +44,13 @@ function isSystemError(error: unknown): error is Error & { code: string } {
 export function inputProblem(input: CliInput, error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof TooLargeError) {
-    return unreadable(input, `it holds more than ${describeBytes(input.maxBytes)}, the most a ${input.what} may hold (reading stopped there)`);
+    return inputError(input, `it holds more than ${describeBytes(input.maxBytes)}, the most a ${input.what} may hold (reading stopped there)`);
   }
-  if (error instanceof NotRegularFileError) return unreadable(input, `it is ${error.kind}, not a file`);
+  if (error instanceof NotRegularFileError) return inputError(input, `it is ${error.kind}, not a file`);
   if (error instanceof NotUtf8Error) {
-    return unreadable(input, `it is not UTF-8 text (the first invalid byte sequence starts at byte ${error.offset}); save it as UTF-8`);
+    return inputError(input, `it is not UTF-8 text (the first invalid byte sequence starts at byte ${error.offset}); save it as UTF-8`);
   }
-  if (isSystemError(error)) return unreadable(input, (error.message.split(',')[0] ?? error.code).trim());
+  if (isSystemError(error)) return inputError(input, (error.message.split(',')[0] ?? error.code).trim());
   throw error;
 }
 
@@ -61,7 +62,7 @@ export async function openCliInput(input: CliInput): Promise<{ handle: FileHandl
   } catch (error) {
     throw inputProblem(input, error);
   }
-  if (opened === null) throw unreadable(input, 'it does not exist');
+  if (opened === null) throw inputError(input, 'it does not exist');
   return opened;
 }
 
