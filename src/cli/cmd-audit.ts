@@ -21,6 +21,7 @@ import { readCheckpoints } from '../audit/checkpoint-auth.ts';
 import type { CheckpointEntry } from '../audit/anchor-check.ts';
 import { JsonlLineTooLongError, MAX_JSONL_LINE_BYTES, jsonlBytesToRow, jsonlLines } from '../audit/jsonl.ts';
 import { describeBytes, handleChunks } from '../../adapters/fs/read-bounded.ts';
+import { READ_LIMITS } from '../format/layout.ts';
 import { inputError, inputProblem, openCliInput, type CliInput } from './input-file.ts';
 import { LogReadError, openSqliteLogReader, type SqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { listLocalCheckpoints, readLocalKeyring } from '../../adapters/cloud/local-checkpoints.ts';
@@ -57,19 +58,25 @@ async function checkpointPassword(options: AuditOptions, io: CommandIo): Promise
 async function loadCheckpoints(options: AuditOptions, io: CommandIo): Promise<CheckpointEntry[] | undefined> {
   const root = options.cloud;
   if (root === undefined) return undefined;
-  if (!existsSync(root)) throw new CliError('unreadable-file', { what: 'cloud folder', path: root, cause: 'it does not exist' });
+  // Each file under it is capped by its own READ_LIMITS (local-checkpoints.ts); this cap names none.
+  const input: CliInput = { what: 'cloud folder', path: root, maxBytes: READ_LIMITS.checkpoint.maxBytes };
+  if (!existsSync(root)) throw inputError(input, 'it does not exist');
   let files;
   try {
     files = await listLocalCheckpoints(root);
   } catch (error) {
-    throw new CliError('unreadable-file', { what: 'cloud folder', path: root, cause: (error as Error).message });
+    throw inputProblem(input, error);
   }
   const password = files.length > 0 ? await checkpointPassword(options, io) : null;
-  return readCheckpoints(files, {
-    password,
-    kdf: createNodeScrypt(),
-    readKeyring: (provider, account, epoch) => readLocalKeyring(root, provider, account, epoch),
-  });
+  try {
+    return await readCheckpoints(files, {
+      password,
+      kdf: createNodeScrypt(),
+      readKeyring: (provider, account, epoch) => readLocalKeyring(root, provider, account, epoch),
+    });
+  } catch (error) {
+    throw inputProblem(input, error);
+  }
 }
 
 async function* jsonlRows(input: CliInput, handle: FileHandle, progress: Progress): AsyncGenerator<RowInput> {
