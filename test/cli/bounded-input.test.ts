@@ -220,13 +220,16 @@ describe('bounded memory on hostile CLI input (exit 2, the file and the cap name
 });
 
 describe('device.json and checkpoints under --cloud: bounded, never followed', () => {
-  let box: Sandbox;
-  beforeAll(() => {
-    box = sandbox();
-  });
-  afterAll(() => box.cleanup());
+  const boxes: Sandbox[] = [];
+  const newBox = () => {
+    const box = sandbox();
+    boxes.push(box);
+    return box;
+  };
+  afterAll(() => boxes.forEach((box) => box.cleanup()));
 
   it('E6: a malformed, huge or symlinked device.json ends backup, list and restore with exit 2 (bad-sim-state) naming the file, never exit 1', async () => {
+    const box = newBox();
     const phrase = box.file('phrase.txt', PHRASES.abandon);
     const device = join(box.cloud, 'gdrive', 'device.json');
     mkdirSync(join(box.cloud, 'gdrive'), { recursive: true });
@@ -249,29 +252,33 @@ describe('device.json and checkpoints under --cloud: bounded, never followed', (
         ['list', ...account],
         ['restore', ...account, '--wallet', 'w-0123456789abcdef', '--out', join(box.dir, 'out.txt')],
       ]) {
-        const result = await box.run([...args, '--json'], { password: PASSWORD });
-        expect(result.code, `${label} device.json, ${args[0]}: ${result.stderr}`).toBe(2);
-        expect(result.stderr).toContain(`Simulated device state ${JSON.stringify(device)}`);
-        expect(result.stderr).toMatch(message);
-        expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, exitCode: 2, problem: 'bad-sim-state' });
+        const run = await runBounded(box, [...args, '--json', '--db', box.db, '--cloud', box.cloud], { env: { WALLET_BACKUP_PASSWORD: PASSWORD } });
+        expect(run.code, `${label} device.json, ${args[0]}: ${run.stderr}`).toBe(2);
+        expect(run.stderr).toContain(`Simulated device state ${JSON.stringify(device)}`);
+        expect(run.stderr).toMatch(message);
+        expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, exitCode: 2, problem: 'bad-sim-state' });
       }
       // Remove whatever stands there (the symlink itself, not /dev/zero).
       rmSync(device, { force: true });
     }
-  }, 120_000);
+  }, 180_000);
 
-  it('E4: audit --cloud reports a checkpoint over its cap or symlinked out of the account as unreadable (a warning naming why) and still verifies the log', async () => {
-    const phrase = box.file('phrase2.txt', PHRASES.legal);
-    expectExit(await box.run(['backup', ...account, '--mnemonic-file', phrase], { password: PASSWORD }), 0);
+  it('E4: audit --cloud reports a 3 GB checkpoint and one symlinked to /dev/zero as unreadable (a warning naming why, neither read) and still verifies the log', async () => {
+    const box = newBox();
+    expectExit(await box.run(['backup', ...account, '--mnemonic-file', box.file('phrase.txt', PHRASES.legal)], { password: PASSWORD }), 0);
     const checkpoints = join(box.cloud, 'gdrive', 'accounts', 'alice%40example.com', 'wallet-backup', 'checkpoints');
     const huge = join(checkpoints, 'zz-huge.json');
     writeFileSync(huge, '');
     truncateSync(huge, 3 * 1024 * MiB);
     symlinkSync('/dev/zero', join(checkpoints, 'zz-zero.json'));
 
-    const result = await box.run(['audit', '--json'], { password: PASSWORD });
-    expectExit(result, 0);
-    const report = JSON.parse(result.stdout) as { audit: { findings: Array<{ kind: string; message: string }>; checkpoints: { results: unknown[] } | null } };
+    const run = await runBounded(box, ['audit', '--json', '--db', box.db, '--cloud', box.cloud], { env: { WALLET_BACKUP_PASSWORD: PASSWORD } });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      audit: { findings: Array<{ kind: string; message: string }>; checkpoints: Array<{ authenticity: string; status: string }> | null };
+    };
+    // The backup's own checkpoint is still read, authenticated with the password, and matched.
+    expect(report.audit.checkpoints).toEqual([expect.objectContaining({ authenticity: 'verified', status: 'ok' })]);
     const unreadable = report.audit.findings.filter((finding) => finding.kind === 'checkpoint-unreadable').map((finding) => finding.message);
     expect(unreadable).toEqual([
       expect.stringMatching(/zz-huge\.json cannot be read \(it is larger than 65536 bytes, the most a checkpoint may hold\)/),
