@@ -50,13 +50,21 @@ export function corruptError(provider: ProviderId, detail = 'the file is damaged
 export function tooLargeError(provider: ProviderId, path: string, maxBytes: number): CloudError {
   return new CloudError(
     'too-large',
-    `${PROVIDER_NAMES[provider]} holds ${path} larger than ${maxBytes} bytes, the most such a file can hold: it is not one this app wrote.`,
+    `${PROVIDER_NAMES[provider]} holds ${JSON.stringify(path)} larger than ${maxBytes} bytes, the most such a file can hold: it is not one this app wrote.`,
   );
 }
 
-/** Something other than a regular file of the account folder (a symlink, a device, a folder) where a file was expected. */
-export function notAFileError(provider: ProviderId, path: string, what: string): CloudError {
-  return new CloudError('not-a-file', `${PROVIDER_NAMES[provider]} holds ${what} at ${path}, where this app keeps a regular file: it was not made by this app.`);
+/**
+ * Something other than what this app keeps at a path of the account folder: a symlink, a device,
+ * a FIFO where a regular file (or a folder on the way to one) belongs. `path` null: the account
+ * folder itself.
+ */
+export function notAFileError(provider: ProviderId, path: string | null, what: string, expected: 'a regular file' | 'a folder' = 'a regular file'): CloudError {
+  const where = path === null ? 'as the account folder' : `at ${JSON.stringify(path)}`;
+  return new CloudError(
+    'not-a-file',
+    `${PROVIDER_NAMES[provider]} holds ${what} ${where}, where this app keeps ${expected}: it was not made by this app, so it is neither followed, read nor changed.`,
+  );
 }
 
 /** The standard error for a code, for scripted faults that name only the code. */

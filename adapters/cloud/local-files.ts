@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TEMP_NAME_PREFIX, isDrivePath } from './paths.ts';
 
@@ -76,11 +76,50 @@ export async function createFileExclusive(target: string, bytes: Uint8Array): Pr
   return created;
 }
 
-/** Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files and names that are not valid drive paths are skipped. */
+/**
+ * Every regular file under `folder`, recursively; [] when the folder does not exist. Temp files
+ * and names that are not valid drive paths are skipped, and so is anything that is neither a
+ * regular file nor a real folder (a symlink, to a file or a folder, a FIFO, a device, a socket):
+ * the walk never follows a link. The caller checks that `folder` itself is a real folder.
+ */
 export async function listStoredFiles(folder: string, options: { sizes?: boolean } = {}): Promise<StoredFile[]> {
   const found: StoredFile[] = [];
   await walk(folder, '', found, options.sizes ?? true);
   return found;
+}
+
+/** How a chain of folders looks without following links: see folderChain. */
+export type FolderChain =
+  | { kind: 'real' }
+  | { kind: 'missing' }
+  /** A regular file where a folder is needed, at `at`. */
+  | { kind: 'file'; at: string }
+  /** A symlink, FIFO, device or socket where a folder is needed, at `at` ('' is the base folder itself). */
+  | { kind: 'not-a-folder'; at: string; stats: Stats };
+
+/**
+ * Walks `folders` (relative to `base`, outermost first; '' is `base` itself) with lstat, never
+ * following a link, and says whether each is a real folder, or what stops the chain first.
+ */
+export async function folderChain(base: string, folders: readonly string[]): Promise<FolderChain> {
+  for (const folder of folders) {
+    const stats = await lstatOrNull(folder === '' ? base : join(base, ...folder.split('/')));
+    if (stats === null) return { kind: 'missing' };
+    if (stats.isDirectory()) continue;
+    if (stats.isFile()) return { kind: 'file', at: folder };
+    return { kind: 'not-a-folder', at: folder, stats };
+  }
+  return { kind: 'real' };
+}
+
+/** lstat, or null when nothing is there (or a file stands where a folder of the path should be). */
+export async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return null;
+    throw error;
+  }
 }
 
 export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
@@ -100,6 +139,7 @@ async function walk(folder: string, relative: string, found: StoredFile[], sizes
     const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
     if (!isDrivePath(path)) continue;
     const full = join(folder, entry.name);
+    // Dirent types come from lstat semantics: a symlink is neither a directory nor a file here.
     if (entry.isDirectory()) {
       await walk(full, path, found, sizes);
     } else if (entry.isFile()) {
@@ -115,7 +155,9 @@ async function walk(folder: string, relative: string, found: StoredFile[], sizes
 
 async function fileSize(path: string): Promise<number | null> {
   try {
-    return (await lstat(path)).size;
+    const info = await lstat(path);
+    // Replaced by something else between readdir and lstat: not a file of the account.
+    return info.isFile() ? info.size : null;
   } catch (error) {
     // Deleted between readdir and lstat: it is simply no longer there.
     if (hasErrorCode(error, 'ENOENT')) return null;

@@ -8,15 +8,34 @@
  * Only the signed-in account's folder is reachable, so signing in to another account hides the
  * backups of the first (R11). Writes are atomic and checked against the account's quota before
  * anything touches the disk (R12); HMS Core (R13) and sign-in are checked on every call.
+ *
+ * Nothing outside the account folder is ever touched: the adapter never follows a symlink and
+ * only ever reads, writes, creates or deletes regular files, through real folders.
+ * - read, write, create, delete: a symlink, FIFO, device or socket at the path, or a symlink (or
+ *   anything but a real folder) on the way to it, the account folder itself included, is refused
+ *   with CloudError('not-a-file') naming the path; the link's target is never opened, written or
+ *   removed. A regular file where a folder is needed (or a folder where a file is) stays the plain
+ *   Error both adapters throw for it. A regular file over the read's cap is refused with
+ *   CloudError('too-large') from its size, before a byte is read; the cap is also enforced while
+ *   reading (the file may grow).
+ * - list and quota: a prefix that is, or passes through, a symlink is refused with 'not-a-file'
+ *   as read refuses it. Inside the listed folder, entries that are not regular files or real
+ *   folders (symlinks, FIFOs, devices, sockets) are skipped: they are not files of the account, a
+ *   read of them would be refused, and one stray entry must not hide every backup. They count
+ *   for nothing in the quota.
+ * The folders above the account folder (root, provider, accounts/) are the operator's choice and
+ * may be links. A folder swapped for a symlink between the check and the write is not caught
+ * (Node has no openat): the check stops a link that is there, not a race with a local attacker.
  * Node only.
  */
-import { lstat, mkdir, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CloudError, type CloudDrive, type DriveStatus } from '../../src/ports/cloud-drive.ts';
 import { PROVIDERS, type ProviderId } from '../../src/ports/providers.ts';
 import { networkError, notAFileError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
-import { FOLDER_MODE, createFileExclusive, hasErrorCode, listStoredFiles, writeFileAtomic } from './local-files.ts';
-import { NotRegularFileError, TooLargeError, readFileBounded } from '../fs/read-bounded.ts';
+import { FOLDER_MODE, createFileExclusive, folderChain, hasErrorCode, listStoredFiles, lstatOrNull, writeFileAtomic } from './local-files.ts';
+import { NotRegularFileError, TooLargeError, fileKind, readFileBounded } from '../fs/read-bounded.ts';
 import { providerFolder, readSimState, writeSimState } from './local-sim-state.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders } from './paths.ts';
 
@@ -88,16 +107,16 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     async read(path, limit) {
       checkDrivePath(path);
       const { folder } = await begin();
-      if (!(await foldersAreReal(provider, folder, path))) return null;
+      if ((await realFolders(provider, folder, foldersOnTheWay(path))) !== 'real') return null;
       try {
         return await readFileBounded(join(folder, path), limit.maxBytes, { noFollow: true });
       } catch (error) {
         if (error instanceof TooLargeError) throw tooLargeError(provider, path, limit.maxBytes);
         if (error instanceof NotRegularFileError) {
+          // A folder is not a file: reading one reads a missing file, as in the memory cloud.
           if (error.kind === 'a folder') return null;
           throw notAFileError(provider, path, error.kind);
         }
-        if (hasErrorCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR')) return null;
         throw error;
       }
     },
@@ -106,21 +125,26 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
       checkDrivePath(path);
       const content = bytes.slice();
       const { folder, quotaBytes } = await begin();
-      await refuseFileFolderClash(folder, path);
+      if ((await checkTarget(provider, folder, path)) !== null) return 'exists';
       const stored = await listStoredFiles(folder);
-      if (stored.some((file) => file.path === path)) return 'exists';
       const afterWrite = stored.reduce((sum, file) => sum + file.size, 0) + content.length;
       if (afterWrite > quotaBytes) {
         throw quotaExceededError(provider, afterWrite - quotaBytes, { usedBytes: afterWrite - content.length, totalBytes: quotaBytes });
       }
       const target = join(folder, path);
+      let created: boolean;
       try {
         await mkdir(dirname(target), { recursive: true, mode: FOLDER_MODE });
-        return (await createFileExclusive(target, content)) ? 'created' : 'exists';
+        created = await createFileExclusive(target, content);
       } catch (error) {
         if (!hasErrorCode(error, 'ENOSPC')) throw error;
         throw diskFullError(root, content.length);
       }
+      if (created) return 'created';
+      // Another creator won the race, or something that is not a file appeared there meanwhile.
+      const found = await lstatOrNull(target);
+      if (found !== null && !found.isFile()) throw notAFileError(provider, path, fileKind(found));
+      return 'exists';
     },
 
     async write(path, bytes) {
@@ -128,7 +152,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
       // Our own copy: the caller may reuse its buffer while the write is in flight.
       const content = bytes.slice();
       const { folder, quotaBytes } = await begin();
-      await refuseFileFolderClash(folder, path);
+      await checkTarget(provider, folder, path);
       const stored = await listStoredFiles(folder);
       const usedBytes = stored.reduce((sum, file) => sum + file.size, 0);
       const replacedBytes = stored.find((file) => file.path === path)?.size ?? 0;
@@ -149,6 +173,9 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     async list(prefix) {
       const prefixFolder = checkDrivePrefix(prefix);
       const { folder } = await begin();
+      const folders = prefixFolder === '' ? [''] : [...foldersOnTheWay(prefixFolder), prefixFolder];
+      // A missing prefix, or a file where it names a folder, lists nothing.
+      if ((await realFolders(provider, folder, folders)) !== 'real') return [];
       const stored = await listStoredFiles(prefixFolder === '' ? folder : join(folder, prefixFolder), { sizes: false });
       return stored.map((file) => (prefixFolder === '' ? file.path : `${prefixFolder}/${file.path}`)).sort();
     },
@@ -156,10 +183,13 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     async delete(path) {
       checkDrivePath(path);
       const { folder } = await begin();
+      if ((await realFolders(provider, folder, foldersOnTheWay(path))) !== 'real') return;
       const target = join(folder, path);
+      const found = await lstatOrNull(target);
+      // A folder is not a file: deleting it is deleting a missing file, a no-op (as in the memory cloud).
+      if (found === null || found.isDirectory()) return;
+      if (!found.isFile()) throw notAFileError(provider, path, fileKind(found));
       try {
-        // A folder is not a file: deleting it is deleting a missing file, a no-op (as in the memory cloud).
-        if ((await lstat(target)).isDirectory()) return;
         await unlink(target);
       } catch (error) {
         if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return;
@@ -169,7 +199,7 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
 
     async quota() {
       const { folder, quotaBytes } = await begin();
-      const stored = await listStoredFiles(folder);
+      const stored = (await realFolders(provider, folder, [''])) === 'real' ? await listStoredFiles(folder) : [];
       return { usedBytes: stored.reduce((sum, file) => sum + file.size, 0), totalBytes: quotaBytes };
     },
   };
@@ -185,37 +215,36 @@ function diskFullError(root: string, bytes: number): CloudError {
   return new CloudError('quota-exceeded', `The disk holding the local cloud folder ${root} is full: free at least ${bytes} bytes, then retry.`, bytes);
 }
 
+/** The folders from the account folder ('') down to the one holding `path`, outermost first. */
+function foldersOnTheWay(path: string): string[] {
+  return ['', ...enclosingFolders(path)];
+}
+
 /**
- * Whether every folder on the way to `path` inside the account folder is a real folder (false
- * when one is missing). A symlink or any other non-folder on the way is refused: the adapter never
- * follows a link out of the account folder (the account folder itself included).
+ * Whether the folders (relative to the account folder, outermost first; '' is the account folder
+ * itself) are real: 'real' when each is a real folder, 'missing' when one does not exist, 'file'
+ * when a regular file stands where a folder is needed. A symlink or any other non-folder on the
+ * way is refused with not-a-file: the adapter never follows a link.
  */
-async function foldersAreReal(provider: ProviderId, folder: string, path: string): Promise<boolean> {
-  for (const enclosing of ['', ...enclosingFolders(path)]) {
-    const info = await lstatOrNull(enclosing === '' ? folder : join(folder, enclosing));
-    if (info === null) return false;
-    if (info.isDirectory()) continue;
-    if (info.isSymbolicLink()) throw notAFileError(provider, enclosing || 'the account folder', 'a symbolic link');
-    return false;
-  }
-  return true;
+async function realFolders(provider: ProviderId, folder: string, folders: readonly string[]): Promise<'real' | 'missing' | 'file'> {
+  const chain = await folderChain(folder, folders);
+  if (chain.kind === 'not-a-folder') throw notAFileError(provider, chain.at === '' ? null : chain.at, fileKind(chain.stats), 'a folder');
+  return chain.kind;
 }
 
-/** A file where the path needs a folder, or a folder where it needs a file, is refused as the memory cloud refuses it. */
-async function refuseFileFolderClash(folder: string, path: string): Promise<void> {
-  for (const enclosing of enclosingFolders(path)) {
-    const info = await lstatOrNull(join(folder, enclosing));
-    if (info === null) return;
-    if (!info.isDirectory()) throw new Error(`Cannot write cloud file "${path}": "${enclosing}" is a file, not a folder`);
-  }
-  if ((await lstatOrNull(join(folder, path)))?.isDirectory()) throw new Error(`Cannot write cloud file "${path}": it is a folder`);
-}
-
-async function lstatOrNull(path: string) {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if (hasErrorCode(error, 'ENOENT', 'ENOTDIR')) return null;
-    throw error;
-  }
+/**
+ * Before a write or create: the regular file already at `path` (its stats), or null when there
+ * is none. Refused: a symlink or other non-folder on the way or a non-regular file at the path
+ * (not-a-file), a regular file where a folder is needed or a folder at the path (plain Error, as
+ * the memory cloud refuses them).
+ */
+async function checkTarget(provider: ProviderId, folder: string, path: string): Promise<Stats | null> {
+  const chain = await folderChain(folder, foldersOnTheWay(path));
+  if (chain.kind === 'missing') return null;
+  if (chain.kind === 'file') throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: ${JSON.stringify(chain.at)} is a file, not a folder`);
+  if (chain.kind === 'not-a-folder') throw notAFileError(provider, chain.at === '' ? null : chain.at, fileKind(chain.stats), 'a folder');
+  const info = await lstatOrNull(join(folder, path));
+  if (info === null || info.isFile()) return info;
+  if (info.isDirectory()) throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: it is a folder`);
+  throw notAFileError(provider, path, fileKind(info));
 }

@@ -5,16 +5,37 @@
  * only) and how many coming cloud calls fail with a network error. The adapter reads it on every
  * call, so the CLI's `sim` command, the story or a test (any process) can change the device
  * while an engine runs, and reproduce every error branch of the guide from a terminal.
- * A malformed file or patch is refused with an Error naming the field, never silently ignored.
- * Node only.
+ * A malformed file or patch is refused with a SimStateError naming the file and the field, never
+ * silently ignored. device.json is read bounded (MAX_DEVICE_FILE_BYTES, enforced while reading):
+ * a huge file, a symlink (to /dev/zero, say), a FIFO or a folder in its place is a SimStateError
+ * too, never an unbounded read or a hang. The CLI reports every SimStateError as 'bad-sim-state'
+ * (exit 2). Node only.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NotRegularFileError, NotUtf8Error, TooLargeError, decodeUtf8, describeBytes, readFileBounded } from '../fs/read-bounded.ts';
 import type { HmsCoreState } from '../../src/ports/cloud-drive.ts';
 import { isProviderId, type ProviderId } from '../../src/ports/providers.ts';
-import { FOLDER_MODE, hasErrorCode, writeFileAtomic } from './local-files.ts';
+import { FOLDER_MODE, writeFileAtomic } from './local-files.ts';
 
 export const DEFAULT_QUOTA_BYTES = 15 * 1024 * 1024;
+
+/** What device.json written by this app takes is about 120 bytes; 64 KiB is the most it may hold. */
+export const MAX_DEVICE_FILE_BYTES = 64 * 1024;
+
+/** What is wrong with the simulated device's state: the file on disk or a requested change. */
+export type SimStateProblem = 'too-large' | 'not-a-file' | 'malformed' | 'bad-change';
+
+/** device.json (or a change to it) cannot be used: the message names the file, the field and what is expected. */
+export class SimStateError extends Error {
+  override readonly name = 'SimStateError';
+  constructor(
+    readonly code: SimStateProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface LocalSimState {
   /** false: the user signed out of the provider on this device. */
@@ -53,25 +74,33 @@ export function deviceFile(root: string, provider: ProviderId): string {
 /** The device state, with defaults for what device.json leaves out (or all defaults when it does not exist). */
 export async function readSimState(root: string, provider: ProviderId): Promise<LocalSimState> {
   const file = deviceFile(root, provider);
-  let text: string;
+  const where = `Simulated device state ${JSON.stringify(file)}`;
+  let bytes: Uint8Array | null;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFileBounded(file, MAX_DEVICE_FILE_BYTES, { noFollow: true });
   } catch (error) {
-    if (hasErrorCode(error, 'ENOENT')) return { ...DEFAULT_SIM_STATE };
+    if (error instanceof TooLargeError) {
+      throw new SimStateError('too-large', `${where} is larger than ${describeBytes(MAX_DEVICE_FILE_BYTES)}, the most it may hold: it is not a device.json this app wrote`);
+    }
+    if (error instanceof NotRegularFileError) throw new SimStateError('not-a-file', `${where} is ${error.kind}, not a regular file`);
     throw error;
   }
+  if (bytes === null) return { ...DEFAULT_SIM_STATE };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(decodeUtf8(bytes, file));
   } catch (error) {
-    throw new Error(`Simulated device state ${file} is not valid JSON: ${(error as Error).message}`);
+    if (error instanceof NotUtf8Error) throw new SimStateError('malformed', `${where} is not UTF-8 text (the first invalid byte sequence starts at byte ${error.offset})`);
+    if (!(error instanceof SyntaxError)) throw error;
+    // The parser quotes the file's text: its control characters are shown escaped, not sent to a terminal.
+    throw new SimStateError('malformed', `${where} is not valid JSON: ${escapeControls(error.message)}`);
   }
-  return { ...DEFAULT_SIM_STATE, ...checkSimPatch(parsed, `Simulated device state ${file}`) };
+  return { ...DEFAULT_SIM_STATE, ...checkSimPatch(parsed, where, 'malformed') };
 }
 
 /** Applies a patch to device.json (atomically) and returns the new state. */
 export async function writeSimState(root: string, provider: ProviderId, patch: LocalSimPatch): Promise<LocalSimState> {
-  const checked = checkSimPatch(patch, 'Simulated device change');
+  const checked = checkSimPatch(patch, 'Simulated device change', 'bad-change');
   const next: LocalSimState = { ...(await readSimState(root, provider)), ...checked };
   const { account, ...rest } = next;
   const stored = account === null ? rest : { ...rest, account };
@@ -81,13 +110,13 @@ export async function writeSimState(root: string, provider: ProviderId, patch: L
 }
 
 /** Validates every field present; unknown fields are refused so a typo ("signedin") cannot pass unnoticed. */
-function checkSimPatch(value: unknown, where: string): LocalSimPatch {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where} must be a JSON object`);
+function checkSimPatch(value: unknown, where: string, problem: SimStateProblem): LocalSimPatch {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SimStateError(problem, `${where} must be a JSON object`);
   const fields = value as Record<string, unknown>;
   const patch: LocalSimPatch = {};
   for (const [key, field] of Object.entries(fields)) {
     if (field === undefined) continue; // `{ account: undefined }` from TypeScript callers means "leave as is"
-    const bad = (expected: string) => new Error(`${where}: "${key}" must be ${expected}, got ${JSON.stringify(field)}`);
+    const bad = (expected: string) => new SimStateError(problem, `${where}: ${JSON.stringify(key)} must be ${expected}, got ${shownValue(field)}`);
     switch (key) {
       case 'signedIn':
         if (typeof field !== 'boolean') throw bad('true or false');
@@ -110,10 +139,20 @@ function checkSimPatch(value: unknown, where: string): LocalSimPatch {
         patch.failNextOps = field;
         break;
       default:
-        throw new Error(`${where}: unknown field "${key}" (known: signedIn, account, quotaBytes, hms, failNextOps)`);
+        throw new SimStateError(problem, `${where}: unknown field ${JSON.stringify(key)} (known: signedIn, account, quotaBytes, hms, failNextOps)`);
     }
   }
   return patch;
+}
+
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A value from device.json as a message shows it: JSON (control characters escaped), cut short. */
+function shownValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }
 
 function isCount(value: unknown): value is number {

@@ -13,19 +13,18 @@ import { openKeyring } from '../format/keyring.ts';
 import { RecordError } from '../format/errors.ts';
 import type { CheckpointEntry } from './anchor-check.ts';
 
-export interface CheckpointFile {
-  provider: string;
-  account: string;
-  path: string;
-  bytes: Uint8Array;
-}
+/** A checkpoint file as the caller found it: its bytes, or (bytes null) why they could not be read (too large, not a regular file). */
+export type CheckpointFile = { provider: string; account: string; path: string } & ({ bytes: Uint8Array; problem?: undefined } | { bytes: null; problem: string });
+
+/** A keyring as the caller read it: its bytes, null when there is none, or why it cannot be read. */
+export type KeyringBytes = Uint8Array | null | { problem: string };
 
 export interface AuthenticateOptions {
   /** The backup password, or null: compare without checking MACs. */
   password: string | null;
   kdf: ScryptKdf;
-  /** The keyring of an account's epoch, or null when there is none. */
-  readKeyring(provider: string, account: string, epoch: number): Promise<Uint8Array | null>;
+  /** The keyring of an account's epoch, null when there is none, or why it cannot be read. */
+  readKeyring(provider: string, account: string, epoch: number): Promise<KeyringBytes>;
 }
 
 export async function readCheckpoints(files: readonly CheckpointFile[], options: AuthenticateOptions): Promise<CheckpointEntry[]> {
@@ -37,6 +36,8 @@ export async function readCheckpoints(files: readonly CheckpointFile[], options:
       const bytes = await options.readKeyring(provider, account, epoch);
       if (bytes === null) {
         found = { note: `the keyring of epoch ${epoch} is missing from ${provider}/${account}` };
+      } else if (!(bytes instanceof Uint8Array)) {
+        found = { note: `the keyring of epoch ${epoch} in ${provider}/${account} cannot be read (${bytes.problem})` };
       } else {
         try {
           const identity = await openKeyring(bytes, password, { accountId: account, epoch }, options.kdf);
@@ -59,6 +60,10 @@ export async function readCheckpoints(files: readonly CheckpointFile[], options:
   const entries: CheckpointEntry[] = [];
   for (const file of files) {
     const base = { provider: file.provider, account: file.account, path: file.path };
+    if (file.bytes === null) {
+      entries.push({ ...base, checkpoint: null, problem: file.problem, authenticity: 'unverified' });
+      continue;
+    }
     const decoded = decodeCheckpoint(file.bytes);
     if (!decoded.ok) {
       entries.push({ ...base, checkpoint: null, problem: decoded.problem, authenticity: 'unverified' });

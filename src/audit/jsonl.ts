@@ -7,11 +7,16 @@
  *    "at":"2026-...Z","prev_hash":"000...","hash":"..."}
  *
  * Values are exactly the stored ones (payload and states stay JSON text), so `audit --from-jsonl`
- * recomputes the same hashes. Browser-safe.
+ * recomputes the same hashes.
  *
  * The export goes to stdout when there is no --out, so a terminal may print it: the DEL, C1 and
  * format characters (bidi overrides...) that JSON.stringify leaves raw in a wallet name are
  * written as \u escapes (jsonTerminalSafe). JSON.parse reads the very same strings back.
+ *
+ * Reading an export back is bounded per line, while reading (jsonlLines): a line over
+ * MAX_JSONL_LINE_BYTES ends the read with JsonlLineTooLongError as soon as its bytes arrive, so a
+ * 600 MB line (or a file with no line end at all) costs at most the cap plus one chunk of memory.
+ * A line that is not UTF-8 is an unreadable row, never decoded lossily. Browser-safe.
  */
 import type { StoredRow } from '../ports/event-store.ts';
 import { jsonTerminalSafe } from '../text/terminal-safe.ts';
@@ -49,6 +54,103 @@ export function rowToJsonl(row: StoredRow): string {
     hash: row.hash,
   });
   return jsonTerminalSafe(line);
+}
+
+/**
+ * The most bytes one line may take. A row is a transition of one flow: its payload is redacted
+ * facts (ids, counts, a wallet list of a restore), a few KB at most; 1 MiB is far above any row the
+ * engine writes and far below what could hurt.
+ */
+export const MAX_JSONL_LINE_BYTES = 1024 * 1024;
+
+/** A line longer than the cap: `line` is its number (from 1). */
+export class JsonlLineTooLongError extends Error {
+  override readonly name = 'JsonlLineTooLongError';
+  constructor(
+    readonly line: number,
+    readonly maxBytes: number,
+  ) {
+    super(`line ${line} is longer than ${maxBytes} bytes, the most one row of the log may take`);
+  }
+}
+
+export interface JsonlLine {
+  /** The line's number, from 1. */
+  number: number;
+  /** Its bytes, without the line end ('\n', or '\r\n'). */
+  bytes: Uint8Array;
+  /** How many bytes of the input were read up to the end of this line (for progress). */
+  endOffset: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into lines ('\n'; a '\r' just before it is dropped), refusing a line
+ * longer than maxLineBytes (JsonlLineTooLongError) as soon as that many bytes of it arrived.
+ * A last line without a line end is a line.
+ */
+export async function* jsonlLines(chunks: AsyncIterable<Uint8Array>, maxLineBytes: number = MAX_JSONL_LINE_BYTES): AsyncGenerator<JsonlLine> {
+  let pieces: Uint8Array[] = [];
+  let pending = 0;
+  let offset = 0;
+  let number = 1;
+  const line = (): JsonlLine => {
+    let bytes = pieces.length === 1 ? pieces[0]! : concat(pieces, pending);
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
+    return { number: number++, bytes, endOffset: offset };
+  };
+  for await (const chunk of chunks) {
+    let start = 0;
+    while (start < chunk.length) {
+      const end = chunk.indexOf(LF, start);
+      const stop = end === -1 ? chunk.length : end;
+      // The cap counts the line's bytes without its '\n' (a '\r' before it may take one more).
+      if (pending + (stop - start) > maxLineBytes + 1) throw new JsonlLineTooLongError(number, maxLineBytes);
+      if (stop > start) pieces.push(chunk.slice(start, stop));
+      pending += stop - start;
+      if (end === -1) {
+        offset += chunk.length - start;
+        break;
+      }
+      offset += stop - start + 1;
+      const done = line();
+      if (done.bytes.length > maxLineBytes) throw new JsonlLineTooLongError(done.number, maxLineBytes);
+      yield done;
+      pieces = [];
+      pending = 0;
+      start = end + 1;
+    }
+  }
+  if (pending > 0) {
+    const done = line();
+    if (done.bytes.length > maxLineBytes) throw new JsonlLineTooLongError(done.number, maxLineBytes);
+    yield done;
+  }
+}
+
+function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
+/** A line's bytes back to a row: null for a blank line, an UnreadableRow for bytes that are not UTF-8 or not a row. */
+export function jsonlBytesToRow(bytes: Uint8Array): StoredRow | UnreadableRow | null {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return { unreadable: true, problem: 'not UTF-8 text' };
+  }
+  if (text.trim() === '') return null;
+  return jsonlToRow(text);
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);

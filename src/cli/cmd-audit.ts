@@ -7,14 +7,22 @@
  * checkpoints the engine left in the cloud. Exit 0 when the log verifies, 8 when it is broken or
  * inconsistent (the message names the rows); --json gives the same report as data either way.
  * A progress bar shows on stderr when it is a terminal.
+ *
+ * Local inputs are bounded while reading: each JSONL line at MAX_JSONL_LINE_BYTES (a longer one,
+ * or a file with no line end, is refused with exit 2 naming the file, the line and the cap), each
+ * checkpoint and keyring under --cloud at its READ_LIMITS (local-checkpoints.ts). A --from-jsonl
+ * that is a folder or missing is exit 2; a pipe (`--from-jsonl <(zcat log.jsonl.gz)`) is read.
  */
 import { hash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { auditLog, type AuditReport, type RowInput } from '../audit/audit-log.ts';
 import { readCheckpoints } from '../audit/checkpoint-auth.ts';
 import type { CheckpointEntry } from '../audit/anchor-check.ts';
-import { jsonlToRow } from '../audit/jsonl.ts';
+import { JsonlLineTooLongError, MAX_JSONL_LINE_BYTES, jsonlBytesToRow, jsonlLines } from '../audit/jsonl.ts';
+import { describeBytes, handleChunks } from '../../adapters/fs/read-bounded.ts';
+import { READ_LIMITS } from '../format/layout.ts';
+import { inputError, inputProblem, openCliInput, type CliInput } from './input-file.ts';
 import { LogReadError, openSqliteLogReader, type SqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { listLocalCheckpoints, readLocalKeyring } from '../../adapters/cloud/local-checkpoints.ts';
 import { readLocalListing } from '../../adapters/cloud/local-listing.ts';
@@ -53,51 +61,61 @@ async function checkpointPassword(options: AuditOptions, io: CommandIo): Promise
 async function loadCheckpoints(options: AuditOptions, io: CommandIo): Promise<CheckpointEntry[] | undefined> {
   const root = options.cloud;
   if (root === undefined) return undefined;
-  if (!existsSync(root)) throw new CliError('unreadable-file', { what: 'cloud folder', path: root, cause: 'it does not exist' });
+  // Each file under it is capped by its own READ_LIMITS (local-checkpoints.ts); this cap names none.
+  const input: CliInput = { what: 'cloud folder', path: root, maxBytes: READ_LIMITS.checkpoint.maxBytes };
+  if (!existsSync(root)) throw inputError(input, 'it does not exist');
   let files;
   try {
     files = await listLocalCheckpoints(root);
   } catch (error) {
-    throw new CliError('unreadable-file', { what: 'cloud folder', path: root, cause: (error as Error).message });
+    throw inputProblem(input, error);
   }
   const password = files.length > 0 ? await checkpointPassword(options, io) : null;
-  return readCheckpoints(files, {
-    password,
-    kdf: createNodeScrypt(),
-    readKeyring: (provider, account, epoch) => readLocalKeyring(root, provider, account, epoch),
-  });
+  try {
+    return await readCheckpoints(files, {
+      password,
+      kdf: createNodeScrypt(),
+      readKeyring: (provider, account, epoch) => readLocalKeyring(root, provider, account, epoch),
+    });
+  } catch (error) {
+    throw inputProblem(input, error);
+  }
 }
 
-async function* jsonlRows(path: string, progress: Progress): AsyncGenerator<RowInput> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let bytes = 0;
+async function* jsonlRows(input: CliInput, handle: FileHandle, progress: Progress): AsyncGenerator<RowInput> {
   let count = 0;
-  for await (const line of lines) {
-    bytes += Buffer.byteLength(line, 'utf8') + 1;
-    if (++count % 2048 === 0) progress.update(bytes);
-    if (line.trim() === '') continue;
-    yield jsonlToRow(line);
+  try {
+    for await (const line of jsonlLines(handleChunks(handle), MAX_JSONL_LINE_BYTES)) {
+      if (++count % 2048 === 0) progress.update(line.endOffset);
+      const row = jsonlBytesToRow(line.bytes);
+      if (row !== null) yield row;
+    }
+  } catch (error) {
+    if (error instanceof JsonlLineTooLongError) {
+      throw inputError(input, `line ${error.line} is longer than ${describeBytes(error.maxBytes)}, the most one row of the log may take (reading stopped there); it is not an export of this app`);
+    }
+    throw inputProblem(input, error);
   }
 }
 
 async function auditJsonl(path: string, checkpoints: CheckpointEntry[] | undefined): Promise<AuditReport> {
-  let size: number;
+  const input: CliInput = { what: 'JSONL export', path, maxBytes: MAX_JSONL_LINE_BYTES };
+  const { handle, stats } = await openCliInput(input);
   try {
-    size = statSync(path).size;
-  } catch (error) {
-    throw new CliError('unreadable-file', { what: 'JSONL export', path, cause: (error as Error).message });
-  }
-  const progress = progressBar('Auditing', size, 'bytes');
-  try {
-    const collect = steadyHeap();
-    return await auditLog(jsonlRows(path, progress), {
-      source: { kind: 'jsonl', path },
-      digest: nodeDigest,
-      onProgress: collect,
-      ...(checkpoints !== undefined ? { checkpoints } : {}),
-    });
+    const progress = progressBar('Auditing', stats.isFile() ? stats.size : 0, 'bytes');
+    try {
+      const collect = steadyHeap();
+      return await auditLog(jsonlRows(input, handle, progress), {
+        source: { kind: 'jsonl', path },
+        digest: nodeDigest,
+        onProgress: collect,
+        ...(checkpoints !== undefined ? { checkpoints } : {}),
+      });
+    } finally {
+      progress.stop();
+    }
   } finally {
-    progress.stop();
+    await handle.close();
   }
 }
 

@@ -2,28 +2,29 @@
  * Reads the recovery phrase for a backup from --mnemonic-file ('-' reads stdin, so the phrase
  * need not sit in a file). The text goes to the engine as read: the engine normalises and checks
  * it (R16) before anything is derived. It is never printed, not even in an error.
+ *
+ * Bounded while reading: /dev/zero or an endless pipe is cut at MAX_PHRASE_FILE_BYTES and refused
+ * (exit 2) naming the file and the cap. Bytes that are not UTF-8 are refused too, never decoded
+ * lossily.
  */
-import { readFile } from 'node:fs/promises';
-import { CliError } from './cli-error.ts';
+import { decodeCliText, readCliInput, readCliStdin, type CliInput } from './input-file.ts';
 
-/** 24 words of at most 8 letters fit in 216 bytes; anything far larger is not a phrase file. */
-const MAX_PHRASE_FILE_BYTES = 16 * 1024;
+/** 24 words of at most 8 letters fit in 216 bytes; 4 KiB leaves room for any spacing or line ends, and nothing far larger is a phrase. */
+export const MAX_PHRASE_FILE_BYTES = 4 * 1024;
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+export const STDIN_PATH = '-';
 
 export async function readMnemonicFile(path: string): Promise<string> {
-  let bytes: Buffer;
+  const input: CliInput = {
+    what: 'recovery phrase file',
+    path,
+    maxBytes: MAX_PHRASE_FILE_BYTES,
+    ...(path === STDIN_PATH ? { shown: 'on standard input (--mnemonic-file -)' } : {}),
+  };
+  const bytes = path === STDIN_PATH ? await readCliStdin(input) : await readCliInput(input);
   try {
-    bytes = path === '-' ? await readStdin() : await readFile(path);
-  } catch (error) {
-    throw new CliError('unreadable-file', { what: 'recovery phrase file', path, cause: (error as Error).message });
+    return decodeCliText(input, bytes);
+  } finally {
+    bytes.fill(0);
   }
-  if (bytes.length > MAX_PHRASE_FILE_BYTES) {
-    throw new CliError('unreadable-file', { what: 'recovery phrase file', path, cause: `it is ${bytes.length} bytes, too large for a 12- or 24-word phrase` });
-  }
-  return bytes.toString('utf8');
 }

@@ -7,11 +7,14 @@
  * at the end of the file (LF or CRLF), which editors and `echo` add without the person typing it.
  * A fixed password (file or env) serves as its own confirmation when a new one is chosen.
  */
-import { readFile } from 'node:fs/promises';
 import { CliError } from './cli-error.ts';
+import { decodeCliText, readCliInput } from './input-file.ts';
 import type { Terminal } from './terminal.ts';
 
 export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
+
+/** A password is typed by a person: 4 KiB is far beyond any, and keeps /dev/zero or a huge file from filling memory. */
+export const MAX_PASSWORD_FILE_BYTES = 4 * 1024;
 
 export interface PasswordSource {
   /** True when asking again can give another answer: a person at a prompt. */
@@ -29,11 +32,18 @@ export function stripOneLineEnd(text: string): string {
   return text;
 }
 
+/**
+ * The password in a file (or a pipe: `--password-file <(pass show wallet)`), bounded while
+ * reading. Bytes that are not UTF-8 are refused (exit 2), never decoded lossily: two different
+ * byte strings must never become the same password.
+ */
 async function readPasswordFile(path: string): Promise<string> {
+  const input = { what: 'password file', path, maxBytes: MAX_PASSWORD_FILE_BYTES };
+  const bytes = await readCliInput(input);
   try {
-    return stripOneLineEnd(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new CliError('unreadable-file', { what: 'password file', path, cause: (error as Error).message });
+    return stripOneLineEnd(decodeCliText(input, bytes));
+  } finally {
+    bytes.fill(0);
   }
 }
 

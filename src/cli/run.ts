@@ -20,6 +20,7 @@ import { EXIT_OK, exitCodeOf } from './exit-codes.ts';
 import { buildProgram, type ProgramRun } from './program.ts';
 import { processTerminal } from './terminal.ts';
 import { jsonTerminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
+import { SimStateError } from '../../adapters/cloud/local-sim-state.ts';
 
 /** The keys every --json object has, null when they do not apply. */
 const JSON_BASE = { flowId: null, outcome: null, reason: null, account: null, walletId: null, epoch: null };
@@ -49,6 +50,17 @@ function printError(run: ProgramRun, error: CliError, cause: unknown): void {
   }
 }
 
+/**
+ * Errors of known kinds that reach main without a CliError around them, from wherever they were
+ * thrown (a cloud call of any flow reads device.json): an unusable device.json is bad input (exit 2).
+ */
+function knownProblem(error: unknown): CliError | null {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth += 1) {
+    if (cause instanceof SimStateError) return new CliError('bad-sim-state', { problem: cause.message });
+  }
+  return null;
+}
+
 export async function runCli(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   // Until an action runs, --json anywhere on the line decides the error format.
   const run: ProgramRun = { command: null, json: argv.includes('--json'), report: null };
@@ -65,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CommandIo = processIo(
       if (run.json) printJson({ ok: false, exitCode: code, command: run.command, ...JSON_BASE, problem: 'bad-flags', message: error.message });
       return code;
     }
-    const cliError = isCliError(error) ? error : unexpectedError(error);
+    const cliError = isCliError(error) ? error : (knownProblem(error) ?? unexpectedError(error));
     printError(run, cliError, error);
     return cliError.exitCode;
   }

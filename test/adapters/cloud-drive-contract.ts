@@ -43,7 +43,14 @@ export async function cloudErrorOf(call: Promise<unknown>, code: CloudErrorCode)
 
 /** One thunk per call that reaches the cloud (all but status), each started only when called. */
 export function everyCloudCall(drive: CloudDrive, path = 'a'): Array<() => Promise<unknown>> {
-  return [() => drive.read(path, { maxBytes: 1 << 20 }), () => drive.write(path, bytesOf('x')), () => drive.list(''), () => drive.delete(path), () => drive.quota()];
+  return [
+    () => drive.read(path, { maxBytes: 1 << 20 }),
+    () => drive.write(path, bytesOf('x')),
+    () => drive.create(path, bytesOf('x')),
+    () => drive.list(''),
+    () => drive.delete(path),
+    () => drive.quota(),
+  ];
 }
 
 export function describeCloudDriveContract(adapterName: string, makeHarness: MakeHarness): void {
@@ -157,6 +164,86 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
           }),
           { numRuns: 25 },
         );
+      });
+    });
+
+    describe('create (create-if-absent)', () => {
+      it('R4: create makes an absent file with its bytes and says created; a second create of the path says exists and leaves the first bytes', async () => {
+        const { drive } = await open();
+        expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('first keyring'))).toBe('created');
+        expect(await drive.read('wallet-backup/keyrings/epoch-1.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('first keyring'));
+        expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('second keyring, longer'))).toBe('exists');
+        expect(await drive.read('wallet-backup/keyrings/epoch-1.age', { maxBytes: 1 << 20 })).toEqual(bytesOf('first keyring'));
+        expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+      });
+
+      it('R4: create over a file made by write says exists and leaves it untouched, whatever it holds (even empty)', async () => {
+        const { drive } = await open();
+        await drive.write('k', new Uint8Array());
+        expect(await drive.create('k', bytesOf('mine'))).toBe('exists');
+        expect(await drive.read('k', { maxBytes: 1 << 20 })).toEqual(new Uint8Array());
+      });
+
+      it('E3: the created bytes are a copy: changing the caller\'s buffer afterwards changes nothing stored', async () => {
+        const { drive } = await open();
+        const bytes = bytesOf('abc');
+        expect(await drive.create('f', bytes)).toBe('created');
+        bytes[0] = 0;
+        expect(await drive.read('f', { maxBytes: 1 << 20 })).toEqual(bytesOf('abc'));
+      });
+
+      it('R4/R5: of 20 concurrent creates of one path exactly one says created, and the file holds that caller\'s bytes', async () => {
+        const { drive } = await open();
+        const contenders = Array.from({ length: 20 }, (_, index) => new Uint8Array(2048).fill(index + 1));
+        const results = await Promise.all(contenders.map((bytes) => drive.create('wallet-backup/keyrings/epoch-1.age', bytes)));
+        expect(results.filter((result) => result === 'created')).toHaveLength(1);
+        expect(results.filter((result) => result === 'exists')).toHaveLength(19);
+        const winner = contenders[results.indexOf('created')]!;
+        expect(await drive.read('wallet-backup/keyrings/epoch-1.age', { maxBytes: 1 << 20 })).toEqual(winner);
+        expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+      });
+
+      it('R12: a create over quota fails with quota-exceeded naming the bytes needed and stores nothing; an existing file says exists without counting', async () => {
+        const harness = await open();
+        await harness.setQuotaBytes(100);
+        await harness.drive.write('photos/big.jpg', new Uint8Array(80));
+        const error = await cloudErrorOf(harness.drive.create('wallet-backup/keyrings/epoch-1.age', new Uint8Array(30)), 'quota-exceeded');
+        expect(error.neededBytes).toBe(10);
+        expect(await harness.drive.list('')).toEqual(['photos/big.jpg']);
+        expect(await harness.drive.quota()).toEqual({ usedBytes: 80, totalBytes: 100 });
+        // Nothing is added when the file exists, so a full drive still answers exists.
+        expect(await harness.drive.create('photos/big.jpg', new Uint8Array(50))).toBe('exists');
+        await harness.setQuotaBytes(110);
+        expect(await harness.drive.create('wallet-backup/keyrings/epoch-1.age', new Uint8Array(30))).toBe('created');
+      });
+
+      it('create refuses a file where a folder is needed, or a folder where the file is needed, with a plain Error', async () => {
+        const { drive } = await open();
+        await drive.write('a/b', bytesOf('file'));
+        await expect(drive.create('a/b/c', bytesOf('x'))).rejects.toThrow(/"a\/b" is a file/);
+        await expect(drive.create('a', bytesOf('x'))).rejects.toThrow(/it is a folder/);
+        expect(await drive.list('')).toEqual(['a/b']);
+      });
+    });
+
+    describe('bounded reads', () => {
+      it('a read accepts a file of exactly its cap and refuses one byte more with too-large naming the path and the cap', async () => {
+        const { drive } = await open();
+        await drive.write('wallet-backup/wallets/w1.age', new Uint8Array(1000).fill(7));
+        expect(await drive.read('wallet-backup/wallets/w1.age', { maxBytes: 1000 })).toEqual(new Uint8Array(1000).fill(7));
+        const error = await cloudErrorOf(drive.read('wallet-backup/wallets/w1.age', { maxBytes: 999 }), 'too-large');
+        expect(error.message).toContain('"wallet-backup/wallets/w1.age"');
+        expect(error.message).toMatch(/larger than 999 bytes/);
+        expect(error.message).toMatch(/Google Drive/);
+      });
+
+      it('an empty file reads as empty under any cap, a cap of 0 included; a missing one reads as null', async () => {
+        const { drive } = await open();
+        await drive.write('empty', new Uint8Array());
+        expect(await drive.read('empty', { maxBytes: 0 })).toEqual(new Uint8Array());
+        expect(await drive.read('missing', { maxBytes: 0 })).toBeNull();
+        await drive.write('one', bytesOf('1'));
+        await cloudErrorOf(drive.read('one', { maxBytes: 0 }), 'too-large');
       });
     });
 
@@ -319,7 +406,12 @@ export function describeCloudDriveContract(adapterName: string, makeHarness: Mak
       for (const bad of badPaths) {
         it(`refuses the path ${JSON.stringify(bad)} with a plain Error (not a CloudError) and touches nothing`, async () => {
           const { drive } = await open();
-          for (const call of [() => drive.read(bad, { maxBytes: 1 << 20 }), () => drive.write(bad, bytesOf('x')), () => drive.delete(bad)]) {
+          for (const call of [
+            () => drive.read(bad, { maxBytes: 1 << 20 }),
+            () => drive.write(bad, bytesOf('x')),
+            () => drive.create(bad, bytesOf('x')),
+            () => drive.delete(bad),
+          ]) {
             const error = await call().then(() => undefined, (thrown: unknown) => thrown);
             expect(error).toBeInstanceOf(Error);
             expect(isCloudError(error)).toBe(false);

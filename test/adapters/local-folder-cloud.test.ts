@@ -1,11 +1,15 @@
 /**
  * The local-folder cloud: the CloudDrive contract in a temp folder, plus what only a real file
- * system shows: file modes, the on-disk layout, device.json seen across adapter instances, and
- * that temp files of interrupted writes are never visible.
+ * system shows: file modes, the on-disk layout, device.json seen across adapter instances, that
+ * temp files of interrupted writes are never visible, that nothing outside the account folder is
+ * ever touched (symlinked files and folders, FIFOs, devices), that huge files are refused from
+ * their size, and that create() is exclusive across processes.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   accountFolder,
@@ -17,10 +21,11 @@ import {
   readSimState,
   writeSimState,
 } from '../../adapters/cloud/local-folder.ts';
+import { MAX_DEVICE_FILE_BYTES, SimStateError } from '../../adapters/cloud/local-sim-state.ts';
 import { writeFileAtomic } from '../../adapters/cloud/local-files.ts';
 import { TEMP_NAME_PREFIX } from '../../adapters/cloud/paths.ts';
 import type { ProviderId } from '../../src/ports/providers.ts';
-import { bytesOf, cloudErrorOf, describeCloudDriveContract } from './cloud-drive-contract.ts';
+import { bytesOf, cloudErrorOf, describeCloudDriveContract, everyCloudCall } from './cloud-drive-contract.ts';
 
 async function makeRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'wbe-cloud-'));
@@ -163,7 +168,7 @@ describe('local folder cloud', () => {
     await expect(readSimState(root, 'gdrive')).rejects.toThrow(/unknown field "signedin"/);
     await writeFile(deviceFile(root, 'gdrive'), '{ not json');
     const drive = createLocalFolderCloud({ root, provider: 'gdrive', account: 'a@b.c' });
-    await expect(drive.status()).rejects.toThrow(/device\.json is not valid JSON/);
+    await expect(drive.status()).rejects.toThrow(/device\.json" is not valid JSON/);
   });
 
   it('refuses an unknown provider at construction', () => {
@@ -224,5 +229,235 @@ describe('local folder cloud', () => {
     expect(await drives.icloud.status()).toEqual({ account: null, hms: 'ok' });
     expect(await drives.huawei.list('')).toEqual([]);
     expect(await drives.gdrive.list('')).toEqual(['wallet-backup/keyring.age']);
+  });
+});
+
+describe('local folder cloud: nothing outside the account folder is ever touched', () => {
+  const ALICE = 'alice@example.com';
+  const LIMIT = { maxBytes: 64 * 1024 };
+  const roots: string[] = [];
+  afterEach(async () => {
+    await Promise.all(roots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+  });
+
+  /** A drive with a keyring already stored, and a folder outside the account holding a file that must stay as it is. */
+  async function setup() {
+    const root = await makeRoot();
+    roots.push(root);
+    const drive = createLocalFolderCloud({ root, provider: 'gdrive', account: ALICE });
+    await drive.write('wallet-backup/keyrings/epoch-1.age', bytesOf('keyring'));
+    const account = accountFolder(root, 'gdrive', ALICE);
+    const outside = join(root, 'outside');
+    await mkdir(join(outside, 'wallets'), { recursive: true });
+    await writeFile(join(outside, 'secret.txt'), 'outside secret');
+    await writeFile(join(outside, 'wallets', 'w-1.age'), 'outside record');
+    return { root, drive, account, outside };
+  }
+
+  async function outsideFiles(outside: string): Promise<Record<string, string>> {
+    const found: Record<string, string> = {};
+    for (const entry of await readdir(outside, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) found[join(entry.parentPath, entry.name).slice(outside.length + 1)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
+    }
+    return found;
+  }
+
+  const OUTSIDE_AS_CREATED = { 'secret.txt': 'outside secret', [join('wallets', 'w-1.age')]: 'outside record' };
+
+  it('a file symlinked out of the account folder is refused by read, write, create and delete with not-a-file naming the path; the target is never read or changed, list and quota ignore the link', async () => {
+    const { drive, account, outside } = await setup();
+    const linkPath = 'wallet-backup/keyrings/epoch-2.age';
+    await symlink(join(outside, 'secret.txt'), join(account, linkPath));
+
+    const read = await cloudErrorOf(drive.read(linkPath, LIMIT), 'not-a-file');
+    expect(read.message).toContain(`"${linkPath}"`);
+    expect(read.message).toMatch(/a symbolic link/);
+    expect(read.message).not.toContain('outside secret');
+    await cloudErrorOf(drive.write(linkPath, bytesOf('overwrite')), 'not-a-file');
+    await cloudErrorOf(drive.create(linkPath, bytesOf('created')), 'not-a-file');
+    await cloudErrorOf(drive.delete(linkPath), 'not-a-file');
+
+    expect(await outsideFiles(outside)).toEqual(OUTSIDE_AS_CREATED);
+    expect((await lstat(join(account, linkPath))).isSymbolicLink()).toBe(true);
+    expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+    expect((await drive.quota()).usedBytes).toBe('keyring'.length);
+  });
+
+  it('a record symlinked to /dev/zero is refused at once with not-a-file, never read', async () => {
+    const { drive, account } = await setup();
+    await symlink('/dev/zero', join(account, 'wallet-backup/keyrings/epoch-2.age'));
+    const started = Date.now();
+    await cloudErrorOf(drive.read('wallet-backup/keyrings/epoch-2.age', { maxBytes: 1 << 30 }), 'not-a-file');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+  });
+
+  it('a folder symlinked out of the account folder (wallets/) is refused by read, write, create, delete and a list of it; a list of its parent skips it; nothing outside is read, written or removed', async () => {
+    const { drive, account, outside } = await setup();
+    await symlink(join(outside, 'wallets'), join(account, 'wallet-backup/wallets'));
+
+    const read = await cloudErrorOf(drive.read('wallet-backup/wallets/w-1.age', LIMIT), 'not-a-file');
+    expect(read.message).toContain('"wallet-backup/wallets"');
+    expect(read.message).toMatch(/a symbolic link .* where this app keeps a folder/);
+    await cloudErrorOf(drive.write('wallet-backup/wallets/w-2.age', bytesOf('through the link')), 'not-a-file');
+    await cloudErrorOf(drive.create('wallet-backup/wallets/w-2.age', bytesOf('through the link')), 'not-a-file');
+    await cloudErrorOf(drive.delete('wallet-backup/wallets/w-1.age'), 'not-a-file');
+    await cloudErrorOf(drive.list('wallet-backup/wallets'), 'not-a-file');
+    // Deeper paths are refused at the same link.
+    await cloudErrorOf(drive.write('wallet-backup/wallets/deeper/w-3.age', bytesOf('x')), 'not-a-file');
+
+    expect(await drive.list('wallet-backup')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+    expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+    expect((await drive.quota()).usedBytes).toBe('keyring'.length);
+    expect(await outsideFiles(outside)).toEqual(OUTSIDE_AS_CREATED);
+  });
+
+  it('an account folder that is a symlink is refused by every cloud call', async () => {
+    const { drive, account, outside } = await setup();
+    await rm(account, { recursive: true });
+    await symlink(outside, account);
+    for (const call of everyCloudCall(drive, 'wallets/w-1.age')) {
+      const error = await cloudErrorOf(call(), 'not-a-file');
+      expect(error.message).toMatch(/a symbolic link as the account folder/);
+    }
+    expect(await outsideFiles(outside)).toEqual(OUTSIDE_AS_CREATED);
+  });
+
+  it('a FIFO where a record belongs is refused at once by read, write, create and delete (no hang waiting for a writer) and skipped by list and quota', async () => {
+    const { drive, account } = await setup();
+    const fifo = 'wallet-backup/wallets/w-1.age';
+    await mkdir(join(account, 'wallet-backup/wallets'), { recursive: true });
+    execFileSync('mkfifo', [join(account, fifo)]);
+
+    const read = await cloudErrorOf(drive.read(fifo, LIMIT), 'not-a-file');
+    expect(read.message).toContain(`"${fifo}"`);
+    expect(read.message).toMatch(/a pipe/);
+    await cloudErrorOf(drive.write(fifo, bytesOf('x')), 'not-a-file');
+    await cloudErrorOf(drive.create(fifo, bytesOf('x')), 'not-a-file');
+    await cloudErrorOf(drive.delete(fifo), 'not-a-file');
+    expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+    expect((await drive.quota()).usedBytes).toBe('keyring'.length);
+    expect((await lstat(join(account, fifo))).isFIFO()).toBe(true);
+  }, 5_000);
+
+  for (const [label, size] of [
+    ['500 MB', 500 * 1024 * 1024],
+    ['3 GB', 3 * 1024 * 1024 * 1024],
+  ] as const) {
+    it(`a ${label} record (a sparse file) is refused with too-large at once, naming the path and the cap, without being read into memory`, async () => {
+      const { drive, account } = await setup();
+      const path = 'wallet-backup/wallets/w-1.age';
+      await mkdir(join(account, 'wallet-backup/wallets'), { recursive: true });
+      await writeFile(join(account, path), '');
+      await truncate(join(account, path), size);
+      const rssBefore = process.memoryUsage().rss;
+      const started = Date.now();
+      const error = await cloudErrorOf(drive.read(path, LIMIT), 'too-large');
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
+      expect(error.message).toContain(`"${path}"`);
+      expect(error.message).toMatch(/larger than 65536 bytes/);
+    });
+  }
+});
+
+describe('local folder cloud: create() across processes', () => {
+  const CHILD = resolve(import.meta.dirname, 'create-child.ts');
+  const REPO = resolve(import.meta.dirname, '../..');
+  let children: ChildProcessWithoutNullStreams[] = [];
+  let root = '';
+  afterEach(async () => {
+    for (const child of children) child.kill();
+    children = [];
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  /** A child process's stdout, one line at a time. */
+  function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    return async () => {
+      const next = await lines.next();
+      if (next.done) throw new Error('the child process ended early');
+      return next.value;
+    };
+  }
+
+  it('R4/R5: processes creating one path at the same moment get exactly one created, and the file holds the winner\'s bytes (link(2) of a synced temp file)', async () => {
+    root = await makeRoot();
+    const count = 4;
+    children = Array.from({ length: count }, () => spawn(process.execPath, ['--import', 'tsx', CHILD, root], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] }));
+    const readers = children.map(lineReader);
+    expect(await Promise.all(readers.map((next) => next()))).toEqual(Array(count).fill('ready'));
+
+    const drive = createLocalFolderCloud({ root, provider: 'gdrive', account: 'alice@example.com' });
+    for (let round = 0; round < 5; round += 1) {
+      const path = `wallet-backup/keyrings/epoch-${round + 1}.age`;
+      // Every child gets its line in the same tick; each fills the file with its own byte.
+      children.forEach((child, index) => child.stdin.write(`${path} ${index + 1}\n`));
+      const results = await Promise.all(readers.map((next) => next()));
+      expect(results.filter((result) => result === 'created'), results.join(', ')).toHaveLength(1);
+      expect(results.filter((result) => result === 'exists')).toHaveLength(count - 1);
+      const winner = results.indexOf('created') + 1;
+      expect(await drive.read(path, { maxBytes: 1 << 20 })).toEqual(new Uint8Array(4096).fill(winner));
+    }
+    // No temp file of a loser is left behind.
+    const onDisk = await filesOnDisk(root, 'gdrive');
+    expect(Object.keys(onDisk['alice@example.com'] ?? {})).toHaveLength(5);
+  }, 30_000);
+});
+
+describe('local folder cloud: device.json is read bounded', () => {
+  const roots: string[] = [];
+  afterEach(async () => {
+    await Promise.all(roots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+  });
+  async function withDeviceFile(make: (file: string) => Promise<void>) {
+    const root = await makeRoot();
+    roots.push(root);
+    await mkdir(join(root, 'gdrive'), { recursive: true });
+    await make(deviceFile(root, 'gdrive'));
+    return createLocalFolderCloud({ root, provider: 'gdrive', account: 'alice@example.com' });
+  }
+  async function simStateErrorOf(call: Promise<unknown>): Promise<SimStateError> {
+    const error = await call.then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(SimStateError);
+    return error as SimStateError;
+  }
+
+  it('E6: a device.json over 64 KiB (a 1 GB sparse file) is a SimStateError naming the file and the cap, refused at once', async () => {
+    const drive = await withDeviceFile(async (file) => {
+      await writeFile(file, '');
+      await truncate(file, 1024 * 1024 * 1024);
+    });
+    const started = Date.now();
+    const error = await simStateErrorOf(drive.status());
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error.code).toBe('too-large');
+    expect(error.message).toMatch(/device\.json" is larger than 65536 bytes \(64 KiB\)/);
+    expect(MAX_DEVICE_FILE_BYTES).toBe(64 * 1024);
+  });
+
+  it('E6: a device.json symlinked to /dev/zero, a FIFO or a folder in its place is a SimStateError naming what it is, never read', async () => {
+    for (const [make, kind] of [
+      [(file: string) => symlink('/dev/zero', file), 'a symbolic link'],
+      [async (file: string) => void execFileSync('mkfifo', [file]), 'a pipe'],
+      [(file: string) => mkdir(file), 'a folder'],
+    ] as const) {
+      const drive = await withDeviceFile(make);
+      const error = await simStateErrorOf(drive.list(''));
+      expect(error.code).toBe('not-a-file');
+      expect(error.message).toContain(`is ${kind}, not a regular file`);
+    }
+  }, 10_000);
+
+  it('E6: a device.json that is not UTF-8 or not JSON is a SimStateError; the parser\'s quote of the file shows control characters escaped', async () => {
+    const notUtf8 = await withDeviceFile((file) => writeFile(file, Uint8Array.of(0x7b, 0xff, 0x7d)));
+    expect((await simStateErrorOf(notUtf8.status())).message).toMatch(/is not UTF-8 text \(the first invalid byte sequence starts at byte 1\)/);
+    const escapes = await withDeviceFile((file) => writeFile(file, '\u001b[2J{'));
+    const error = await simStateErrorOf(escapes.status());
+    expect(error.code).toBe('malformed');
+    expect(error.message).toMatch(/is not valid JSON/);
+    expect(error.message).not.toContain('\u001b');
+    expect(error.message).toContain('\\u001b');
   });
 });
