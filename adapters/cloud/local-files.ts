@@ -22,26 +22,34 @@ export interface StoredFile {
   size: number;
 }
 
-/** Replaces `target` with `bytes` so that a reader sees the old or the new content, never a part; no temp file outlives a failure. */
-export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
-  const folder = dirname(target);
-  const temp = join(folder, `${TEMP_NAME_PREFIX}${randomBytes(8).toString('hex')}`);
-  let handle: FileHandle | undefined;
+/** Writes `bytes` to a fresh temp file beside `target`, mode 0600, fsynced; returns its path. */
+async function writeTempBeside(target: string, bytes: Uint8Array): Promise<string> {
+  const temp = join(dirname(target), `${TEMP_NAME_PREFIX}${randomBytes(8).toString('hex')}`);
+  const handle = await open(temp, 'wx', FILE_MODE);
   try {
-    handle = await open(temp, 'wx', FILE_MODE);
     // The umask can only narrow the mode given to open(); chmod makes it exactly 0600.
     await handle.chmod(FILE_MODE);
     await handle.writeFile(bytes);
     await handle.sync();
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  } finally {
     await handle.close();
-    handle = undefined;
+  }
+  return temp;
+}
+
+/** Replaces `target` with `bytes` so that a reader sees the old or the new content, never a part; no temp file outlives a failure. */
+export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
+  const temp = await writeTempBeside(target, bytes);
+  try {
     await rename(temp, target);
   } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await rm(temp, { force: true }).catch(() => undefined);
+    await rm(temp, { force: true });
     throw error;
   }
-  await syncFolder(folder);
+  await syncFolder(dirname(target));
 }
 
 /**
@@ -51,28 +59,17 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
  * one wins, and a reader never sees a part of the file.
  */
 export async function createFileExclusive(target: string, bytes: Uint8Array): Promise<boolean> {
-  const folder = dirname(target);
-  const temp = join(folder, `${TEMP_NAME_PREFIX}${randomBytes(8).toString('hex')}`);
-  let handle: FileHandle | undefined;
+  const temp = await writeTempBeside(target, bytes);
   let created = false;
   try {
-    handle = await open(temp, 'wx', FILE_MODE);
-    await handle.chmod(FILE_MODE);
-    await handle.writeFile(bytes);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    try {
-      await link(temp, target);
-      created = true;
-    } catch (error) {
-      if (!hasErrorCode(error, 'EEXIST')) throw error;
-    }
+    await link(temp, target);
+    created = true;
+  } catch (error) {
+    if (!hasErrorCode(error, 'EEXIST')) throw error;
   } finally {
-    await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
   }
-  if (created) await syncFolder(folder);
+  if (created) await syncFolder(dirname(target));
   return created;
 }
 

@@ -8,23 +8,13 @@ import { constants } from 'node:fs';
 import { access, lstat, open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { fileKind } from '../../adapters/fs/read-bounded.ts';
 import { CliError } from './cli-error.ts';
 
 const SECRET_FILE_MODE = 0o600;
 
 function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
-
-/** What is at a path that is not a regular file, in words; null for a regular file. */
-function notAFile(stats: import('node:fs').Stats): string | null {
-  if (stats.isFile()) return null;
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isFIFO()) return 'a pipe';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 /**
@@ -36,7 +26,8 @@ export async function assertOutFree(path: string, force: boolean, command = 'res
   if (path === '') throw new CliError('bad-flags', { problem: '--out is empty: name the file to write.' });
   let kind: string | null;
   try {
-    kind = notAFile(await lstat(path));
+    const stats = await lstat(path);
+    kind = stats.isFile() ? null : fileKind(stats);
   } catch (error) {
     if (!hasCode(error, 'ENOENT')) throw new CliError('unwritable-file', { what: 'output file', path, cause: (error as Error).message });
     kind = 'new';
