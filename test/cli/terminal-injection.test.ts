@@ -56,8 +56,10 @@ describe('terminal injection through wallet names in the cloud (issue 11)', () =
     } finally {
       await other.close();
     }
-    const manifest = readFileSync(join(box.cloud, 'gdrive', 'accounts', encodeURIComponent(ACCOUNT), 'wallet-backup', 'manifest.json'), 'utf8');
-    expect((JSON.parse(manifest) as { wallets: Array<{ name: string }> }).wallets.map((w) => w.name)).toEqual([TITLE_NAME, BIDI_NAME]);
+    // The names sit in the wallets' listing entries in the cloud, exactly as the other device gave them.
+    const listing = join(box.cloud, 'gdrive', 'accounts', encodeURIComponent(ACCOUNT), 'wallet-backup', 'listing', 'epoch-1');
+    const names = [titleId, bidiId].map((id) => (JSON.parse(readFileSync(join(listing, `${id}.json`), 'utf8')) as { name: string }).name);
+    expect(names).toEqual([TITLE_NAME, BIDI_NAME]);
   });
   afterAll(() => box.cleanup());
 
@@ -75,10 +77,12 @@ describe('terminal injection through wallet names in the cloud (issue 11)', () =
     expectNothingRaw(result);
     expect(result.stdout).toContain('\\u202e');
     const listing = JSON.parse(result.stdout) as { wallets: Array<{ walletId: string; name: string }> };
-    expect(listing.wallets.map((w) => [w.walletId, w.name])).toEqual([
-      [titleId, TITLE_NAME],
-      [bidiId, BIDI_NAME],
-    ]);
+    expect(new Map(listing.wallets.map((w) => [w.walletId, w.name]))).toEqual(
+      new Map([
+        [titleId, TITLE_NAME],
+        [bidiId, BIDI_NAME],
+      ]),
+    );
   });
 
   it('restore prints the name escaped, and the restored phrase is the right one', async () => {
@@ -90,12 +94,18 @@ describe('terminal injection through wallet names in the cloud (issue 11)', () =
     expect(readFileSync(out, 'utf8')).toBe(`${PHRASES.legal}\n`);
   });
 
-  it('E4: audit prints the names from the log escaped, in the flow lines and the wallet table', async () => {
-    const result = await box.run(['audit']);
+  it('E4: audit prints the names from a log escaped, in the flow lines and the wallet table', async () => {
+    // Our restore logged ids only (restore v2 keeps names out of the log); the other device's
+    // log holds the names its backups were given.
+    const ours = await box.run(['audit']);
+    expectExit(ours, 0);
+    expectNothingRaw(ours);
+    expect(ours.stdout).toContain(`restore ${titleId}: done`);
+    const result = await runBinary(['audit', '--db', join(box.dir, 'other-device.db')], cliEnv());
     expectExit(result, 0);
     expectNothingRaw(result);
-    expect(result.stdout).toContain(`restore "${TITLE_SHOWN}" ${titleId}: done`);
-    const json = await box.run(['audit', '--json']);
+    expect(result.stdout).toContain(TITLE_SHOWN);
+    const json = await runBinary(['audit', '--json', '--db', join(box.dir, 'other-device.db')], cliEnv());
     expectExit(json, 0);
     expectNothingRaw(json);
     expect(JSON.stringify(JSON.parse(json.stdout))).toContain(JSON.stringify(TITLE_NAME).slice(1, -1));
@@ -109,20 +119,22 @@ describe('terminal injection through wallet names in the cloud (issue 11)', () =
     expect(theirs.stdout).toContain('walletName=Savings\\x1b[2J\\x1b]0;pwned\\x07\\nBackup');
     // (the table wraps the payload at spaces)
     expect(theirs.stdout).toContain('\\u202etxt.exe\\u202c \\x9b31m\\u2066x\\u2069');
-    // This device's log: the restore's listing row holds both names.
+    // This device's log: the restore's listing row holds both ids, and no name (restore v2).
     const ours = await box.run(['history']);
     expectExit(ours, 0);
     expectNothingRaw(ours);
     const json = await box.run(['history', '--json']);
     expectExit(json, 0);
     expectNothingRaw(json);
-    const flows = (JSON.parse(json.stdout) as { flows: Array<{ transitions: Array<{ event: string; payload: { wallets?: Array<{ name: string }> } }> }> }).flows;
+    const flows = (JSON.parse(json.stdout) as { flows: Array<{ transitions: Array<{ event: string; payload: { wallets?: Array<{ walletId: string; name?: string }> } }> }> }).flows;
     const found = flows.flatMap((f) => f.transitions).find((t) => t.event === 'BACKUPS.FOUND');
-    expect(found?.payload.wallets?.map((w) => w.name)).toEqual([TITLE_NAME, BIDI_NAME]);
+    expect(found?.payload.wallets?.map((w) => w.walletId).sort()).toEqual([titleId, bidiId].sort());
+    expect(found?.payload.wallets?.some((w) => 'name' in w)).toBe(false);
   });
 
   it('E4: export to stdout writes the names\' C1 and bidi characters as JSON escapes, and the export still verifies', async () => {
-    const result = await runBinary(['export', '--format', 'jsonl', '--db', box.db], cliEnv());
+    // The other device's log: its backups' first rows carry the names.
+    const result = await runBinary(['export', '--format', 'jsonl', '--db', join(box.dir, 'other-device.db')], cliEnv());
     expectExit(result, 0);
     expectNothingRaw(result);
     expect(result.stdout).toContain('\\u202e');
