@@ -78,7 +78,7 @@ export async function runBackupFlow(flow: BackupFlow, driver: BackupDriver): Pro
       throw finishedProblem(flow, problem);
     }
     case 'unexpected':
-      throw finishedProblem(flow, unexpectedProblem('backup', context));
+      throw finishedProblem(flow, unexpectedProblem('backup', context, flow.unexpectedError()));
     default:
       throw new Error(`the backup flow ended ${result.outcome} (${result.reason ?? 'no reason'}) without a known reason`);
   }

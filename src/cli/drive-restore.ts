@@ -42,6 +42,6 @@ export async function runRestoreFlow(flow: RestoreFlow, driver: RestoreDriver): 
   if (view.meta.reason === 'corrupt') {
     throw finishedProblem(flow, corruptProblem(await lastLoggedEvent(setup.eventLog, flow.id), flow.context() as FlowContextView));
   }
-  if (view.meta.reason === 'unexpected') throw finishedProblem(flow, unexpectedProblem('restore', flow.context() as FlowContextView));
+  if (view.meta.reason === 'unexpected') throw finishedProblem(flow, unexpectedProblem('restore', flow.context() as FlowContextView, flow.unexpectedError()));
   throw new Error(`the restore flow ended ${result.outcome} (${result.reason ?? 'no reason'}) without a known reason`);
 }

@@ -7,8 +7,8 @@ import type { FlowView, ProviderSwitchFlow } from '../engine/index.ts';
 import type { ProviderId } from '../ports/providers.ts';
 import { PROVIDER_NAMES } from '../ports/providers.ts';
 import { CliError } from './cli-error.ts';
-import { driveFlow } from './drive-flow.ts';
-import type { FlowSetup } from './flow-problems.ts';
+import { driveFlow, finishedProblem } from './drive-flow.ts';
+import { unexpectedProblem, type FlowContextView, type FlowSetup } from './flow-problems.ts';
 import type { Terminal } from './terminal.ts';
 
 export interface SwitchDriver {
@@ -22,7 +22,7 @@ export interface SwitchDriver {
 export async function runSwitchFlow(flow: ProviderSwitchFlow, driver: SwitchDriver): Promise<FlowView> {
   const { setup, terminal, from, yes } = driver;
   const to = setup.provider;
-  return driveFlow(flow, setup, async (view) => {
+  const view = await driveFlow(flow, setup, async (view) => {
     if (!(view.meta.waitsFor ?? []).includes('CONFIRM')) return undefined;
     if (yes) return flow.confirm();
     if (!terminal.interactive) throw new CliError('switch-not-confirmed', { from, to });
@@ -32,4 +32,8 @@ export async function runSwitchFlow(flow: ProviderSwitchFlow, driver: SwitchDriv
     if (await terminal.confirm(question)) return flow.confirm();
     throw new CliError('cancelled');
   });
+  if (view.meta.reason === 'unexpected') {
+    throw finishedProblem(flow, unexpectedProblem('provider switch', flow.context() as FlowContextView, flow.unexpectedError()));
+  }
+  return view;
 }

@@ -10,6 +10,7 @@ import type { FlowBase, FlowView } from '../engine/index.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ProviderId } from '../ports/providers.ts';
 import { keyringPath, MANIFEST_PATH, walletRecordPath, type PasswordHint } from '../format/index.ts';
+import { SimStateError } from '../../adapters/cloud/local-sim-state.ts';
 import { CliError, type FlowFacts } from './cli-error.ts';
 import type { RecordKind } from './exit-codes.ts';
 
@@ -45,7 +46,11 @@ export interface FlowContextView {
 }
 
 /** The problem of a flow that ended `failed` with reason 'unexpected' (machines version 2): its logged cause. */
-export function unexpectedProblem(flowName: string, context: FlowContextView): CliError {
+export function unexpectedProblem(flowName: string, context: FlowContextView, original: unknown = null): CliError {
+  // A step that stopped on an unusable simulated device (device.json) is bad input, not a failure.
+  for (let at = original, depth = 0; at instanceof Error && depth < 8; at = at.cause, depth += 1) {
+    if (at instanceof SimStateError) return new CliError('bad-sim-state', { problem: at.message });
+  }
   const cause = context.cause;
   const text = cause ? `${cause.error}${cause.code ? ` (${cause.code})` : ''}: ${cause.message}` : 'an error the log does not name';
   return new CliError('step-failed', { flow: flowName, step: cause?.effect ?? 'unknown', cause: text, backupInCloud: false }).withFacts({ cause: cause ?? null });

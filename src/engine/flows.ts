@@ -23,6 +23,8 @@ export interface FlowBase {
   settled(): Promise<FlowView>;
   retry(): Promise<FlowView>;
   cancel(): Promise<FlowView>;
+  /** The error that ended the flow in `failed` (machines version 2), with its stack and causes; null otherwise. Never logged. */
+  unexpectedError(): unknown;
 }
 
 export interface BackupFlow extends FlowBase {
@@ -76,6 +78,7 @@ function base<Slot>(runner: FlowRunner<Slot>): FlowBase {
     actor: runner.actor,
     state$: runner.state$,
     view: () => runner.view(),
+    unexpectedError: () => runner.unexpectedError(),
     context: () => runner.snapshot.context as Record<string, unknown>,
     settled: async () => {
       await runner.idle();
