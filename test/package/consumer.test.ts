@@ -1,14 +1,16 @@
 /**
- * The library as a wallet app gets it (issue 12): `npm pack` of this repository, installed into
- * scratch apps with `npm install`, then imported, run, type-checked and bundled from there.
+ * The packages as their users get them (issue 12): `npm pack` of the library (this repository's
+ * root) and of the CLI (packages/cli), installed into scratch projects with `npm install`, then
+ * imported, run, type-checked and bundled from there. One file, so the build that `prepack` runs
+ * happens once (two files packing at once would both rebuild dist/).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyFixture, installedPackages, linkFromRepo, npmInstall, pack, ROOT, run, scratchProject, treeBytes, tsc, type Packed } from './packed.ts';
+import { copyFixture, installedPackages, linkFromRepo, npmInstall, pack, REPO_MODULES, ROOT, run, scratchProject, tsc, type Packed } from './packed.ts';
 
 const PHRASE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 
@@ -26,6 +28,7 @@ const ENTRIES = ['index', 'machines', 'records', 'node'] as const;
 const specifier = (entry: (typeof ENTRIES)[number]) => (entry === 'index' ? 'wallet-backup-engine' : `wallet-backup-engine/${entry}`);
 
 let packed: Packed;
+let packedCli: Packed;
 let app: string;
 
 function transpile(fixture: string, module: ts.ModuleKind): string {
@@ -40,6 +43,8 @@ function node(cwd: string, script: string, type: 'module' | 'commonjs') {
 beforeAll(() => {
   const destination = scratchProject('tarballs');
   packed = pack(ROOT, destination);
+  // The root's prepack built both packages; the CLI's own prepack would build them again.
+  packedCli = pack(join(ROOT, 'packages/cli'), destination, true);
   app = scratchProject('app');
   npmInstall(app, [packed.tarball]);
   // The app's own code, compiled as its build would: ESM and CommonJS flavours of each fixture.
@@ -230,4 +235,55 @@ describe('a browser bundle of the core', () => {
   });
 });
 
-export const packageSizes = () => ({ packages: installedPackages(app).length, bytes: treeBytes(join(app, 'node_modules')) });
+describe('the packed CLI, installed as a command', () => {
+  let cliApp: string;
+  let bin: string;
+  const env: NodeJS.ProcessEnv = { ...process.env, WALLET_BACKUP_SCRYPT_LOG_N: '10', WALLET_BACKUP_PASSWORD: 'Tr0ub4dor&3 horse' };
+  delete env.DEBUG;
+
+  beforeAll(() => {
+    cliApp = scratchProject('cli');
+    // better-sqlite3 is the CLI's one native dependency: installed without its build script and
+    // given this repository's compiled addon (same version), instead of compiling it again here.
+    const sqliteVersion = JSON.parse(readFileSync(join(REPO_MODULES, 'better-sqlite3/package.json'), 'utf8')).version;
+    npmInstall(cliApp, [packedCli.tarball, `better-sqlite3@${sqliteVersion}`], ['--ignore-scripts']);
+    const addon = 'better-sqlite3/build/Release/better_sqlite3.node';
+    mkdirSync(join(cliApp, 'node_modules', addon, '..'), { recursive: true });
+    copyFileSync(join(REPO_MODULES, addon), join(cliApp, 'node_modules', addon));
+    bin = join(cliApp, 'node_modules/.bin/wallet-backup');
+  }, 300_000);
+
+  it('ships the bundled JavaScript, the inspector page and the licence; no TypeScript', () => {
+    const paths = packedCli.files.map((f) => f.path);
+    expect(paths).toContain('dist/wallet-backup.js');
+    expect(paths).toContain('dist/page/index.html');
+    expect(paths).toContain('LICENSE');
+    expect(paths.filter((p) => !/^(dist\/[\w.-]+\.js|dist\/page\/[\w.-]+|LICENSE|README\.md|package\.json)$/.test(p))).toEqual([]);
+  });
+
+  it('runs compiled JavaScript, with no TypeScript loader installed or imported', () => {
+    const names = installedPackages(cliApp).map((p) => p.name);
+    for (const loader of ['tsx', 'typescript', 'esbuild', '@statelyai/inspect']) expect(names).not.toContain(loader);
+    const entry = readFileSync(join(cliApp, 'node_modules/wallet-backup-cli/dist/wallet-backup.js'), 'utf8');
+    expect(entry.split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(entry).not.toMatch(/from ["']tsx|\.ts["']/);
+    const version = run(bin, ['--version'], cliApp, env);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('backs up a phrase to a cloud folder and restores it on a fresh device log', () => {
+    const phrase = join(cliApp, 'phrase.txt');
+    writeFileSync(phrase, `${PHRASE}\n`);
+    const account = ['--provider', 'gdrive', '--account', 'alice@example.com', '--cloud', join(cliApp, 'cloud')];
+    const backup = run(bin, ['backup', ...account, '--db', join(cliApp, 'phone.db'), '--mnemonic-file', phrase, '--name', 'Main', '--json'], cliApp, env);
+    expect(backup.status, backup.stderr).toBe(0);
+    const walletId = JSON.parse(backup.stdout).walletId as string;
+    const out = join(cliApp, 'restored.txt');
+    const restore = run(bin, ['restore', ...account, '--db', join(cliApp, 'new-phone.db'), '--wallet', walletId, '--out', out], cliApp, env);
+    expect(restore.status, restore.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`${PHRASE}\n`);
+    const audit = run(bin, ['audit', '--db', join(cliApp, 'phone.db')], cliApp, env);
+    expect(audit.status, audit.stdout + audit.stderr).toBe(0);
+  });
+});
+
