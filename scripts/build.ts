@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -47,8 +47,9 @@ function buildLibrary(): void {
 async function buildCli(): Promise<void> {
   rmSync(CLI_DIST, { recursive: true, force: true });
   const { version } = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string };
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
+    metafile: true,
     entryPoints: { 'wallet-backup': 'src/cli/main.ts' },
     outdir: CLI_DIST,
     bundle: true,
@@ -64,9 +65,39 @@ async function buildCli(): Promise<void> {
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
   });
+  checkCliDependencies(result.metafile);
   // src/inspect/server.ts serves new URL('./page/', import.meta.url): beside the bundle's entry.
   cpSync(join(ROOT, 'src/inspect/page'), join(CLI_DIST, 'page'), { recursive: true });
   cpSync(join(ROOT, 'LICENSE'), join(CLI, 'LICENSE'));
+}
+
+/** The npm package a bare import names: `@scope/name` or `name`, without a subpath. */
+function packageOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/**
+ * Every npm package the CLI bundle imports must be a dependency of the CLI package, with the
+ * range the root's package.json gives it (the one the tests ran against); otherwise the
+ * installed command would fail only when the command that imports it runs.
+ */
+function checkCliDependencies(metafile: Metafile): void {
+  const cli = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const problems: string[] = [];
+  if (cli.version !== root.version) problems.push(`packages/cli is version ${cli.version}, the library ${root.version}`);
+  const imported = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path, external } of output.imports) if (external && !path.startsWith('node:')) imported.add(packageOf(path));
+  }
+  for (const name of [...imported].sort()) {
+    const range = root.dependencies[name] ?? root.devDependencies[name];
+    if (cli.dependencies[name] === undefined) problems.push(`${name} is imported by the CLI but is not a dependency of packages/cli`);
+    else if (cli.dependencies[name] !== range) problems.push(`${name}: packages/cli says ${cli.dependencies[name]}, the root ${range}`);
+  }
+  for (const name of Object.keys(cli.dependencies)) if (!imported.has(name)) problems.push(`${name} is a dependency of packages/cli that the CLI never imports`);
+  if (problems.length > 0) throw new Error(`The CLI package's dependencies do not match its bundle:\n  ${problems.join('\n  ')}`);
 }
 
 buildLibrary();
