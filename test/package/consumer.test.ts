@@ -220,6 +220,34 @@ describe('a TypeScript app importing the core entry', () => {
   });
 });
 
+describe('a TypeScript tool importing ./machines and ./records', () => {
+  // Their types are xstate's and age-encryption's: lib DOM, and not exactOptionalPropertyTypes,
+  // which xstate 5's own declarations fail with skipLibCheck off (docs/packages.md).
+  const TOOL = { ...STRICT_CONSUMER, lib: ['ES2022', 'DOM'], exactOptionalPropertyTypes: false, module: 'nodenext', moduleResolution: 'nodenext' };
+
+  it('type-checks with lib DOM, strict and skipLibCheck false', () => {
+    const dir = join(app, 'ts-tool');
+    mkdirSync(dir, { recursive: true });
+    copyFixture('tools.ts', dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ts-tool', private: true, type: 'module' }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: TOOL, files: ['tools.ts'] }));
+    const result = tsc(dir, 'tsconfig.json');
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('does not type-check without lib DOM: the docs say why these entries need it', () => {
+    const dir = join(app, 'ts-tool-no-dom');
+    mkdirSync(dir, { recursive: true });
+    copyFixture('tools.ts', dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ts-tool-no-dom', private: true, type: 'module' }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...TOOL, lib: ['ES2022'] }, files: ['tools.ts'] }));
+    const result = tsc(dir, 'tsconfig.json');
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toMatch(/Cannot find name '(AbortSignal|ReadableStream|CryptoKey)'/);
+  });
+});
+
 describe('a browser bundle of the core', () => {
   it('has no node: import and stays within its gzip budget', async () => {
     const entry = join(app, 'browser-entry.mjs');
