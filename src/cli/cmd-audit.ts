@@ -22,7 +22,7 @@ import type { CheckpointEntry } from '../audit/anchor-check.ts';
 import { JsonlLineTooLongError, MAX_JSONL_LINE_BYTES, jsonlBytesToRow, jsonlLines } from '../audit/jsonl.ts';
 import { describeBytes, handleChunks } from '../../adapters/fs/read-bounded.ts';
 import { READ_LIMITS } from '../format/layout.ts';
-import { inputError, inputProblem, openCliInput, type CliInput } from './input-file.ts';
+import { inputError, inputProblem, openCliInput, refuseSharedStdin, type CliInput } from './input-file.ts';
 import { LogReadError, openSqliteLogReader, type SqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { listLocalCheckpoints, readLocalKeyring } from '../../adapters/cloud/local-checkpoints.ts';
 import { readLocalListing } from '../../adapters/cloud/local-listing.ts';
@@ -149,6 +149,10 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
 }
 
 export async function auditCommand(options: AuditOptions, io: CommandIo): Promise<CommandReport> {
+  refuseSharedStdin([
+    ['--from-jsonl', options.fromJsonl],
+    ['--password-file', options.passwordFile],
+  ]);
   const checkpoints = await loadCheckpoints(options, io);
   const report = options.fromJsonl !== undefined ? await auditJsonl(options.fromJsonl, checkpoints) : await auditSqlite(options.db, checkpoints);
   const root = options.cloud;

@@ -7,6 +7,7 @@ import type { CommandIo, CommandReport } from './command-io.ts';
 import { runBackupFlow } from './drive-backup.ts';
 import { flowFacts } from './flow-problems.ts';
 import { readMnemonicFile } from './mnemonic-file.ts';
+import { refuseSharedStdin } from './input-file.ts';
 import { logUnwritable, weakScryptWarning, withEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { passwordPrompter } from './password-prompts.ts';
@@ -24,6 +25,10 @@ export interface BackupOptions extends DbOption, CloudOption, AccountOptions {
 
 export async function backupCommand(options: BackupOptions, io: CommandIo): Promise<CommandReport> {
   const { provider, account } = options;
+  refuseSharedStdin([
+    ['--mnemonic-file', options.mnemonicFile],
+    ['--password-file', options.passwordFile],
+  ]);
   const mnemonicText = await readMnemonicFile(options.mnemonicFile);
   const source = await openPasswordSource(options.passwordFile, io.env, io.terminal);
   const warnings = [weakScryptWarning(io.env)].filter((w): w is string => w !== null);

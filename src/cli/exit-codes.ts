@@ -79,7 +79,7 @@ export const PROBLEMS = {
   'no-password': {
     exitCode: 2,
     message: () =>
-      'No backup password given. Set WALLET_BACKUP_PASSWORD, pass --password-file FILE, or run in a terminal to be asked for it.',
+      'No backup password given. Set WALLET_BACKUP_PASSWORD, pass --password-file FILE (- reads it from stdin), or run in a terminal to be asked for it.',
   },
   'provider-inactive': {
     exitCode: 2,

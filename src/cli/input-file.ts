@@ -14,6 +14,32 @@ import type { Stats } from 'node:fs';
 import { NotRegularFileError, NotUtf8Error, TooLargeError, decodeUtf8, describeBytes, openInput, readHandleBounded, readStreamBounded } from '../../adapters/fs/read-bounded.ts';
 import { CliError } from './cli-error.ts';
 
+/** The path that names standard input (`--mnemonic-file -`, `--password-file -`). */
+export const STDIN_PATH = '-';
+
+/**
+ * The paths that read this process's standard input: '-' and the system's names for file
+ * descriptor 0. Only one input can come from it, so two flags naming it are refused.
+ */
+const STDIN_NAMES: ReadonlySet<string> = new Set([STDIN_PATH, '/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+export function readsStdin(path: string | undefined): boolean {
+  return path !== undefined && STDIN_NAMES.has(path);
+}
+
+/**
+ * Refuses (exit 2, before anything is read) two inputs that would both read standard input: the
+ * first would take all of it and the second nothing. `flags` pairs each flag with its value.
+ */
+export function refuseSharedStdin(flags: ReadonlyArray<readonly [flag: string, path: string | undefined]>): void {
+  const onStdin = flags.filter(([, path]) => readsStdin(path));
+  if (onStdin.length < 2) return;
+  const named = onStdin.map(([flag, path]) => `${flag} ${path}`).join(' and ');
+  throw new CliError('bad-flags', {
+    problem: `${named} both read standard input, which holds one of them only. Give one of them a file (--password-file <(pass show wallet) reads a pipe without one).`,
+  });
+}
+
 export interface CliInput {
   /** What the input is, in the message: "recovery phrase file". */
   what: string;

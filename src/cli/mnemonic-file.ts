@@ -7,12 +7,10 @@
  * (exit 2) naming the file and the cap. Bytes that are not UTF-8 are refused too, never decoded
  * lossily.
  */
-import { decodeCliText, readCliInput, readCliStdin, type CliInput } from './input-file.ts';
+import { STDIN_PATH, decodeCliText, readCliInput, readCliStdin, type CliInput } from './input-file.ts';
 
 /** 24 words of at most 8 letters fit in 216 bytes; 4 KiB leaves room for any spacing or line ends, and nothing far larger is a phrase. */
 export const MAX_PHRASE_FILE_BYTES = 4 * 1024;
-
-export const STDIN_PATH = '-';
 
 export async function readMnemonicFile(path: string): Promise<string> {
   const input: CliInput = {

@@ -50,7 +50,7 @@ export function addAccount(command: Command): Command {
 export function addPasswordFile(command: Command): Command {
   return command.option(
     '--password-file <file>',
-    'read the backup password from this file (one trailing newline removed, nothing else); else $WALLET_BACKUP_PASSWORD, else a prompt',
+    'read the backup password from this file ("-" reads stdin; one trailing newline removed, nothing else); else $WALLET_BACKUP_PASSWORD, else a prompt',
   );
 }
 

@@ -8,7 +8,7 @@
  * A fixed password (file or env) serves as its own confirmation when a new one is chosen.
  */
 import { CliError } from './cli-error.ts';
-import { decodeCliText, readCliInput } from './input-file.ts';
+import { STDIN_PATH, decodeCliText, readCliInput, readCliStdin, type CliInput } from './input-file.ts';
 import type { Terminal } from './terminal.ts';
 
 export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
@@ -33,13 +33,26 @@ export function stripOneLineEnd(text: string): string {
 }
 
 /**
- * The password in a file (or a pipe: `--password-file <(pass show wallet)`), bounded while
- * reading. Bytes that are not UTF-8 are refused (exit 2), never decoded lossily: two different
- * byte strings must never become the same password.
+ * The password in a file (or a pipe: `--password-file <(pass show wallet)`, or '-': standard
+ * input), bounded while reading. Bytes that are not UTF-8 are refused (exit 2), never decoded
+ * lossily: two different byte strings must never become the same password. Standard input is
+ * read once, here: a new password read from it is also its own confirmation (fixedSource).
  */
 async function readPasswordFile(path: string): Promise<string> {
-  const input = { what: 'password file', path, maxBytes: MAX_PASSWORD_FILE_BYTES };
-  const bytes = await readCliInput(input);
+  const fromStdin = path === STDIN_PATH;
+  const input: CliInput = {
+    what: 'password file',
+    path,
+    maxBytes: MAX_PASSWORD_FILE_BYTES,
+    ...(fromStdin ? { shown: 'on standard input (--password-file -)' } : {}),
+  };
+  if (fromStdin && process.stdin.isTTY === true) {
+    // Typed there, it would show on the screen as plain text: the masked prompt is the way.
+    throw new CliError('bad-flags', {
+      problem: '--password-file - reads the password from a pipe, but standard input is a terminal. Leave --password-file out to be asked for it (masked), or pipe it in.',
+    });
+  }
+  const bytes = fromStdin ? await readCliStdin(input) : await readCliInput(input);
   try {
     return stripOneLineEnd(decodeCliText(input, bytes));
   } finally {

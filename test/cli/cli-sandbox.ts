@@ -29,7 +29,8 @@ export interface CliResult {
 export interface RunOptions {
   password?: string;
   env?: Record<string, string>;
-  stdin?: string;
+  /** Text (written as UTF-8) or exact bytes. */
+  stdin?: string | Uint8Array;
 }
 
 export interface Sandbox {
@@ -52,7 +53,7 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-export function runBinary(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<CliResult> {
+export function runBinary(args: string[], env: NodeJS.ProcessEnv, stdin?: string | Uint8Array): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
