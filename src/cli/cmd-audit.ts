@@ -30,6 +30,7 @@ import { checkDoneBackupsListed } from '../audit/index.ts';
 import type { ProviderId } from '../ports/providers.ts';
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { CliError } from './cli-error.ts';
+import { requireLog } from './log-presence.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { DbOption } from './options.ts';
 import { openPasswordSource } from './password-source.ts';
@@ -153,6 +154,8 @@ export async function auditCommand(options: AuditOptions, io: CommandIo): Promis
     ['--from-jsonl', options.fromJsonl],
     ['--password-file', options.passwordFile],
   ]);
+  // Auditing must not create a log where there is none (nor ask for a password first).
+  if (options.fromJsonl === undefined) requireLog(options.db, 'audit');
   const checkpoints = await loadCheckpoints(options, io);
   const report = options.fromJsonl !== undefined ? await auditJsonl(options.fromJsonl, checkpoints) : await auditSqlite(options.db, checkpoints);
   const root = options.cloud;

@@ -14,6 +14,7 @@ import type { Writable } from 'node:stream';
 import { rowToJsonl } from '../audit/jsonl.ts';
 import { LogReadError, openSqliteLogReader, type SqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
 import { CliError } from './cli-error.ts';
+import { requireLog } from './log-presence.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { DbOption } from './options.ts';
 import { assertOutFree } from './secret-file.ts';
@@ -45,6 +46,8 @@ export async function exportCommand(options: ExportOptions, io: CommandIo): Prom
   if (options.out === undefined && options.json) {
     throw new CliError('bad-flags', { problem: 'export writes the rows to stdout without --out, so --json needs --out FILE.' });
   }
+  // Exporting must not create a log where there is none.
+  requireLog(options.db, 'export');
   if (options.out !== undefined) await assertOutFree(options.out, options.force, 'export');
   let reader: SqliteLogReader;
   try {

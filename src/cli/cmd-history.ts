@@ -4,10 +4,10 @@
  * it ended; then every transition: from → EVENT(payload) → to, and its time. Payloads are the redacted
  * ones the log holds: no secret is ever in them (R6).
  */
-import { existsSync } from 'node:fs';
 import { openSqliteEventStoreForReading } from '../../adapters/store/sqlite-event-store.ts';
 import type { FlowSummary, StoredRow } from '../ports/event-store.ts';
 import { CliError } from './cli-error.ts';
+import { requireLog } from './log-presence.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { DbOption } from './options.ts';
 import { renderTable, shortTime, statePath } from './tables.ts';
@@ -62,9 +62,7 @@ function pickFlows(flows: FlowSummary[], wanted: string | undefined): FlowSummar
 
 export async function historyCommand(options: HistoryOptions, _io: CommandIo): Promise<CommandReport> {
   // Reading history must not create a log where there is none.
-  if (options.db !== ':memory:' && !existsSync(options.db)) {
-    return { lines: [safe`No flows recorded yet: ${options.db} does not exist.`], warnings: [], json: { flows: [] } };
-  }
+  requireLog(options.db, 'show');
   let store;
   try {
     store = openSqliteEventStoreForReading(options.db);

@@ -1,12 +1,14 @@
 /**
  * `wallet-backup list`: the signed-in account's backups, read from its manifest (nothing is
  * decrypted, nothing logged), with the R17 warning for wallets that rely on the cloud alone.
+ * The log at --db is only read (which wallets have a confirmed offline copy, the accounts this
+ * device backed up under), and never created where there is none.
  */
 import { PROVIDER_NAMES } from '../ports/providers.ts';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import { listBackupsOrFail } from './list-backups.ts';
 import { cloudOnlyWarning } from './offline-copy-warning.ts';
-import { withEngine } from './open-engine.ts';
+import { withReadingEngine } from './open-engine.ts';
 import type { AccountOptions, CloudOption, DbOption } from './options.ts';
 import { renderTable, shortTime } from './tables.ts';
 import { safe } from '../text/terminal-safe.ts';
@@ -18,7 +20,8 @@ export const DEFAULT_LIST_LIMIT = 100;
 
 export async function listCommand(options: ListOptions, io: CommandIo): Promise<CommandReport> {
   const { provider, account } = options;
-  return withEngine(options, io.env, async (engine) => {
+  // Listing reads the cloud and this device's history; it never creates the log (an empty history without one).
+  return withReadingEngine(options, io.env, async (engine) => {
     const offset = options.offset ?? 0;
     const limit = options.limit ?? DEFAULT_LIST_LIMIT;
     const listing = await listBackupsOrFail(engine, provider, account, { offset, limit });

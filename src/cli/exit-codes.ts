@@ -134,6 +134,12 @@ export const PROBLEMS = {
     message: (d: { count: number; details: readonly string[] }) =>
       `${d.count} backup(s) this device's log calls done are gone from the cloud; the log itself verifies.\n${d.details.join('\n')}`,
   },
+  'no-log': {
+    exitCode: 4,
+    message: (d: { path: string; command: string }) =>
+      `No event log yet: ${d.path} does not exist, so there is nothing to ${d.command} (it was not created). ` +
+      'A backup, restore, switch or confirm-offline starts it; if this device has one elsewhere, pass --db with its path.',
+  },
   'wallet-not-found': {
     exitCode: 4,
     message: (d: { provider: ProviderId; account: string; walletId: string; walletIds: readonly string[] }) =>

@@ -9,6 +9,13 @@
  */
 import { hostname } from 'node:os';
 import { createNodeBackupEngine, type NodeBackupEngine } from '../node.ts';
+import { createBackupEngine, type BackupEngine } from '../engine/index.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { openMemoryEventStore } from '../../adapters/store/memory-event-store.ts';
+import { openSqliteEventStoreForReading } from '../../adapters/store/sqlite-event-store.ts';
+import { createLocalFolderClouds } from '../../adapters/cloud/local-folder.ts';
+import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
+import { logExists } from './log-presence.ts';
 import { PRODUCTION_SCRYPT_LOG_N } from '../ports/kdf.ts';
 import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
 import { CliError } from './cli-error.ts';
@@ -101,5 +108,40 @@ export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessE
       // Closing a log whose disk is full or read-only can fail too: the error above already says why.
       if (sqliteWriteFailure(error) === null) throw error;
     });
+  }
+}
+
+/**
+ * The engine for a command that only reads (list): the cloud, and this device's history from the
+ * log at --db opened read-only (so read-only media work too), or, when there is no log yet, an
+ * empty history in memory. No database file, -wal, -shm or folder is ever created. The command
+ * must start no flow: nothing it does is logged.
+ */
+export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: BackupEngine) => Promise<T>): Promise<T> {
+  const scryptLogN = scryptLogNFromEnv(env);
+  const deviceId = deviceIdFromEnv(env);
+  // Clouds first: they refuse a bad account id before the log is opened (nothing to close then).
+  const clouds = createLocalFolderClouds({ root: options.cloud, ...(options.account !== undefined ? { account: options.account } : {}) });
+  let eventLog: EventStore;
+  if (!logExists(options.db)) eventLog = openMemoryEventStore();
+  else {
+    try {
+      eventLog = openSqliteEventStoreForReading(options.db);
+    } catch (error) {
+      // An older schema is migrated first, which writes: a read-only log then fails here.
+      throw logUnwritable(error, options.db, false) ?? new CliError('unreadable-file', { what: 'event log', path: options.db, cause: (error as Error).message });
+    }
+  }
+  const engine = createBackupEngine({
+    eventLog,
+    clouds,
+    kdf: createNodeScrypt(),
+    ...(scryptLogN !== undefined ? { scryptLogN } : {}),
+    device: { id: deviceId },
+  });
+  try {
+    return await run(engine);
+  } finally {
+    await eventLog.close();
   }
 }

@@ -144,10 +144,11 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
     expect(errors[0]!.message).toContain('known versions: 1, 2');
   });
 
-  it('E6: a log that does not exist is refused (exit 2) and not created', async () => {
+  it('E6: a log that does not exist is refused (exit 4, no log yet) and not created', async () => {
     const path = join(dir, 'nothing-here.db');
     const result = await audit(['--db', path]);
-    expectExit(result, 2);
+    expectExit(result, 4);
+    expect(result.stderr).toContain('No event log yet');
     expect(existsSync(path)).toBe(false);
   });
 });
