@@ -19,4 +19,6 @@ export interface CommandReport {
   warnings: string[];
   /** Fields of the --json object beyond ok and exitCode. */
   json: Record<string, unknown>;
+  /** With --json, the command already printed its one object while it ran (inspect): nothing more is printed. */
+  jsonPrinted?: boolean;
 }

@@ -90,7 +90,7 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .command('inspect')
     .description('Open the offline inspector on 127.0.0.1: machine charts, recorded flows replayed step by step, live actors.')
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', parseCount, 4747);
-  addDb(inspect);
+  [addDb, addJson].forEach((add) => add(inspect));
   inspect.action(act<InspectOptions & JsonOption>('inspect', async () => (await import('./cmd-inspect.ts')).inspectCommand));
 
   const switchProvider = program

@@ -19,22 +19,18 @@ import type { CommandIo, CommandReport } from './command-io.ts';
 import { EXIT_OK, exitCodeOf } from './exit-codes.ts';
 import { buildProgram, type ProgramRun } from './program.ts';
 import { processTerminal } from './terminal.ts';
-import { jsonTerminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
+import { terminalSafeLines } from '../text/terminal-safe.ts';
+import { JSON_BASE, printJson } from './json-output.ts';
 import { SimStateError } from '../../adapters/cloud/local-sim-state.ts';
-
-/** The keys every --json object has, null when they do not apply. */
-const JSON_BASE = { flowId: null, outcome: null, reason: null, account: null, walletId: null, epoch: null };
 
 export function processIo(): CommandIo {
   return { terminal: processTerminal(), env: process.env, say: (text) => process.stderr.write(`${terminalSafeLines(text)}\n`) };
 }
 
-function printJson(object: Record<string, unknown>): void {
-  process.stdout.write(`${jsonTerminalSafe(JSON.stringify(object, null, 2))}\n`);
-}
-
 function printReport(run: ProgramRun, report: CommandReport): void {
   if (run.json) {
+    // The command printed its one object itself, while it ran (inspect, as soon as it listens).
+    if (report.jsonPrinted === true) return;
     printJson({ ok: true, exitCode: EXIT_OK, command: run.command, ...JSON_BASE, ...report.json, warnings: report.warnings });
     return;
   }
