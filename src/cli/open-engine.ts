@@ -20,8 +20,9 @@ import { PRODUCTION_SCRYPT_LOG_N } from '../ports/kdf.ts';
 import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
 import { CliError } from './cli-error.ts';
 import { isTerminalSafe, terminalSafe } from '../text/terminal-safe.ts';
+import { DEVICE_ID_ENV, SCRYPT_LOG_N_ENV } from './env-vars.ts';
 
-export const SCRYPT_LOG_N_ENV = 'WALLET_BACKUP_SCRYPT_LOG_N';
+export { SCRYPT_LOG_N_ENV };
 
 export interface EngineOptions {
   db: string;
@@ -49,11 +50,11 @@ export function weakScryptWarning(env: NodeJS.ProcessEnv): string | null {
 
 /** This device's id in the log: WALLET_BACKUP_DEVICE_ID, else the host name. Logged and printed, so printable. */
 function deviceIdFromEnv(env: NodeJS.ProcessEnv): string {
-  const text = env.WALLET_BACKUP_DEVICE_ID;
+  const text = env[DEVICE_ID_ENV];
   if (text === undefined) return hostname();
   if (text === '' || !isTerminalSafe(text)) {
     throw new CliError('bad-flags', {
-      problem: `WALLET_BACKUP_DEVICE_ID=${terminalSafe(text)} is not a device id: it must be non-empty, without line breaks, control, bidi or other invisible format characters.`,
+      problem: `${DEVICE_ID_ENV}=${terminalSafe(text)} is not a device id: it must be non-empty, without line breaks, control, bidi or other invisible format characters.`,
     });
   }
   return text;

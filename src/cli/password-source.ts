@@ -10,8 +10,9 @@
 import { CliError } from './cli-error.ts';
 import { STDIN_PATH, decodeCliText, readCliInput, readCliStdin, type CliInput } from './input-file.ts';
 import type { Terminal } from './terminal.ts';
+import { PASSWORD_ENV } from './env-vars.ts';
 
-export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
+export { PASSWORD_ENV };
 
 /** A password is typed by a person: 4 KiB is far beyond any, and keeps /dev/zero or a huge file from filling memory. */
 export const MAX_PASSWORD_FILE_BYTES = 4 * 1024;

@@ -20,6 +20,60 @@ import type { PathsOptions } from './cmd-paths.ts';
 import { cliVersion } from './version.ts';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
 import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseAccount, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
+import { commonHelp, examplesHelp } from './help-text.ts';
+
+/** `--help`'s examples: the program's, then each command's. */
+const EXAMPLES: Record<string, ReadonlyArray<readonly [comment: string, line: string]>> = {
+  'wallet-backup': [
+    ['back up a phrase; the password is asked twice on a terminal', 'wallet-backup backup --provider icloud --account me@example.com --mnemonic-file phrase.txt'],
+    ['the backups in an account', 'wallet-backup list --provider icloud --account me@example.com'],
+    ['verify this device\'s event log', 'wallet-backup audit'],
+    ['the usage of one command', 'wallet-backup help backup'],
+  ],
+  backup: [
+    ['the phrase from a file, the password asked on the terminal (twice the first time)', 'wallet-backup backup --provider gdrive --account me@gmail.com --mnemonic-file phrase.txt --name Savings'],
+    ['the password from a pipe on stdin, the phrase from a file', 'pass show wallet | wallet-backup backup --provider gdrive --account me@gmail.com --mnemonic-file phrase.txt --password-file -'],
+    ['the phrase on stdin, the password from a file', 'wallet-backup backup --provider icloud --account me@example.com --mnemonic-file - --password-file pw.txt < phrase.txt'],
+    ['forgot the password: start a new password epoch', 'wallet-backup backup --provider icloud --account me@example.com --mnemonic-file phrase.txt --new-password'],
+  ],
+  restore: [
+    ['restore a wallet into a new file (mode 0600)', 'wallet-backup restore --provider icloud --account me@example.com --wallet w-0123abcd --out phrase.txt'],
+    ['the password from a pipe on stdin', 'pass show wallet | wallet-backup restore --provider icloud --account me@example.com --wallet w-0123abcd --out phrase.txt --password-file -'],
+  ],
+  list: [
+    ['the backups in an account (reads the log, never creates it)', 'wallet-backup list --provider huawei --account me@huawei.example'],
+    ['the next page, as JSON', 'wallet-backup list --provider huawei --account me@huawei.example --offset 100 --limit 100 --json'],
+  ],
+  history: [
+    ['every flow this device recorded (exit 4 when there is no log yet)', 'wallet-backup history'],
+    ['one flow, by a prefix of its id', 'wallet-backup history --flow 3f2a'],
+  ],
+  inspect: [
+    ['open the inspector on a free port', 'wallet-backup inspect --port 0'],
+    ['for scripts: one JSON line with the URL as soon as it listens', 'wallet-backup inspect --port 0 --json'],
+  ],
+  switch: [
+    ['back up to Google Drive from now on', 'wallet-backup switch --provider gdrive --account me@gmail.com --yes'],
+  ],
+  'confirm-offline': [
+    ['record that you keep a written copy of a wallet\'s phrase', 'wallet-backup confirm-offline --provider icloud --account me@example.com --wallet w-0123abcd'],
+  ],
+  sim: [
+    ['simulate a full Huawei Cloud, then the next 5 calls failing', 'wallet-backup sim --provider huawei --quota 1000 --fail-next 5'],
+    ['back to the defaults', 'wallet-backup sim --provider huawei --reset'],
+  ],
+  audit: [
+    ['verify the log (exit 8 when broken, 4 when there is none yet)', 'wallet-backup audit --db wallet-backup.db'],
+    ['also against the cloud checkpoints, the password from stdin', 'pass show wallet | wallet-backup audit --cloud wallet-cloud --password-file -'],
+    ['verify an export', 'wallet-backup audit --from-jsonl log.jsonl'],
+  ],
+  paths: [
+    ['the test paths of the backup machine', 'wallet-backup paths --machine backup'],
+  ],
+  export: [
+    ['the log as JSONL into a new file', 'wallet-backup export --format jsonl --out log.jsonl'],
+  ],
+};
 
 /** What the action of the command that ran leaves for run.ts. */
 export interface ProgramRun {
@@ -144,5 +198,12 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
   [addDb, addJson].forEach((add) => add(exportLog));
   exportLog.action(act<ExportOptions & JsonOption>('export', async () => (await import('./cmd-export.ts')).exportCommand));
 
+  // Every command's examples, then (for the program and each command) the exit codes and the environment.
+  for (const command of [program, ...program.commands]) {
+    const examples = EXAMPLES[command.name()];
+    if (examples === undefined) throw new Error(`no --help examples for the command ${command.name()}`);
+    command.addHelpText('after', examplesHelp(examples));
+  }
+  program.addHelpText('afterAll', commonHelp);
   return program;
 }

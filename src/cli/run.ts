@@ -21,6 +21,7 @@ import { buildProgram, type ProgramRun } from './program.ts';
 import { processTerminal } from './terminal.ts';
 import { terminalSafeLines } from '../text/terminal-safe.ts';
 import { JSON_BASE, printJson } from './json-output.ts';
+import { DEBUG_ENV } from './env-vars.ts';
 import { SimStateError } from '../../adapters/cloud/local-sim-state.ts';
 
 export function processIo(): CommandIo {
@@ -39,7 +40,7 @@ function printReport(run: ProgramRun, report: CommandReport): void {
 }
 
 function printError(run: ProgramRun, error: CliError, cause: unknown): void {
-  if (process.env.DEBUG && cause instanceof Error && cause.stack) process.stderr.write(`${terminalSafeLines(cause.stack)}\n`);
+  if (process.env[DEBUG_ENV] && cause instanceof Error && cause.stack) process.stderr.write(`${terminalSafeLines(cause.stack)}\n`);
   process.stderr.write(`Error: ${terminalSafeLines(error.message)}\n`);
   if (run.json) {
     printJson({ ok: false, exitCode: error.exitCode, command: run.command, ...JSON_BASE, ...error.facts, problem: error.problem, message: error.message });

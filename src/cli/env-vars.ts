@@ -1,0 +1,16 @@
+/**
+ * The environment variables the CLI reads: their names, for the code that reads them, and one
+ * line each for `--help` (help-text.ts). The README's CLI section says the same in prose.
+ */
+export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
+export const SCRYPT_LOG_N_ENV = 'WALLET_BACKUP_SCRYPT_LOG_N';
+export const DEVICE_ID_ENV = 'WALLET_BACKUP_DEVICE_ID';
+export const DEBUG_ENV = 'DEBUG';
+
+/** Each variable with one line on what it does (password-source.ts, open-engine.ts, run.ts). */
+export const ENV_VARS: ReadonlyArray<readonly [name: string, line: string]> = [
+  [PASSWORD_ENV, 'the backup password when --password-file is not given (else a masked prompt on a terminal)'],
+  [SCRYPT_LOG_N_ENV, 'TESTS ONLY: lowers the scrypt work factor (2^N) of new keyrings below the production 2^17; every backup warns'],
+  [DEVICE_ID_ENV, "this device's id in the event log and the cloud checkpoints (default: the host name); printable text only"],
+  [DEBUG_ENV, 'set (DEBUG=1) to print the stack trace of an error'],
+];
