@@ -42,7 +42,7 @@ function phraseFile(): string {
 }
 
 describe('an event log that cannot be written', () => {
-  it('on read-only media: audit, history and export read it (exit 0); a backup is exit 11 naming the log, and changes nothing', async () => {
+  it('on read-only media: audit, history, export and list read it (exit 0); a backup is exit 11 naming the log, and changes nothing', async () => {
     const media = mountTmpfs('ro', '4m');
     const cloud = join(work, 'cloud-ro');
     const db = join(media, 'log.db');
@@ -50,7 +50,7 @@ describe('an event log that cannot be written', () => {
     expect(first.code, first.stderr).toBe(0);
     execFileSync('mount', ['-o', 'remount,ro', media]);
 
-    for (const args of [['audit'], ['history'], ['export', '--format', 'jsonl']]) {
+    for (const args of [['audit'], ['history'], ['export', '--format', 'jsonl'], ['list', '--provider', 'gdrive', '--account', ACCOUNT]]) {
       const result = await cli(args, db, cloud);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     }
