@@ -7,8 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PASSWORD_FILE_BYTES } from '../../src/cli/password-source.ts';
-import { expectExit, expectNoSecrets, PHRASES, readText, sandbox, walletIdOf, type Sandbox } from './cli-sandbox.ts';
+import { CliError } from '../../src/cli/cli-error.ts';
+import { MAX_PASSWORD_FILE_BYTES, openPasswordSource } from '../../src/cli/password-source.ts';
+import type { Terminal } from '../../src/cli/terminal.ts';
+import { cliEnv, expectExit, expectNoSecrets, PHRASES, readText, runBinary, sandbox, walletIdOf, type Sandbox } from './cli-sandbox.ts';
 
 const PASSWORD = ' stdin battery staple';
 const account = ['--provider', 'gdrive', '--account', 'dana'];
@@ -83,6 +85,35 @@ describe('wallet-backup --password-file -', () => {
       expect(JSON.parse(alias.stdout)).toMatchObject({ ok: false, exitCode: 2, problem: 'bad-flags' });
     } finally {
       fresh.cleanup();
+    }
+  });
+
+  it('audit: --from-jsonl /dev/stdin and --password-file - together are refused too (exit 2)', async () => {
+    const result = await runBinary(['audit', '--from-jsonl', '/dev/stdin', '--password-file', '-'], cliEnv(), 'pw\n');
+    expectExit(result, 2);
+    expect(result.stderr).toContain('--from-jsonl /dev/stdin and --password-file - both read standard input');
+  });
+
+  it('standard input that is a terminal is refused (exit 2): typed there the password would show; the masked prompt is the way', async () => {
+    const terminal: Terminal = {
+      interactive: true,
+      askSecret: async () => 'never asked',
+      pressEnter: async () => undefined,
+      confirm: async () => false,
+    };
+    const descriptor = Object.getOwnPropertyDescriptor(process.stdin, 'isTTY');
+    Object.defineProperty(process.stdin, 'isTTY', { value: true, configurable: true });
+    try {
+      const refused = await openPasswordSource('-', {}, terminal).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(CliError);
+      expect(refused).toMatchObject({ problem: 'bad-flags', exitCode: 2 });
+      expect((refused as CliError).message).toContain('standard input is a terminal');
+    } finally {
+      if (descriptor) Object.defineProperty(process.stdin, 'isTTY', descriptor);
+      else delete (process.stdin as { isTTY?: boolean }).isTTY;
     }
   });
 });
