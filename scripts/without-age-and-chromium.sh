@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a command as on a fresh machine with only Node and npm: Debian's `age`, `age-keygen` and
+# `chromium` are absent from /usr/bin, and the libraries Chromium needs beyond glibc (libnss3,
+# libnspr4, libexpat) are unreadable. Needs root (a private mount namespace; the machine itself
+# is unchanged). Example:
+#   scripts/without-age-and-chromium.sh npx vitest run test/format test/inspect test/support
+set -euo pipefail
+if [ "${1:-}" != "--inside" ]; then
+  exec unshare --mount --propagation private "$0" --inside "$@"
+fi
+shift
+real=$(mktemp -d) fake=$(mktemp -d) empty=$(mktemp)
+# /usr/bin without age, age-keygen and chromium: links into the real one, mounted elsewhere.
+mount --bind /usr/bin "$real"
+for f in /usr/bin/*; do
+  name=$(basename "$f")
+  case "$name" in
+    age | age-keygen | chromium) ;;
+    *) if [ -L "$f" ]; then ln -s "$(readlink -f "$f")" "$fake/$name"; else ln -s "$real/$name" "$fake/$name"; fi ;;
+  esac
+done
+mount --bind "$fake" /usr/bin
+# Chromium's own binary and the shared libraries a bare Debian lacks: unreadable (empty).
+for f in /usr/lib/chromium/chromium /lib/x86_64-linux-gnu/libnss3.so /lib/x86_64-linux-gnu/libnssutil3.so \
+  /lib/x86_64-linux-gnu/libnspr4.so /lib/x86_64-linux-gnu/libplc4.so /lib/x86_64-linux-gnu/libplds4.so \
+  /lib/x86_64-linux-gnu/libexpat.so.1; do
+  if [ -e "$f" ]; then mount --bind "$empty" "$(readlink -f "$f")"; fi
+done
+echo "without-age-and-chromium: age=$(command -v age || echo absent) chromium=$( [ -e /usr/bin/chromium ] && echo present || echo absent)" >&2
+"$@"
