@@ -50,6 +50,22 @@ export interface ChromiumExecutable {
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Bumped whenever what unpackNpmChromium adds to the folder changes (2: our fonts.conf). */
+const UNPACKED_LAYOUT = 2;
+
+function fontsConf(dir: string): string {
+  return [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    '<fontconfig>',
+    `  <dir>${join(dir, 'fonts')}</dir>`,
+    '  <dir>/usr/share/fonts</dir>',
+    `  <cachedir>${join(dir, 'fonts-cache')}</cachedir>`,
+    '</fontconfig>',
+    '',
+  ].join('\n');
+}
+
 /**
  * Unpacks @sparticuz/chromium's browser into <tmp>/wallet-backup-engine-chromium-147.0.0 once
  * and returns where it is. The package's own executablePath() does the unpacking, in a child
@@ -59,7 +75,7 @@ const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * runtime, which is what makes the package unpack its libraries (al2023.tar.br) too.
  */
 function unpackNpmChromium(): ChromiumExecutable {
-  const dir = join(tmpdir(), `wallet-backup-engine-chromium-${NPM_CHROMIUM_PACKAGE.split('@').pop()}`);
+  const dir = join(tmpdir(), `wallet-backup-engine-chromium-${NPM_CHROMIUM_PACKAGE.split('@').pop()}-layout${UNPACKED_LAYOUT}`);
   const complete = join(dir, '.complete');
   if (!existsSync(complete)) {
     const staging = mkdtempSync(`${dir}.staging-`);
@@ -75,6 +91,10 @@ function unpackNpmChromium(): ChromiumExecutable {
       const why = run.error?.message ?? (run.stderr.trim().split('\n').find((line) => line.includes('Error')) || `exit ${run.status}`);
       throw new ChromiumUnavailableError(`${NPM_CHROMIUM_PACKAGE} could not be unpacked: ${why}`);
     }
+    // The package's fonts.conf names the Lambda folders (/tmp/fonts, /var/task/fonts): with no font
+    // found, Chromium aborts on the inspector page ("SkFontMgr_FontConfigInterface: Not
+    // implemented"). Ours names the fonts it unpacked (Open Sans) and the system's, if any.
+    writeFileSync(join(staging, 'fonts.conf'), fontsConf(dir));
     writeFileSync(join(staging, '.complete'), `${NPM_CHROMIUM_PACKAGE}\n`);
     try {
       renameSync(staging, dir);
@@ -89,7 +109,7 @@ function unpackNpmChromium(): ChromiumExecutable {
     executablePath: join(dir, 'chromium'),
     env: {
       LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-      FONTCONFIG_PATH: join(dir, 'fonts'),
+      FONTCONFIG_FILE: join(dir, 'fonts.conf'),
     },
   };
 }
