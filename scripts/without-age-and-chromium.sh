@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command as on a fresh machine with only Node and npm: Debian's `age`, `age-keygen` and
-# `chromium` are absent from /usr/bin, and the libraries Chromium needs beyond glibc (libnss3,
-# libnspr4, libexpat) are unreadable. Needs root (a private mount namespace; the machine itself
+# `chromium` are absent from /usr/bin, the libraries Chromium needs beyond glibc (libnss3,
+# libnspr4, libexpat) are unreadable, and there are no system fonts. Needs root (a private mount namespace; the machine itself
 # is unchanged). Example:
 #   scripts/without-age-and-chromium.sh npx vitest run test/format test/inspect test/support
 set -euo pipefail
@@ -9,7 +9,7 @@ if [ "${1:-}" != "--inside" ]; then
   exec unshare --mount --propagation private "$0" --inside "$@"
 fi
 shift
-real=$(mktemp -d) fake=$(mktemp -d) empty=$(mktemp)
+real=$(mktemp -d) fake=$(mktemp -d) empty=$(mktemp) emptydir=$(mktemp -d)
 # /usr/bin without age, age-keygen and chromium: links into the real one, mounted elsewhere.
 mount --bind /usr/bin "$real"
 for f in /usr/bin/*; do
@@ -25,6 +25,10 @@ for f in /usr/lib/chromium/chromium /lib/x86_64-linux-gnu/libnss3.so /lib/x86_64
   /lib/x86_64-linux-gnu/libnspr4.so /lib/x86_64-linux-gnu/libplc4.so /lib/x86_64-linux-gnu/libplds4.so \
   /lib/x86_64-linux-gnu/libexpat.so.1; do
   if [ -e "$f" ]; then mount --bind "$empty" "$(readlink -f "$f")"; fi
+done
+# No system fonts either (a bare machine has none; Chromium's package pulls some in).
+for d in /usr/share/fonts /etc/fonts; do
+  if [ -d "$d" ]; then mount --bind "$emptydir" "$d"; fi
 done
 echo "without-age-and-chromium: age=$(command -v age || echo absent) chromium=$( [ -e /usr/bin/chromium ] && echo present || echo absent)" >&2
 "$@"
