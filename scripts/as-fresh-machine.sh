@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Runs a command as on a fresh machine with only Node and npm: Debian's `age`, `age-keygen` and
-# `chromium` are absent from /usr/bin, the libraries Chromium needs beyond glibc (libnss3,
-# libnspr4, libexpat) are unreadable, and there are no system fonts. Needs root (a private mount namespace; the machine itself
-# is unchanged). Example:
-#   scripts/without-age-and-chromium.sh npx vitest run test/format test/inspect test/support
+# Runs a command as on a fresh machine with only Node and npm: what .ci/run installs from Debian
+# (`age`, `age-keygen`, `chromium`, `sqlite3`) is absent from /usr/bin, the libraries Chromium
+# needs beyond glibc (libnss3, libnspr4, libexpat) are unreadable, and there are no system fonts.
+# Needs root (a private mount namespace; the machine itself is unchanged). Example:
+#   scripts/as-fresh-machine.sh npx vitest run test/format test/inspect test/support test/audit/cli-audit.test.ts
 set -euo pipefail
 if [ "${1:-}" != "--inside" ]; then
   exec unshare --mount --propagation private "$0" --inside "$@"
 fi
 shift
 real=$(mktemp -d) fake=$(mktemp -d) empty=$(mktemp) emptydir=$(mktemp -d)
-# /usr/bin without age, age-keygen and chromium: links into the real one, mounted elsewhere.
+# /usr/bin without age, age-keygen, chromium and sqlite3: links into the real one, mounted elsewhere.
 mount --bind /usr/bin "$real"
 for f in /usr/bin/*; do
   name=$(basename "$f")
   case "$name" in
-    age | age-keygen | chromium) ;;
+    age | age-keygen | chromium | sqlite3) ;;
     *) if [ -L "$f" ]; then ln -s "$(readlink -f "$f")" "$fake/$name"; else ln -s "$real/$name" "$fake/$name"; fi ;;
   esac
 done
@@ -30,5 +30,5 @@ done
 for d in /usr/share/fonts /etc/fonts; do
   if [ -d "$d" ]; then mount --bind "$emptydir" "$d"; fi
 done
-echo "without-age-and-chromium: age=$(command -v age || echo absent) chromium=$( [ -e /usr/bin/chromium ] && echo present || echo absent)" >&2
+echo "as-fresh-machine: age=$(command -v age || echo absent) chromium=$( [ -e /usr/bin/chromium ] && echo present || echo absent) sqlite3=$(command -v sqlite3 || echo absent)" >&2
 "$@"
