@@ -18,7 +18,9 @@
  *    reach Node's own `performance`; without it: "ReferenceError: Window is not defined".
  *
  * `self` is set to globalThis itself; nothing else is replaced or reimplemented. The package has
- * no "main" nor "type" field, so its ES module is imported by file path.
+ * no "main" nor "type" field, so its ES module is imported by file path (vitest transforms it, so
+ * this works also on Node versions that do not detect ES module syntax: checked with
+ * NODE_OPTIONS=--no-experimental-detect-module).
  */
 import type * as RageApi from '@kanru/rage-wasm';
 import type { Requirement } from './requirements.ts';
