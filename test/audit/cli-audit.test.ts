@@ -1,14 +1,16 @@
 /**
  * `wallet-backup audit` and `export` through the real binary (issue 4, done-when): the log that
  * `npm start` leaves behind audits clean and tells the guide's whole story as history; after
- * `sqlite3` edits one row by hand, audit exits 8 and names the row. A person tampering with the
+ * `sqlite3` edits one row by hand (the sqlite3 shell, or where it is not installed the same SQL
+ * through better-sqlite3), audit exits 8 and names the row. A person tampering with the
  * log must first drop the append-only triggers (events_no_update, events_no_delete): SQLite
  * refuses UPDATE and DELETE on `events` otherwise.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
 import { cliEnv, expectExit, runBinary } from '../cli/cli-sandbox.ts';
@@ -29,8 +31,23 @@ function copyOfLog(name: string): string {
   return path;
 }
 
+/** The sqlite3 shell when installed (CI installs it); else the same SQL through better-sqlite3. */
+const SQLITE3_SHELL = spawnSync('sqlite3', ['-version']).status === 0;
+
 function sqlite(path: string, sql: string): string {
-  return execFileSync('sqlite3', [path, sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  if (SQLITE3_SHELL) return execFileSync('sqlite3', [path, sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  // A fresh machine with only Node and npm has no sqlite3 shell: the SQLite inside better-sqlite3
+  // runs the statements instead, printing rows as the shell does (columns joined by |).
+  const connection = new Database(path);
+  try {
+    if (/^\s*SELECT\b/i.test(sql) && !sql.includes(';')) {
+      return (connection.prepare(sql).raw().all() as unknown[][]).map((row) => row.join('|')).join('\n');
+    }
+    connection.exec(sql);
+    return '';
+  } finally {
+    connection.close();
+  }
 }
 
 function audit(args: string[], env: Record<string, string> = {}) {

@@ -14,14 +14,15 @@
  * inside a pseudo-terminal made by util-linux `script` and types the password when age prompts.
  * Keyrings here use scrypt 2^10 for speed; production uses 2^17 (PRODUCTION_SCRYPT_LOG_N).
  *
- * Without `age` installed this test fails (install it: apt-get install age), unless
- * WALLET_BACKUP_SKIP_AGE_CLI=1 says to skip it.
+ * Without `age` (or util-linux `script`) these tests are skipped with the reason printed, through
+ * test/support/requirements.ts; under CI=true they fail instead (.ci/run installs age). The same
+ * recovery is checked on every machine against rage from npm (rage-interop.test.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   BACKUP_FOLDER,
   deriveWalletId,
@@ -33,14 +34,27 @@ import {
   walletRecordPath,
   type EpochIdentity,
 } from '../../src/format/index.ts';
+import { requireOrSkip, type Requirement } from '../support/requirements.ts';
 import { ACCOUNT, makeEpoch, MNEMONIC_24, nodeKdf, NOW, PASSWORD } from './helpers.ts';
 
-const SKIP = process.env['WALLET_BACKUP_SKIP_AGE_CLI'] === '1';
-
-function toolMissing(command: string, args: string[]): boolean {
+/** Why `command args` cannot run here (not on PATH, not executable, fails), or undefined. */
+function whyNotRunnable(command: string, args: string[]): string | undefined {
   const result = spawnSync(command, args, { encoding: 'utf8' });
-  return result.error !== undefined;
+  if (result.error !== undefined) return `\`${command} ${args.join(' ')}\` failed: ${result.error.message}`;
+  if (result.status !== 0) return `\`${command} ${args.join(' ')}\` exited ${result.status}: ${result.stderr.trim()}`;
+  return undefined;
 }
+
+const AGE_CLI: Requirement = {
+  what: "the `age` tool (Go's age, Debian package age)",
+  missing: whyNotRunnable('age', ['--version']),
+  install: 'apt-get install age',
+};
+const PSEUDO_TERMINAL: Requirement = {
+  what: 'util-linux `script` (runs age in a pseudo-terminal to type the password)',
+  missing: whyNotRunnable('script', ['--version']),
+  install: 'apt-get install bsdutils',
+};
 
 /** Stands for the user's download of the cloud folder; commands run inside wallet-backup/. */
 const downloadDir = mkdtempSync(join(tmpdir(), 'wallet-backup-age-cli-'));
@@ -104,10 +118,10 @@ function runAge(args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe.skipIf(SKIP)('age CLI interop', () => {
-  it('E1: the age tool and a pseudo-terminal are installed (apt-get install age)', () => {
-    expect(toolMissing('age', ['--version']), 'the `age` tool is missing: run `apt-get install age`, or set WALLET_BACKUP_SKIP_AGE_CLI=1 to skip').toBe(false);
-    expect(toolMissing('script', ['--version']), 'util-linux `script` is missing: run `apt-get install bsdutils`').toBe(false);
+describe('age CLI interop', () => {
+  beforeEach((ctx) => {
+    requireOrSkip(ctx, AGE_CLI);
+    requireOrSkip(ctx, PSEUDO_TERMINAL);
   });
 
   let epoch: EpochIdentity;
@@ -116,7 +130,7 @@ describe.skipIf(SKIP)('age CLI interop', () => {
   const keyringFile = local(keyringPath(1));
 
   beforeAll(async () => {
-    const keyring = await makeEpoch();
+    const keyring = await makeEpoch(); // cheap, and the tests that use it skip or fail without age
     epoch = keyring.identity;
     walletId = deriveWalletId(epoch, MNEMONIC_24);
     walletFile = local(walletRecordPath(walletId, 1));

@@ -1,7 +1,8 @@
 /**
- * The inspector page in a real browser: Debian's Chromium (/usr/bin/chromium) driven by
- * playwright-core. Fails, never skips, when Chromium is missing (the error names the apt-get
- * command). Replay: filters, picking the "storage full, then retry" flow, stepping it with the
+ * The inspector page in a real browser: Debian's Chromium (/usr/bin/chromium), else the one inside
+ * the npm package @sparticuz/chromium (src/inspect/chromium.ts), driven by playwright-core. With
+ * neither usable, each test is skipped with the reason and what to install (requireOrSkip); under
+ * CI=true it fails instead. Replay: filters, picking the "storage full, then retry" flow, stepping it with the
  * buttons, keyboard and slider while checking the highlighted state, the taken edge and the event
  * list (payload, time, chain mark) at every step. Live: an engine connected with
  * @statelyai/inspect's createWebSocketInspector runs a backup, and the page follows it as it
@@ -13,15 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalFolderClouds, writeSimState } from '../../adapters/cloud/local-folder.ts';
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
 import { createBackupEngine } from '../../src/engine/index.ts';
-import { launchChromium } from '../../src/inspect/chromium.ts';
 import type { FlowDetail } from '../../src/inspect/flow-api.ts';
 import { makeSampleLog, SAMPLE_ACCOUNT, type SampleLog } from '../../src/inspect/sample-log.ts';
 import { startInspectServer, type InspectServer } from '../../src/inspect/server.ts';
+import { launchChromiumOrRequirement } from '../support/chromium.ts';
+import { requireOrSkip, type Requirement } from '../support/requirements.ts';
 
 const STORAGE_FULL = 'backup.uploading.storageFull';
 /** Generous: CI runs the test files in parallel on two cores. */
@@ -31,6 +33,7 @@ let dir: string;
 let sample: SampleLog;
 let server: InspectServer;
 let browser: Browser;
+let chromiumRequirement: Requirement;
 let page: Page;
 const requests: string[] = [];
 const pageErrors: string[] = [];
@@ -51,7 +54,10 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'sample'));
   sample = await makeSampleLog(join(dir, 'sample'));
   server = await startInspectServer({ dbPath: sample.dbPath });
-  browser = await launchChromium();
+  const launched = await launchChromiumOrRequirement();
+  chromiumRequirement = launched.requirement;
+  if (launched.browser === undefined) return; // each test then skips (or fails under CI) with the reason
+  browser = launched.browser;
   page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   page.on('request', (request) => requests.push(request.url()));
   page.on('websocket', (socket) => requests.push(socket.url()));
@@ -65,6 +71,8 @@ afterAll(async () => {
 });
 
 describe('inspector page in Chromium', () => {
+  beforeEach((ctx) => requireOrSkip(ctx, chromiumRequirement));
+
   it('replays a recorded flow: filters, steps, highlighted state, event list, chain status', async () => {
     await page.goto(server.url);
     await poll(listedFlows).toHaveLength(3);
