@@ -20,3 +20,5 @@ export { createNobleScrypt } from '../adapters/kdf/noble-scrypt.ts';
 // Both machines/ and the format or ports name these; they are the same types.
 export type { PasswordHint } from './format/index.ts';
 export type { ProviderId } from './ports/providers.ts';
+export { EnvironmentError } from './platform/environment-error.ts';
+export { PLATFORM_REQUIREMENTS, missingGlobals, assertPlatform, type PlatformRequirement } from './platform/requirements.ts';

@@ -34,6 +34,7 @@ import { checkProvider } from './provider-check.ts';
 import { FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
 import { backupFlow, providerSwitchFlow, restoreFlow, type BackupFlow, type ProviderSwitchFlow, type RestoreFlow } from './flows.ts';
 import { LOGGED_EVENT_FIELDS } from './redaction-rules.ts';
+import { assertPlatform } from '../platform/requirements.ts';
 
 export interface BackupEngineOptions {
   eventLog: EventStore;
@@ -120,11 +121,22 @@ const BACKUP = currentRelease(BACKUP_MACHINE_ID);
 const RESTORE = currentRelease(RESTORE_MACHINE_ID);
 const PROVIDER_SWITCH = currentRelease(PROVIDER_SWITCH_MACHINE_ID);
 
-function randomFlowId(): string {
-  return globalThis.crypto.randomUUID();
+/**
+ * A random (version 4) UUID from 16 bytes of crypto.getRandomValues, as RFC 9562 section 5.4
+ * lays it out. Not crypto.randomUUID: React Native's react-native-get-random-values provides
+ * getRandomValues only.
+ */
+export function randomFlowId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // variant 10
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
+  assertPlatform();
   const store = options.eventLog;
   const kdf = options.kdf;
   const scryptLogN = options.scryptLogN ?? PRODUCTION_SCRYPT_LOG_N;

@@ -11,6 +11,7 @@
  */
 import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from 'age-encryption';
 import { RecordError } from './errors.ts';
+import { decodeLatin1 } from '../text/utf8.ts';
 
 export async function encryptAgeFile(plaintext: Uint8Array, recipient: Recipient | string): Promise<Uint8Array> {
   const encrypter = new Encrypter();
@@ -85,7 +86,7 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
  * nothing is decrypted and no key is needed (age-encryption.org/v1, "Header" and "Payload").
  */
 export function looksLikeWholeAgeFile(bytes: Uint8Array): boolean {
-  const text = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
+  const text = decodeLatin1(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
   if (!text.startsWith('age-encryption.org/v1\n')) return false;
   const mac = /\n--- [A-Za-z0-9+/]{43}\n/.exec(text);
   if (mac === null) return false;

@@ -24,6 +24,7 @@ import { RecordError } from './errors.ts';
 import { assertAccountId, assertEpoch, isEpoch, isIsoTime } from './identifiers.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from './password.ts';
 import { assertScryptLogN, SCRYPT_STANZA_TYPE, ScryptStanzaIdentity, ScryptStanzaRecipient } from './scrypt-stanza.ts';
+import { decodeUtf8Strict } from '../text/utf8.ts';
 
 export const KEYRING_FORMAT = 'wallet-backup-engine/keyring';
 export const KEYRING_VERSION = 1;
@@ -178,12 +179,8 @@ export async function openKeyring(
     identity: new ScryptStanzaIdentity(password, kdf),
     checkStanzas: checkKeyringStanzas,
   });
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
-  } catch {
-    throw malformed('it is not UTF-8 text');
-  }
+  const text = decodeUtf8Strict(plaintext);
+  if (text === null) throw malformed('it is not UTF-8 text');
   const content = parseKeyringText(text, expected);
   let recipient: string;
   try {

@@ -30,6 +30,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { decodeUtf8Strict } from '../text/utf8.ts';
 
 export const CHECKPOINT_FORMAT = 'wallet-backup-engine/log-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -118,10 +119,13 @@ const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /** Parses and checks the shape of a checkpoint file (not its MAC: that needs the key). */
 export function decodeCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
+  const text = decodeUtf8Strict(bytes);
+  if (text === null) return { ok: false, problem: 'it is not UTF-8 JSON' };
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     return { ok: false, problem: 'it is not UTF-8 JSON' };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'it is not a JSON object' };

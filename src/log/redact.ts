@@ -16,6 +16,7 @@
  *
  * Browser-safe: no node imports.
  */
+import { encodeBase64NoPad } from '../format/base64.ts';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -162,10 +163,10 @@ function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+/** Standard padded base64 (what btoa gives), without btoa: Hermes before React Native 0.74 has none. */
 function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
+  const unpadded = encodeBase64NoPad(bytes);
+  return unpadded + '='.repeat((4 - (unpadded.length % 4)) % 4);
 }
 
 /** Decodes JSON string escapes (\uXXXX, \n, \", \\ ...) wherever they appear; over-decoding only adds matches. */
