@@ -10,13 +10,63 @@
  * payload failing authentication (tampered). Errors our own identities throw pass unchanged.
  */
 import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from 'age-encryption';
-import { RecordError } from './errors.ts';
+import { environmentFault } from '../platform/requirements.ts';
 import { decodeLatin1 } from '../text/utf8.ts';
+import { RecordError } from './errors.ts';
+import { X25519StanzaIdentity, X25519StanzaRecipient } from './x25519-stanza.ts';
+
+/**
+ * age1... and AGE-SECRET-KEY-1... strings go to our X25519 stanza (pure JS, x25519-stanza.ts),
+ * not to typage's, which needs WebCrypto or a ReferenceError to fall back from it.
+ */
+const asRecipient = (recipient: Recipient | string): Recipient | string =>
+  typeof recipient === 'string' && recipient.startsWith('age1') && !recipient.startsWith('age1pq1') && !recipient.startsWith('age1tag')
+    ? new X25519StanzaRecipient(recipient)
+    : recipient;
+const asIdentity = (identity: Identity | string): Identity | string =>
+  typeof identity === 'string' && identity.startsWith('AGE-SECRET-KEY-1') ? new X25519StanzaIdentity(identity) : identity;
+
+/**
+ * The file is handed to typage as a stream and its output read here, not passed as bytes:
+ * for bytes typage collects its output with `new Response(stream).arrayBuffer()`, and React
+ * Native's Response (whatwg-fetch) does not read a ReadableStream body.
+ */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
 
 export async function encryptAgeFile(plaintext: Uint8Array, recipient: Recipient | string): Promise<Uint8Array> {
   const encrypter = new Encrypter();
-  encrypter.addRecipient(recipient);
-  return encrypter.encrypt(plaintext);
+  encrypter.addRecipient(asRecipient(recipient));
+  try {
+    return await readAll(await encrypter.encrypt(streamOf(plaintext)));
+  } catch (error) {
+    throw environmentFault(error) ?? error;
+  }
 }
 
 export interface DecryptAgeFileOptions {
@@ -43,7 +93,7 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
       return null;
     },
   });
-  decrypter.addIdentity(identity);
+  decrypter.addIdentity(asIdentity(identity));
   decrypter.addIdentity({
     unwrapFileKey() {
       noStanzaOpened = true;
@@ -51,9 +101,12 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
     },
   });
   try {
-    return await decrypter.decrypt(bytes);
+    return await readAll(await decrypter.decrypt(streamOf(bytes)));
   } catch (cause) {
     if (cause instanceof RecordError) throw cause;
+    // A missing global (or one removed since the engine checked) is the platform's fault, not the file's.
+    const fault = environmentFault(cause);
+    if (fault !== null) throw fault;
     if (!headerParsed) {
       throw new RecordError(
         'malformed',
