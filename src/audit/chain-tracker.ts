@@ -12,6 +12,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { GENESIS_HASH, type StoredRow } from '../ports/event-store.ts';
 import { canonicalText } from '../log/row-hash.ts';
 import { NO_FINDINGS, placeOf, rowName, type Finding } from './findings.ts';
+import { encodeUtf8 } from '../text/utf8.ts';
 
 /**
  * A row as the chain reads it: with its v1 canonical text when its source built it already
@@ -23,8 +24,7 @@ export type ChainRow = StoredRow & { readonly canonicalText?: string | undefined
 /** SHA-256 of a UTF-8 text, as lowercase hex. */
 export type Digest = (text: string) => string;
 
-const encoder = new TextEncoder();
-export const nobleDigest: Digest = (text) => bytesToHex(sha256(encoder.encode(text)));
+export const nobleDigest: Digest = (text) => bytesToHex(sha256(encodeUtf8(text)));
 
 /** Stands in for a recomputed hash when a (tampered) row cannot even be serialised. */
 const UNHASHABLE = '(row cannot be hashed)';

@@ -30,7 +30,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { decodeUtf8Strict } from '../text/utf8.ts';
+import { decodeUtf8Strict, encodeUtf8 } from '../text/utf8.ts';
 
 export const CHECKPOINT_FORMAT = 'wallet-backup-engine/log-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -38,7 +38,6 @@ export const CHECKPOINTS_FOLDER = 'wallet-backup/checkpoints';
 export const CHECKPOINT_KEY_DOMAIN = 'wallet-backup-engine/log-checkpoint-key\0';
 
 const HASH_RE = /^[0-9a-f]{64}$/;
-const encoder = new TextEncoder();
 
 /** Everything a checkpoint says, without its MAC. */
 export interface CheckpointBody {
@@ -68,7 +67,7 @@ export function checkpointPath(logId: string): string {
 
 /** The MAC key of an epoch: derived from its age identity (AGE-SECRET-KEY-1...), in memory only. */
 export function checkpointKey(epochIdentity: string): Uint8Array {
-  return hmac(sha256, encoder.encode(epochIdentity), encoder.encode(CHECKPOINT_KEY_DOMAIN));
+  return hmac(sha256, encodeUtf8(epochIdentity), encodeUtf8(CHECKPOINT_KEY_DOMAIN));
 }
 
 function macText(body: CheckpointBody): string {
@@ -89,7 +88,7 @@ function macText(body: CheckpointBody): string {
 }
 
 function macOf(body: CheckpointBody, key: Uint8Array): string {
-  return bytesToHex(hmac(sha256, key, encoder.encode(macText(body))));
+  return bytesToHex(hmac(sha256, key, encodeUtf8(macText(body))));
 }
 
 export function sealCheckpoint(body: CheckpointBody, key: Uint8Array): Checkpoint {
@@ -97,7 +96,7 @@ export function sealCheckpoint(body: CheckpointBody, key: Uint8Array): Checkpoin
 }
 
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
-  return encoder.encode(`${JSON.stringify(checkpoint, null, 2)}\n`);
+  return encodeUtf8(`${JSON.stringify(checkpoint, null, 2)}\n`);
 }
 
 /** Constant-time comparison of two hex strings of equal length. */

@@ -17,6 +17,7 @@
  * Browser-safe: no node imports.
  */
 import { encodeBase64NoPad } from '../format/base64.ts';
+import { encodeUtf8 } from '../text/utf8.ts';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -155,7 +156,6 @@ export interface SecretHit {
 }
 
 const NORMAL_FORMS = ['NFC', 'NFD', 'NFKC', 'NFKD'] as const;
-const encoder = new TextEncoder();
 
 function toHex(bytes: Uint8Array): string {
   let out = '';
@@ -208,7 +208,7 @@ export function findSecret(text: string, secrets: readonly string[]): SecretHit 
       for (const { view, form: how } of views) {
         if (view.includes(form)) return { secretIndex, form: how };
       }
-      const bytes = encoder.encode(form);
+      const bytes = encodeUtf8(form);
       if (lowerText.includes(toHex(bytes))) return { secretIndex, form: 'utf8-hex' };
       const b64 = toBase64(bytes).replace(/=+$/, '');
       if (text.includes(b64)) return { secretIndex, form: 'base64' };

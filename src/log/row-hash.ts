@@ -21,10 +21,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { GENESIS_HASH, type FlowTags, type StoredRow, type TransitionRecord } from '../ports/event-store.ts';
+import { encodeUtf8 } from '../text/utf8.ts';
 
 export const ROW_HASH_FORMAT_VERSION = 1;
 
-const encoder = new TextEncoder();
 const HASH_RE = /^[0-9a-f]{64}$/;
 /** With the `u` flag a surrogate class matches only *unpaired* surrogates. */
 const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
@@ -83,7 +83,7 @@ export function canonicalText(prevHash: unknown, r: TransitionRecord): string {
 }
 
 function digest(text: string): string {
-  return bytesToHex(sha256(encoder.encode(text)));
+  return bytesToHex(sha256(encodeUtf8(text)));
 }
 
 /**

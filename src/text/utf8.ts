@@ -67,3 +67,14 @@ export function decodeLatin1(bytes: Uint8Array): string {
   for (let at = 0; at < bytes.length; at += 8192) parts.push(String.fromCharCode(...bytes.subarray(at, at + 8192)));
   return parts.join('');
 }
+
+let encoder: TextEncoder | undefined;
+
+/**
+ * UTF-8 bytes of text with one TextEncoder made at first use, not when a module loads: a
+ * missing TextEncoder is then reported by createBackupEngine's check (EnvironmentError), not
+ * as a ReferenceError thrown while the core is being imported.
+ */
+export function encodeUtf8(text: string): Uint8Array {
+  return (encoder ??= new TextEncoder()).encode(text);
+}
