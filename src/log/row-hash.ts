@@ -82,6 +82,19 @@ export function canonicalText(prevHash: unknown, r: TransitionRecord): string {
   ]);
 }
 
+/**
+ * canonicalText, or null for a row JSON cannot render: a BigInt or a cycle where a value should
+ * be, as a foreign store may hand back (JSON.stringify's TypeError). Other errors are thrown.
+ */
+export function canonicalTextOrNull(prevHash: unknown, r: TransitionRecord): string | null {
+  try {
+    return canonicalText(prevHash, r);
+  } catch (error) {
+    if (error instanceof TypeError) return null;
+    throw error;
+  }
+}
+
 function digest(text: string): string {
   return bytesToHex(sha256(encodeUtf8(text)));
 }
@@ -166,12 +179,8 @@ export async function verifyChain(
     if (row.prevHash !== previousHash) {
       return { ...at, problem: 'prev-hash-mismatch', expected: previousHash, actual: row.prevHash };
     }
-    let recomputed: string;
-    try {
-      recomputed = digest(canonicalText(row.prevHash, row));
-    } catch {
-      recomputed = UNHASHABLE;
-    }
+    const text = canonicalTextOrNull(row.prevHash, row);
+    const recomputed = text === null ? UNHASHABLE : digest(text);
     if (recomputed !== row.hash) {
       return { ...at, problem: 'hash-mismatch', expected: recomputed, actual: row.hash };
     }
