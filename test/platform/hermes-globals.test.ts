@@ -7,7 +7,11 @@
  * Uint8Array, WeakRef, Intl, ...); WebAssembly, SharedArrayBuffer and Atomics are removed, as
  * React Native's Hermes has none of them. What Hermes and React Native add, per their sources:
  * - TextEncoder: Hermes (facebook/hermes API/hermes/extensions/10-TextEncoder.js, TextEncoder.h,
- *   "Install the TextEncoder constructor on the global object"), shipped with React Native 0.74.
+ *   "Install the TextEncoder constructor on the global object"), shipped with React Native 0.74
+ *   (facebook/react-native issue 56325: "TextEncoder landed in Hermes for RN 0.74 (hermes#948)";
+ *   npm @bacons/text-decoder: "In Expo SDK 51 (React Native 74), Hermes supports TextEncoder
+ *   natively but not TextDecoder"; web5-react-native-polyfills 2.0.0: "Hermes ships atob and
+ *   btoa. Hermes ships TextEncoder", for React Native >= 0.74).
  *   Stood in for here by fast-text-encoding's TextEncoder, evaluated inside the context so its
  *   Uint8Arrays are the context's own.
  * - setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, queueMicrotask: React
