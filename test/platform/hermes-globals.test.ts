@@ -22,9 +22,10 @@
  * AbortController (Libraries/Core/setUpXHR.js, whatwg-fetch based) and atob/btoa; the core
  * uses none of them, so they are left out: the run shows it does not need them.
  * Not there: crypto (Hermes main has just gained a crypto.getRandomValues extension,
- * API/hermes/extensions/12-Crypto.js, and a TextDecoder one, 20-TextDecoder.js; released React
- * Native apps cannot count on either), crypto.subtle, TextDecoder, ReadableStream,
- * TransformStream, DOMException.
+ *   API/hermes/extensions/12-Crypto.js, whose comment says "Hermes has no DOMException";
+ *   released React Native apps cannot count on it), crypto.subtle, TextDecoder (Hermes
+ *   20-TextDecoder.js, hermes#1855, landed December 2025 and "should ship with RN 0.85", issue
+ *   56325: not in the versions apps run today), ReadableStream, TransformStream, DOMException.
  *
  * The polyfills, as a React Native app would load them:
  * - fast-text-encoding (TextDecoder; TextEncoder when Hermes lacks it): the real package,
