@@ -14,7 +14,8 @@
  *   btoa. Hermes ships TextEncoder", for React Native >= 0.74).
  *   Stood in for here by fast-text-encoding's TextEncoder, evaluated inside the context so its
  *   Uint8Arrays are the context's own.
- * - setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, queueMicrotask: React
+ * - setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate,
+ *   queueMicrotask: React
  *   Native's timers (facebook/react-native packages/react-native/Libraries/Core/setUpTimers.js,
  *   Timers/JSTimers.js, Timers/queueMicrotask.js); here Node's.
  * - console.
@@ -80,6 +81,7 @@ function hermesContext(without: string[] = []): { core: Core; global: Record<str
     setInterval,
     clearInterval,
     setImmediate,
+    clearImmediate,
     queueMicrotask,
   };
   const context = vm.createContext(global);
