@@ -1,5 +1,5 @@
 // Mutation testing of the machines and the record-format (crypto) module, issue 3 item 5.
-// Run with `npm run test:mutation`; the score and the equivalent survivors are in the README.
+// Run with `npm run test:mutation`; the score and the equivalent survivors are in docs/mutation-testing.md.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

@@ -1,6 +1,6 @@
 /**
- * Embedding wallet-backup-engine in a wallet app (Node flavour). The README shows this file
- * verbatim and test/examples/embedding.test.ts runs it, so the example cannot rot.
+ * Embedding wallet-backup-engine in a wallet app (Node flavour). docs/embedding.md shows this
+ * file verbatim and test/examples/embedding.test.ts runs it, so the example cannot rot.
  * In a browser or React Native app, import from 'wallet-backup-engine' instead and pass your
  * own CloudDrive adapters, an EventStore, and createNobleScrypt().
  */

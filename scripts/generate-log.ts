@@ -6,7 +6,7 @@
  *
  *   npx tsx scripts/generate-log.ts --rows 1000000 --db /tmp/big.db [--seed 1] [--force]
  *
- * Then: npx wallet-backup audit --db /tmp/big.db
+ * Then: npm run cli -- audit --db /tmp/big.db
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Every rule of SPEC.md (R1..R17, E1..E6) is cited by at least one test's name, so a reader
+ * Every rule of docs/rules.md (R1..R17, E1..E6) is cited by at least one test's name, so a reader
  * can find the test that keeps each promise, and a rule without one fails the suite.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,7 +24,7 @@ function testNames(source: string): string[] {
   return names;
 }
 
-describe('SPEC rules', () => {
+describe('the rules of docs/rules.md', () => {
   const names = testFiles('test').flatMap((file) => testNames(readFileSync(file, 'utf8')));
 
   it.each(RULES)('%s is cited by at least one test name', (rule) => {

@@ -1,7 +1,7 @@
 /** What every figure module returns: rows of the printed table, and the data behind them. */
 
 export interface BenchOptions {
-  /** 100k-row audit log, fewer rounds: for development, not for the README. */
+  /** 100k-row audit log, fewer rounds: for development, not for docs/benchmarks.md. */
   quick: boolean;
   /** Progress and notes (stderr; stdout is kept for the table or the JSON). */
   log: (line: string) => void;

@@ -4,7 +4,6 @@
  * Command modules are imported when their command runs, so `--help` or `sim` does not load the
  * engine, SQLite and the crypto (half the start-up time of a run through tsx).
  */
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { CommandIo, CommandReport } from './command-io.ts';
 import type { BackupOptions } from './cmd-backup.ts';
@@ -18,6 +17,7 @@ import type { SimOptions } from './cmd-sim.ts';
 import type { AuditOptions } from './cmd-audit.ts';
 import type { ExportOptions } from './cmd-export.ts';
 import type { PathsOptions } from './cmd-paths.ts';
+import { cliVersion } from './version.ts';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
 import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseAccount, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
 
@@ -28,15 +28,10 @@ export interface ProgramRun {
   report: CommandReport | null;
 }
 
-function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
-
 export function buildProgram(io: CommandIo, run: ProgramRun): Command {
   const program = new Command('wallet-backup')
     .description('Encrypted cloud backup of wallet recovery phrases (iCloud, Google Drive, Huawei Cloud) as standard age files.')
-    .version(packageVersion())
+    .version(cliVersion())
     // Parse errors throw (and run.ts exits 2) instead of commander calling process.exit(1).
     .exitOverride()
     .showHelpAfterError('(run "wallet-backup help <command>" for the usage)')

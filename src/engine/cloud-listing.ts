@@ -23,9 +23,11 @@ import {
   RecordError,
   listingEntryPath,
   walletRecordPath,
-  type MnemonicWordCount,
-  type RecordErrorCode,
 } from '../format/index.ts';
+// Named from their modules, not the format's index: this file's declarations are part of the
+// core entry's, which must not reach the age file helpers' (age-encryption's types).
+import type { MnemonicWordCount } from '../format/mnemonic.ts';
+import type { RecordErrorCode } from '../format/errors.ts';
 
 export type ListedSource = 'entry' | 'manifest' | 'record';
 

@@ -6,8 +6,8 @@
  * scrypt), and records every transition in the event log. It imports no Node-only module:
  * React Native and browsers hand in their own adapters.
  */
-import { Subject, type Observable } from 'rxjs';
-import type { AnyStateMachine, InspectionEvent, Observer } from 'xstate';
+import { Subject } from 'rxjs';
+import type { AnyStateMachine } from 'xstate';
 import {
   BACKUP_MACHINE_ID,
   currentRelease,
@@ -32,7 +32,8 @@ import { createCheckpointWriter } from './checkpoint-writer.ts';
 import { checkpointKey } from '../log/checkpoint.ts';
 import { checkProvider } from './provider-check.ts';
 import { FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
-import { backupFlow, providerSwitchFlow, restoreFlow, type BackupFlow, type ProviderSwitchFlow, type RestoreFlow } from './flows.ts';
+import { backupFlow, providerSwitchFlow, restoreFlow } from './flows.ts';
+import type { BackupFlow, ProviderSwitchFlow, RestoreFlow, Subscribable } from './flow-types.ts';
 import { LOGGED_EVENT_FIELDS } from './redaction-rules.ts';
 import { assertPlatform } from '../platform/requirements.ts';
 
@@ -46,14 +47,18 @@ export interface BackupEngineOptions {
   scryptLogN?: number;
   now?: () => Date;
   newFlowId?: () => string;
-  /** Passed to every actor: e.g. @statelyai/inspect's inspector.inspect. */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Passed to every actor as XState's `inspect` option: e.g. @statelyai/inspect's
+   * `inspector.inspect`. Typed loosely so the core's declarations carry no xstate types; XState
+   * calls it with its InspectionEvent objects.
+   */
+  inspect?: FlowInspector;
   /**
    * For tests only: run flows on these definitions instead of the released machines (the
    * model-based tests prove that a machine with a wrong target fails them). The log still names
    * the released machine id and version, so replay checks the run against the release.
    */
-  machines?: { backup?: AnyStateMachine; restore?: AnyStateMachine; providerSwitch?: AnyStateMachine };
+  machines?: { backup?: TestMachine; restore?: TestMachine; providerSwitch?: TestMachine };
   /**
    * Runs before every effect of every flow, as part of it: an error it throws ends the flow in
    * `failed` with that cause, as any unexpected failure of the effect would. For tests that need
@@ -113,13 +118,32 @@ export interface BackupEngine {
   /** Backed-up wallets with no confirmed offline copy (R17). */
   cloudOnlyWallets(): Promise<CloudOnlyWallet[]>;
   /** Every row the engine appends, as it is appended. */
-  readonly rows$: Observable<StoredRow>;
+  readonly rows$: Subscribable<StoredRow>;
 }
+
+/** An XState machine (StateMachine) standing in for a released one; see `machines`. */
+export type TestMachine = object;
+
+/** XState's inspection event, as far as the engine's types say (its `type` is e.g. '@xstate.event'). */
+export interface FlowInspectionEvent {
+  readonly type: string;
+}
+
+/** An XState inspection observer, or a function taking each inspection event. */
+export type FlowInspector =
+  | { next?(event: FlowInspectionEvent): void; error?(error: unknown): void; complete?(): void }
+  // A method's parameter is checked both ways: a function typed for xstate's InspectionEvent fits.
+  | { bivariant(event: FlowInspectionEvent): void }['bivariant'];
 
 /** The releases new flows run: the highest version of each machine (machines/registry.ts). */
 const BACKUP = currentRelease(BACKUP_MACHINE_ID);
 const RESTORE = currentRelease(RESTORE_MACHINE_ID);
 const PROVIDER_SWITCH = currentRelease(PROVIDER_SWITCH_MACHINE_ID);
+
+/** A test's stand-in machine, typed opaquely in the options (TestMachine), is an XState machine. */
+function released(machine: TestMachine | undefined): AnyStateMachine | undefined {
+  return machine as AnyStateMachine | undefined;
+}
 
 /**
  * A random (version 4) UUID from 16 bytes of crypto.getRandomValues, as RFC 9562 section 5.4
@@ -203,7 +227,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       let anchor: { key: Uint8Array; epoch: number } | null = null;
       const runner = await FlowRunner.start<BackupSlot>(
         common({
-          machine: options.machines?.backup ?? BACKUP.machine,
+          machine: released(options.machines?.backup) ?? BACKUP.machine,
           machineVersion: BACKUP.version,
           input,
           slot,
@@ -238,7 +262,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const slot = emptyRestoreSlot();
       const runner = await FlowRunner.start<RestoreSlot>(
         common({
-          machine: options.machines?.restore ?? RESTORE.machine,
+          machine: released(options.machines?.restore) ?? RESTORE.machine,
           machineVersion: RESTORE.version,
           input: { provider: request.provider, expectedAccount: request.expectedAccount ?? null },
           slot,
@@ -266,7 +290,7 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
       const from = await activeProvider(store);
       const runner = await FlowRunner.start<object>(
         common({
-          machine: options.machines?.providerSwitch ?? PROVIDER_SWITCH.machine,
+          machine: released(options.machines?.providerSwitch) ?? PROVIDER_SWITCH.machine,
           machineVersion: PROVIDER_SWITCH.version,
           input: { from, provider: request.to, expectedAccount: request.expectedAccount ?? null },
           slot: {},

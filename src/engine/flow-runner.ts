@@ -15,6 +15,9 @@ import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 import { assertNoSecrets, findSecret } from '../log/redact.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
+import type { FlowView } from './flow-types.ts';
+
+export type { FlowView } from './flow-types.ts';
 
 export interface MachineEvent {
   type: string;
@@ -53,14 +56,6 @@ export interface FlowRunnerOptions<Slot> {
   /** Runs before each effect, inside it: what it throws ends the flow as the effect's own failure would (tests inject faults with it). */
   beforeEffect?: (effect: string) => void | Promise<void>;
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-}
-
-export interface FlowView {
-  /** A snapshot of where the flow stands, and what it waits for, if anything. */
-  state: unknown;
-  status: 'active' | 'done' | 'error' | 'stopped';
-  meta: StateMeta;
-  busy: boolean;
 }
 
 export class FlowRunner<Slot> {

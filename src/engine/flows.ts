@@ -3,70 +3,12 @@
  * snapshots, and one method per thing a person can do at a waiting state. Secrets go in
  * through these methods and never come out, except a restored mnemonic via `result()`.
  */
-import type { AnyActorRef, AnyStateMachine, SnapshotFrom } from 'xstate';
-import type { Observable } from 'rxjs';
 import { checkNewPassword } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
-import type { FlowRunner, FlowView } from './flow-runner.ts';
+import type { FlowRunner } from './flow-runner.ts';
+import type { BackupFlow, BackupResult, FlowBase, FlowView, ProviderSwitchFlow, RestoreFlow } from './flow-types.ts';
 import type { BackupSlot } from './backup-effects.ts';
 import type { RestoreSlot } from './restore-effects.ts';
-
-export interface FlowBase {
-  readonly id: string;
-  /** The running XState actor (inspect it, subscribe to it; send events through the methods). */
-  readonly actor: AnyActorRef;
-  readonly state$: Observable<SnapshotFrom<AnyStateMachine>>;
-  /** Where the flow stands: state value, status, what it waits for, the final outcome. */
-  view(): FlowView;
-  context(): Record<string, unknown>;
-  /** Resolves once the flow waits for the person or has finished. */
-  settled(): Promise<FlowView>;
-  retry(): Promise<FlowView>;
-  cancel(): Promise<FlowView>;
-  /** The error that ended the flow in `failed` (machines version 2), with its stack and causes; null otherwise. Never logged. */
-  unexpectedError(): unknown;
-}
-
-export interface BackupFlow extends FlowBase {
-  /** First backup or new epoch: the new backup password, twice (R3, R4, R8). */
-  choosePassword(password: string, confirmation: string): Promise<FlowView>;
-  /** Later backup: the account's backup password (R5). */
-  enterPassword(password: string): Promise<FlowView>;
-  /** The person forgot the password: start a new epoch (R8). */
-  forgotPassword(): Promise<FlowView>;
-  /** The person freed cloud storage (R12). */
-  spaceFreed(): Promise<FlowView>;
-  result(): BackupResult;
-}
-
-export interface BackupResult {
-  outcome: 'done' | 'cancelled' | 'failed' | 'pending';
-  reason: string | null;
-  account: string | null;
-  walletId: string | null;
-  epoch: number | null;
-}
-
-export interface RestoreFlow extends FlowBase {
-  chooseWallet(walletId: string): Promise<FlowView>;
-  enterPassword(password: string): Promise<FlowView>;
-  result(): RestoreResult;
-}
-
-export interface RestoreResult {
-  outcome: 'done' | 'cancelled' | 'failed' | 'pending';
-  reason: string | null;
-  account: string | null;
-  walletId: string | null;
-  walletName: string | null;
-  epoch: number | null;
-  /** The restored phrase; only when outcome is 'done'. */
-  mnemonic: string | null;
-}
-
-export interface ProviderSwitchFlow extends FlowBase {
-  confirm(): Promise<FlowView>;
-}
 
 function base<Slot>(runner: FlowRunner<Slot>): FlowBase {
   const act = async (type: string) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run docs`: regenerates the pictures the README shows.
+ * `npm run docs`: regenerates the pictures docs/inspector.md shows.
  *
  *   docs/machines/<machine id>.svg   every released machine's statechart (the newest version of
  *                                    each id), the same SVGs the inspector serves

@@ -4,7 +4,7 @@
  * A drive is the cloud storage of the account currently signed in on the device. Paths are
  * relative to that account's app folder ("wallet-backup/..."), '/'-separated, no '..'.
  * Every failure is a CloudError with a typed code, decided at the adapter boundary, so the
- * engine can turn it into a named machine event (DESIGN: errors typed at the boundary).
+ * engine can turn it into a named machine event (docs/design.md: errors typed at the boundary).
  */
 import type { ProviderId } from './providers.ts';
 

@@ -212,8 +212,8 @@ async function main(): Promise<void> {
   say(`Wallets relying on the cloud alone, with no confirmed paper copy (R17): ${cloudOnly.length}.`);
   for (const w of cloudOnly) say(`  ${PROVIDER_NAMES[w.provider as ProviderId]} / ${w.account} / ${w.walletId}`);
   await reopened.close();
-  print(`\nDone. Inspect it: npx wallet-backup history --db ${dbPath}`);
-  print(`Audit it (chain, replay, checkpoints, each account's history): npx wallet-backup audit --db ${dbPath} --cloud ${cloudDir}`);
+  print(`\nDone. Inspect it: npm run cli -- history --db ${dbPath}`);
+  print(`Audit it (chain, replay, checkpoints, each account's history): npm run cli -- audit --db ${dbPath} --cloud ${cloudDir}`);
 }
 
 main()

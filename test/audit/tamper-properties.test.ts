@@ -165,10 +165,10 @@ describe('E4: tampering with a valid history is always detected, at the right ro
         if (editAt === 1) {
           // A new first row is a new log id: the anchors no longer match by id. A replacement that
           // claims to start after the checkpoints looks like a reinstall of the same device: a
-          // warning (README: what audit cannot detect). Otherwise it fails.
+          // warning (docs/audit.md: what audit cannot detect). Otherwise it fails.
           const sameDevice = report.findings.some((f) => f.kind === 'checkpoint-other-log' && f.severity === 'warning');
           // A rewrite that names another device in its flows is another device's log as far as
-          // anyone can tell (README: what audit cannot detect): the checkpoints are listed, as info.
+          // anyone can tell (docs/audit.md: what audit cannot detect): the checkpoints are listed, as info.
           const claimsOtherDevice = [...devicesNamed(tampered)].some((d) => !devicesNamed(log).has(d));
           expect(!report.ok || sameDevice || claimsOtherDevice).toBe(true);
           return;
@@ -209,7 +209,7 @@ describe('E4: tampering with a valid history is always detected, at the right ro
     );
   });
 
-  it('E4: without an anchor, cutting the tail is invisible to the chain (what the README says audit cannot detect)', async () => {
+  it('E4: without an anchor, cutting the tail is invisible to the chain (what docs/audit.md says audit cannot detect)', async () => {
     const log = history(7, 40);
     const report = await audit(log.slice(0, 25));
     expect(report.chain.ok).toBe(true);

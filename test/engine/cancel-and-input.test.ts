@@ -1,5 +1,5 @@
 /**
- * Every waiting state has a way out (DESIGN invariant, E6): CANCEL ends the flow at `cancelled`,
+ * Every waiting state has a way out (an invariant of docs/design.md, E6): CANCEL ends the flow at `cancelled`,
  * after which the flow refuses all input (EngineError 'flow-finished'); input a state cannot
  * take is refused (EngineError 'unexpected-input') without a log row or a change of state.
  */

@@ -10,7 +10,7 @@
  *   bytes, byte scans (R2).
  */
 import { expect } from 'vitest';
-import type { Subscription } from 'rxjs';
+import type { Unsubscribable } from '../../src/engine/index.ts';
 import type { MemoryCloud } from '../../adapters/cloud/memory.ts';
 import { networkError } from '../../adapters/cloud/drive-errors.ts';
 import { findMachine } from '../../machines/registry.ts';
@@ -89,7 +89,7 @@ export async function expectLogConsistent(store: EventStore): Promise<StoredRow[
 export const allRows = readAllRows;
 
 /** Runs `action` once, right after the first appended row that matches (before the next effect runs). */
-export function whenRow(engine: BackupEngine, match: (row: StoredRow) => boolean, action: (row: StoredRow) => void): Subscription {
+export function whenRow(engine: BackupEngine, match: (row: StoredRow) => boolean, action: (row: StoredRow) => void): Unsubscribable {
   let fired = false;
   const subscription = engine.rows$.subscribe((row) => {
     if (fired || !match(row)) return;

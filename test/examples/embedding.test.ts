@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddingExample } from '../../examples/embedding.ts';
 
-describe("the README's embedding example", () => {
+describe('the embedding example', () => {
   it('R4, R14: backs up and restores the same phrase on the embedded defaults at production cost', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wbe-embed-'));
     const lines: string[] = [];
@@ -17,9 +17,9 @@ describe("the README's embedding example", () => {
   });
 });
 
-describe('README', () => {
+describe('docs/embedding.md', () => {
   it('shows examples/embedding.ts verbatim', () => {
-    const readme = readFileSync('README.md', 'utf8');
-    expect(readme).toContain(readFileSync('examples/embedding.ts', 'utf8'));
+    const page = readFileSync('docs/embedding.md', 'utf8');
+    expect(page).toContain(readFileSync('examples/embedding.ts', 'utf8'));
   });
 });

@@ -2,7 +2,7 @@
  * The statechart SVGs are drawn from the machine definitions: every state node of every released
  * machine is in its SVG (compound ones as clusters), every level has its initial marker, final
  * states are marked with their outcome, every transition is an edge labelled with its event and
- * guard. And docs/machines/*.svg, which the README shows, are what `npm run docs` draws now.
+ * guard. And docs/machines/*.svg, which docs/inspector.md shows, are what `npm run docs` draws now.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

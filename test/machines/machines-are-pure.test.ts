@@ -1,5 +1,5 @@
 /**
- * E5 and DESIGN's invariants, checked on the machine definitions themselves: no invoke, no
+ * E5 and the invariants of docs/design.md, checked on the machine definitions themselves: no invoke, no
  * after (so xstate/graph can traverse them and the engine owns every effect); every state
  * that waits has a way out; every state is reachable; every effect a state names exists.
  */

@@ -16,7 +16,7 @@ import { openMemoryEventStore } from '../../../adapters/store/memory-event-store
 import { openSqliteEventStore, type SqliteEventStore } from '../../../adapters/store/sqlite-event-store.ts';
 import type { ProviderId } from '../../../machines/events.ts';
 import { createBackupEngine, type BackupEngineOptions } from '../../../src/engine/index.ts';
-import type { FlowBase } from '../../../src/engine/flows.ts';
+import type { FlowBase } from '../../../src/engine/flow-types.ts';
 import { normalizeMnemonic } from '../../../src/format/index.ts';
 import { createStepRecorder, type ExecutedStep, type ModelPath } from '../../../src/model/index.ts';
 import type { StoredRow } from '../../../src/ports/event-store.ts';

@@ -4,7 +4,7 @@
  */
 import type { ProviderId } from '../../../machines/events.ts';
 import type { BackupEngine } from '../../../src/engine/index.ts';
-import type { FlowBase } from '../../../src/engine/flows.ts';
+import type { FlowBase } from '../../../src/engine/flow-types.ts';
 import type { ModelPath } from '../../../src/model/index.ts';
 import type { PathPlan } from './plan.ts';
 import { PASSWORD } from './secrets.ts';
