@@ -1,6 +1,7 @@
 /**
  * Encrypting and decrypting whole age v1 files (age-encryption.org/v1) with typage, with every
- * failure mapped to a RecordError (E2, E6).
+ * failure of the file mapped to a RecordError (E2, E6); a fault of the platform (a missing global,
+ * src/platform/requirements.ts) is an EnvironmentError, never a damaged file.
  *
  * typage reports failures as plain Errors whose messages are not an API, so the mapping does not
  * read them. It watches where decryption got to instead, with two no-op identities around the
