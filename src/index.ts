@@ -103,3 +103,7 @@ export {
 export { createMemoryCloud, createMemoryClouds, type MemoryCloud, type MemoryCloudOptions, type FaultControl } from '../adapters/cloud/memory.ts';
 export { openMemoryEventStore, type MemoryEventStore } from '../adapters/store/memory-event-store.ts';
 export { createNobleScrypt } from '../adapters/kdf/noble-scrypt.ts';
+
+// The platform: the globals the core needs beyond ECMAScript (README, "React Native and browsers").
+export { EnvironmentError } from './platform/environment-error.ts';
+export { PLATFORM_REQUIREMENTS, missingGlobals, assertPlatform, type PlatformRequirement } from './platform/requirements.ts';

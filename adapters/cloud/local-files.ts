@@ -168,8 +168,10 @@ async function syncFolder(folder: string): Promise<void> {
   try {
     handle = await open(folder, 'r');
     await handle.sync();
-  } catch {
-    // Best effort: the data itself was already fsynced before the rename.
+  } catch (error) {
+    // Best effort: the data itself was already fsynced before the rename. A system error
+    // (EISDIR, EPERM, EINVAL where a folder cannot be opened or synced) is skipped; others are not.
+    if (typeof (error as { code?: unknown } | null)?.code !== 'string') throw error;
   } finally {
     await handle?.close().catch(() => undefined);
   }

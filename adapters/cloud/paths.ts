@@ -29,12 +29,7 @@ export function checkDrivePath(path: string): string {
 
 /** True when checkDrivePath would accept the path (used to skip foreign names found on disk). */
 export function isDrivePath(path: string): boolean {
-  try {
-    checkDrivePath(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return typeof path === 'string' && path !== '' && segmentsProblem(path, path.split('/')) === null;
 }
 
 /**
@@ -61,16 +56,22 @@ export function enclosingFolders(path: string): string[] {
 }
 
 function checkSegments(original: string, segments: string[]): string {
-  const shown = JSON.stringify(original);
-  if (original.startsWith('/')) throw new Error(`Invalid cloud path ${shown}: absolute paths are not allowed (paths are relative to the app folder)`);
-  // A backslash is a separator on Windows: refusing it keeps "a\\..\\b" from meaning "b" there.
-  if (original.includes('\\')) throw new Error(`Invalid cloud path ${shown}: use '/' as the separator, not '\\'`);
-  if (original.includes('\0')) throw new Error(`Invalid cloud path ${shown}: NUL characters are not allowed`);
-  for (const segment of segments) {
-    if (segment === '') throw new Error(`Invalid cloud path ${shown}: empty segment (a leading, trailing or doubled '/')`);
-    if (segment === '..') throw new Error(`Invalid cloud path ${shown}: '..' segments are not allowed`);
-    if (segment === '.') throw new Error(`Invalid cloud path ${shown}: '.' segments are not allowed`);
-    if (isTempName(segment)) throw new Error(`Invalid cloud path ${shown}: names starting with "${TEMP_NAME_PREFIX}" are reserved for in-progress writes`);
-  }
+  const problem = segmentsProblem(original, segments);
+  if (problem !== null) throw new Error(`Invalid cloud path ${JSON.stringify(original)}: ${problem}`);
   return original;
+}
+
+/** What is wrong with a path's segments, or null. */
+function segmentsProblem(original: string, segments: string[]): string | null {
+  if (original.startsWith('/')) return 'absolute paths are not allowed (paths are relative to the app folder)';
+  // A backslash is a separator on Windows: refusing it keeps "a\\..\\b" from meaning "b" there.
+  if (original.includes('\\')) return "use '/' as the separator, not '\\'";
+  if (original.includes('\0')) return 'NUL characters are not allowed';
+  for (const segment of segments) {
+    if (segment === '') return "empty segment (a leading, trailing or doubled '/')";
+    if (segment === '..') return "'..' segments are not allowed";
+    if (segment === '.') return "'.' segments are not allowed";
+    if (isTempName(segment)) return `names starting with "${TEMP_NAME_PREFIX}" are reserved for in-progress writes`;
+  }
+  return null;
 }

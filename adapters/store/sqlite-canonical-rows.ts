@@ -80,8 +80,9 @@ function valuesOf(text: string): CanonicalValues | null {
   let values: unknown;
   try {
     values = JSON.parse(text);
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof SyntaxError) return null;
+    throw error;
   }
   const v = values as CanonicalValues;
   return Array.isArray(values) && values.length === 10 && Number.isSafeInteger(v[2]) && Number.isSafeInteger(v[4]) ? v : null;

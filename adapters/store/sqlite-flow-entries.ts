@@ -45,8 +45,10 @@ export function flowEntryLookup(db: Database.Database, options: FlowEntryReadOpt
     nextPage = db
       .prepare<[number, number], EntryArray>(`SELECT ${FLOW_ENTRY_COLUMNS}, rowid FROM flows WHERE rowid > ? ORDER BY rowid LIMIT ?`)
       .raw(true);
-  } catch {
-    return lookUpByKey; // a flows table remade by hand WITHOUT ROWID: no start order to read in
+  } catch (error) {
+    // A flows table remade by hand WITHOUT ROWID ("no such column: rowid"): no start order to read in.
+    if (error instanceof Error && error.name === 'SqliteError') return lookUpByKey;
+    throw error;
   }
 
   const held = new Map<string, EntryArray>();

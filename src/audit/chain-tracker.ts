@@ -10,8 +10,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { GENESIS_HASH, type StoredRow } from '../ports/event-store.ts';
-import { canonicalText } from '../log/row-hash.ts';
+import { canonicalTextOrNull } from '../log/row-hash.ts';
 import { NO_FINDINGS, placeOf, rowName, type Finding } from './findings.ts';
+import { encodeUtf8 } from '../text/utf8.ts';
 
 /**
  * A row as the chain reads it: with its v1 canonical text when its source built it already
@@ -23,8 +24,7 @@ export type ChainRow = StoredRow & { readonly canonicalText?: string | undefined
 /** SHA-256 of a UTF-8 text, as lowercase hex. */
 export type Digest = (text: string) => string;
 
-const encoder = new TextEncoder();
-export const nobleDigest: Digest = (text) => bytesToHex(sha256(encoder.encode(text)));
+export const nobleDigest: Digest = (text) => bytesToHex(sha256(encodeUtf8(text)));
 
 /** Stands in for a recomputed hash when a (tampered) row cannot even be serialised. */
 const UNHASHABLE = '(row cannot be hashed)';
@@ -49,12 +49,8 @@ export class ChainTracker {
   /** Checks one row; returns its findings (at most one per check). */
   push(row: ChainRow, index: number): Finding[] {
     const expectedSeq = this.previousSeq + 1;
-    let recomputed: string;
-    try {
-      recomputed = this.digest(row.canonicalText ?? canonicalText(row.prevHash, row));
-    } catch {
-      recomputed = UNHASHABLE;
-    }
+    const text = row.canonicalText ?? canonicalTextOrNull(row.prevHash, row);
+    const recomputed = text === null ? UNHASHABLE : this.digest(text);
     const intact = row.seq === expectedSeq && row.prevHash === this.previousHash && recomputed === row.hash;
     const found = intact ? NO_FINDINGS : this.findings(row, index, expectedSeq, recomputed);
     if (this.state.rows === 0) this.state.logId = row.hash;

@@ -190,15 +190,20 @@ function stateName(json: string): string {
 }
 
 function parseStateName(json: string): string {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(json);
-    if (typeof value === 'string') return value;
-    const walk = (v: unknown): string =>
-      typeof v === 'string' ? v : Object.entries(v as Record<string, unknown>).map(([k, inner]) => `${k}.${walk(inner)}`).join(',');
-    return walk(value);
-  } catch {
-    return json;
+    value = JSON.parse(json);
+  } catch (error) {
+    if (error instanceof SyntaxError) return json;
+    throw error;
   }
+  const walk = (v: unknown): string =>
+    typeof v === 'string'
+      ? v
+      : v !== null && typeof v === 'object'
+        ? Object.entries(v as Record<string, unknown>).map(([k, inner]) => `${k}.${walk(inner)}`).join(',')
+        : String(v);
+  return typeof value === 'string' || (value !== null && typeof value === 'object') ? walk(value) : json;
 }
 
 export class HistoryBuilder {

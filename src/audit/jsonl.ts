@@ -21,6 +21,7 @@
 import type { StoredRow } from '../ports/event-store.ts';
 import { jsonTerminalSafe } from '../text/terminal-safe.ts';
 import type { UnreadableRow } from './audit-log.ts';
+import { decodeUtf8Strict } from '../text/utf8.ts';
 
 export const JSONL_COLUMNS = [
   'seq',
@@ -142,13 +143,8 @@ function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
 
 /** A line's bytes back to a row: null for a blank line, an UnreadableRow for bytes that are not UTF-8 or not a row. */
 export function jsonlBytesToRow(bytes: Uint8Array): StoredRow | UnreadableRow | null {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    return { unreadable: true, problem: 'not UTF-8 text' };
-  }
+  const text = decodeUtf8Strict(bytes, { ignoreBOM: true });
+  if (text === null) return { unreadable: true, problem: 'not UTF-8 text' };
   if (text.trim() === '') return null;
   return jsonlToRow(text);
 }

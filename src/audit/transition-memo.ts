@@ -205,8 +205,11 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
     try {
       const chosen = machine.getTransitionData(snapshot, event);
       return chosen.length === 1 ? chosen[0]! : null;
-    } catch {
-      return null; // a guard that throws: xstate reports it when it computes the step
+    } catch (guardError) {
+      // A guard that throws: the memo steps aside, and xstate throws this same error when it
+      // computes the step itself (the caller's fallback), so nothing is lost here.
+      void guardError;
+      return null;
     }
   };
   const eventOf = (eventType: string, parsed: unknown) => ({ ...(parsed as Record<string, unknown>), type: eventType }) as EventObject;
@@ -249,8 +252,11 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
             ) as AnyMachineSnapshot;
             stats.byTransition += 1;
             next = { snapshot: reached, state: assigned.next.state, final: assigned.final !== null };
-          } catch {
-            next = undefined; // an assignment that throws or spawns: xstate computes the step
+          } catch (assignError) {
+            // An assignment that throws or spawns: the memo steps aside and xstate computes the
+            // step, throwing this same error if it is one.
+            void assignError;
+            next = undefined;
           }
         }
       }
@@ -298,7 +304,10 @@ export function createTransitionMemo(limit: number = DEFAULT_LIMIT): TransitionM
       if (!sameValue(context, next.snapshot.context)) return null;
       if (final !== null && !sameValue(machineOutput(machine, final, context, event), next.snapshot.output)) return null;
       return { next, assignments, final };
-    } catch {
+    } catch (templateError) {
+      // Not memoizable: xstate already computed this step (next) without the error, so the
+      // template is simply not kept.
+      void templateError;
       return null;
     }
   }

@@ -10,6 +10,7 @@
 import type { CloudDrive } from '../ports/cloud-drive.ts';
 import { GENESIS_HASH, type EventStore, type StoredRow } from '../ports/event-store.ts';
 import { checkpointPath, encodeCheckpoint, sealCheckpoint } from '../log/checkpoint.ts';
+import { environmentFault } from '../platform/requirements.ts';
 
 export interface CheckpointRequest {
   drive: CloudDrive;
@@ -23,7 +24,7 @@ export interface CheckpointRequest {
 export interface CheckpointWriter {
   /** Every row the engine appends, in order. */
   observe(row: StoredRow): void;
-  /** Writes the checkpoint of the head seen so far; never throws. True when written. */
+  /** Writes the checkpoint of the head seen so far. True when written; throws only an EnvironmentError. */
   write(request: CheckpointRequest): Promise<boolean>;
 }
 
@@ -63,7 +64,11 @@ export function createCheckpointWriter(store: EventStore, deviceId: string | nul
         );
         await drive.write(checkpointPath(logId), encodeCheckpoint(checkpoint));
         return true;
-      } catch {
+      } catch (error) {
+        // Best effort (see the header): a cloud or log failure leaves the previous checkpoint.
+        // A fault of the platform is not one of those; it is reported.
+        const fault = environmentFault(error);
+        if (fault !== null) throw fault;
         return false;
       }
     },

@@ -35,6 +35,7 @@ import { FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
 import { backupFlow, providerSwitchFlow, restoreFlow } from './flows.ts';
 import type { BackupFlow, ProviderSwitchFlow, RestoreFlow, Subscribable } from './flow-types.ts';
 import { LOGGED_EVENT_FIELDS } from './redaction-rules.ts';
+import { assertPlatform } from '../platform/requirements.ts';
 
 export interface BackupEngineOptions {
   eventLog: EventStore;
@@ -144,11 +145,22 @@ function released(machine: TestMachine | undefined): AnyStateMachine | undefined
   return machine as AnyStateMachine | undefined;
 }
 
-function randomFlowId(): string {
-  return globalThis.crypto.randomUUID();
+/**
+ * A random (version 4) UUID from 16 bytes of crypto.getRandomValues, as RFC 9562 section 5.4
+ * lays it out. Not crypto.randomUUID: React Native's react-native-get-random-values provides
+ * getRandomValues only.
+ */
+export function randomFlowId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // variant 10
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
+  assertPlatform();
   const store = options.eventLog;
   const kdf = options.kdf;
   const scryptLogN = options.scryptLogN ?? PRODUCTION_SCRYPT_LOG_N;

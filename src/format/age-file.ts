@@ -1,6 +1,7 @@
 /**
  * Encrypting and decrypting whole age v1 files (age-encryption.org/v1) with typage, with every
- * failure mapped to a RecordError (E2, E6).
+ * failure of the file mapped to a RecordError (E2, E6); a fault of the platform (a missing global,
+ * src/platform/requirements.ts) is an EnvironmentError, never a damaged file.
  *
  * typage reports failures as plain Errors whose messages are not an API, so the mapping does not
  * read them. It watches where decryption got to instead, with two no-op identities around the
@@ -10,12 +11,63 @@
  * payload failing authentication (tampered). Errors our own identities throw pass unchanged.
  */
 import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from 'age-encryption';
+import { environmentFault } from '../platform/requirements.ts';
+import { decodeLatin1 } from '../text/utf8.ts';
 import { RecordError } from './errors.ts';
+import { X25519StanzaIdentity, X25519StanzaRecipient } from './x25519-stanza.ts';
+
+/**
+ * age1... and AGE-SECRET-KEY-1... strings go to our X25519 stanza (pure JS, x25519-stanza.ts),
+ * not to typage's, which needs WebCrypto or a ReferenceError to fall back from it.
+ */
+const asRecipient = (recipient: Recipient | string): Recipient | string =>
+  typeof recipient === 'string' && recipient.startsWith('age1') && !recipient.startsWith('age1pq1') && !recipient.startsWith('age1tag')
+    ? new X25519StanzaRecipient(recipient)
+    : recipient;
+const asIdentity = (identity: Identity | string): Identity | string =>
+  typeof identity === 'string' && identity.startsWith('AGE-SECRET-KEY-1') ? new X25519StanzaIdentity(identity) : identity;
+
+/**
+ * The file is handed to typage as a stream and its output read here, not passed as bytes:
+ * for bytes typage collects its output with `new Response(stream).arrayBuffer()`, and React
+ * Native's Response (whatwg-fetch) does not read a ReadableStream body.
+ */
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
 
 export async function encryptAgeFile(plaintext: Uint8Array, recipient: Recipient | string): Promise<Uint8Array> {
   const encrypter = new Encrypter();
-  encrypter.addRecipient(recipient);
-  return encrypter.encrypt(plaintext);
+  encrypter.addRecipient(asRecipient(recipient));
+  try {
+    return await readAll(await encrypter.encrypt(streamOf(plaintext)));
+  } catch (error) {
+    throw environmentFault(error) ?? error;
+  }
 }
 
 export interface DecryptAgeFileOptions {
@@ -42,7 +94,7 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
       return null;
     },
   });
-  decrypter.addIdentity(identity);
+  decrypter.addIdentity(asIdentity(identity));
   decrypter.addIdentity({
     unwrapFileKey() {
       noStanzaOpened = true;
@@ -50,9 +102,12 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
     },
   });
   try {
-    return await decrypter.decrypt(bytes);
+    return await readAll(await decrypter.decrypt(streamOf(bytes)));
   } catch (cause) {
     if (cause instanceof RecordError) throw cause;
+    // A missing global (or one removed since the engine checked) is the platform's fault, not the file's.
+    const fault = environmentFault(cause);
+    if (fault !== null) throw fault;
     if (!headerParsed) {
       throw new RecordError(
         'malformed',
@@ -85,7 +140,7 @@ export async function decryptAgeFile(bytes: Uint8Array, options: DecryptAgeFileO
  * nothing is decrypted and no key is needed (age-encryption.org/v1, "Header" and "Payload").
  */
 export function looksLikeWholeAgeFile(bytes: Uint8Array): boolean {
-  const text = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
+  const text = decodeLatin1(bytes.subarray(0, Math.min(bytes.length, 64 * 1024)));
   if (!text.startsWith('age-encryption.org/v1\n')) return false;
   const mac = /\n--- [A-Za-z0-9+/]{43}\n/.exec(text);
   if (mac === null) return false;

@@ -17,13 +17,15 @@
  * the keyring is how the password is verified: nothing else about the password is stored (E1).
  * Both createKeyring and openKeyring run the KDF exactly once.
  */
-import { generateX25519Identity, identityToRecipient, type Stanza } from 'age-encryption';
+import { generateX25519Identity, type Stanza } from 'age-encryption';
 import type { ScryptKdf } from '../ports/kdf.ts';
 import { decryptAgeFile, encryptAgeFile } from './age-file.ts';
 import { RecordError } from './errors.ts';
 import { assertAccountId, assertEpoch, isEpoch, isIsoTime } from './identifiers.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from './password.ts';
 import { assertScryptLogN, SCRYPT_STANZA_TYPE, ScryptStanzaIdentity, ScryptStanzaRecipient } from './scrypt-stanza.ts';
+import { decodeUtf8Strict } from '../text/utf8.ts';
+import { x25519IdentityToRecipient } from './x25519-stanza.ts';
 
 export const KEYRING_FORMAT = 'wallet-backup-engine/keyring';
 export const KEYRING_VERSION = 1;
@@ -76,7 +78,8 @@ export async function createKeyring(input: CreateKeyringInput): Promise<KeyringR
     throw new RangeError(`the backup password must have at least ${MIN_PASSWORD_LENGTH} characters (R3)`);
   }
   const identity = await generateX25519Identity();
-  const recipient = await identityToRecipient(identity);
+  const recipient = x25519IdentityToRecipient(identity);
+  if (recipient === null) throw new Error('age-encryption generated an identity that is not an AGE-SECRET-KEY-1 key');
   const plaintext = new TextEncoder().encode(keyringText(accountId, epoch, now.toISOString(), identity));
   const bytes = await encryptAgeFile(plaintext, new ScryptStanzaRecipient(password, logN, kdf));
   return { bytes, identity: { accountId, epoch, identity, recipient } };
@@ -178,18 +181,10 @@ export async function openKeyring(
     identity: new ScryptStanzaIdentity(password, kdf),
     checkStanzas: checkKeyringStanzas,
   });
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
-  } catch {
-    throw malformed('it is not UTF-8 text');
-  }
+  const text = decodeUtf8Strict(plaintext);
+  if (text === null) throw malformed('it is not UTF-8 text');
   const content = parseKeyringText(text, expected);
-  let recipient: string;
-  try {
-    recipient = await identityToRecipient(content.identity);
-  } catch {
-    throw malformed('its AGE-SECRET-KEY-1 line is not a valid age identity');
-  }
+  const recipient = x25519IdentityToRecipient(content.identity);
+  if (recipient === null) throw malformed('its AGE-SECRET-KEY-1 line is not a valid age identity');
   return { accountId: content.accountId, epoch: content.epoch, identity: content.identity, recipient };
 }

@@ -10,6 +10,7 @@
 import { RecordError } from './errors.ts';
 import { isAccountId, isEpoch, isIsoTime, isWalletId } from './identifiers.ts';
 import { isMnemonicWordCount, type MnemonicWordCount } from './mnemonic.ts';
+import { decodeUtf8Strict } from '../text/utf8.ts';
 
 export const LISTING_ENTRY_FORMAT = 'wallet-backup-engine/listing-entry';
 export const LISTING_ENTRY_VERSION = 1;
@@ -71,11 +72,13 @@ export function encodeListingEntry(entry: ListingEntry): Uint8Array {
 
 /** Decodes the entry found at the path of (accountId, walletId, epoch); anything else is refused. */
 export function decodeListingEntry(bytes: Uint8Array, expected: { accountId: string; walletId: string; epoch: number }): ListingEntry {
+  const text = decodeUtf8Strict(bytes);
+  if (text === null) throw malformed('it is not UTF-8 JSON');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    parsed = JSON.parse(text);
   } catch (error) {
-    if (error instanceof SyntaxError || error instanceof TypeError) throw malformed('it is not UTF-8 JSON');
+    if (error instanceof SyntaxError) throw malformed('it is not UTF-8 JSON');
     throw error;
   }
   return check(parsed, expected);

@@ -9,6 +9,7 @@
 import { RecordError } from './errors.ts';
 import { isAccountId, isEpoch, isIsoTime, isWalletId } from './identifiers.ts';
 import { isMnemonicWordCount, type MnemonicWordCount } from './mnemonic.ts';
+import { decodeUtf8Strict } from '../text/utf8.ts';
 
 export const MANIFEST_FORMAT = 'wallet-backup-engine/manifest';
 export const MANIFEST_VERSION = 1;
@@ -147,10 +148,13 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
 }
 
 export function decodeManifest(bytes: Uint8Array, expectedAccountId: string): Manifest {
+  const text = decodeUtf8Strict(bytes);
+  if (text === null) throw malformed('it is not JSON');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     throw malformed('it is not JSON');
   }
   return parseManifest(parsed, expectedAccountId);

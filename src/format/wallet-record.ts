@@ -19,6 +19,7 @@ import { RecordError } from './errors.ts';
 import { assertIsoTime, assertWalletId, isAccountId, isEpoch, isIsoTime, isWalletId } from './identifiers.ts';
 import type { EpochIdentity } from './keyring.ts';
 import { checkMnemonic, isMnemonicWordCount, type MnemonicWordCount } from './mnemonic.ts';
+import { decodeUtf8Strict } from '../text/utf8.ts';
 
 export const WALLET_FORMAT = 'wallet-backup-engine/wallet';
 export const WALLET_VERSION = 1;
@@ -112,10 +113,13 @@ function checkWalletStanzas(stanzas: Stanza[]): void {
 const PAYLOAD_KEYS = ['format', 'version', 'walletId', 'accountId', 'epoch', 'name', 'words', 'createdAt', 'mnemonic'];
 
 function parsePayload(plaintext: Uint8Array): Record<string, unknown> {
+  const text = decodeUtf8Strict(plaintext);
+  if (text === null) throw malformed('it is not JSON');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
-  } catch {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     throw malformed('it is not JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw malformed('it is not a JSON object');

@@ -30,6 +30,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { decodeUtf8Strict, encodeUtf8 } from '../text/utf8.ts';
 
 export const CHECKPOINT_FORMAT = 'wallet-backup-engine/log-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -37,7 +38,6 @@ export const CHECKPOINTS_FOLDER = 'wallet-backup/checkpoints';
 export const CHECKPOINT_KEY_DOMAIN = 'wallet-backup-engine/log-checkpoint-key\0';
 
 const HASH_RE = /^[0-9a-f]{64}$/;
-const encoder = new TextEncoder();
 
 /** Everything a checkpoint says, without its MAC. */
 export interface CheckpointBody {
@@ -67,7 +67,7 @@ export function checkpointPath(logId: string): string {
 
 /** The MAC key of an epoch: derived from its age identity (AGE-SECRET-KEY-1...), in memory only. */
 export function checkpointKey(epochIdentity: string): Uint8Array {
-  return hmac(sha256, encoder.encode(epochIdentity), encoder.encode(CHECKPOINT_KEY_DOMAIN));
+  return hmac(sha256, encodeUtf8(epochIdentity), encodeUtf8(CHECKPOINT_KEY_DOMAIN));
 }
 
 function macText(body: CheckpointBody): string {
@@ -88,7 +88,7 @@ function macText(body: CheckpointBody): string {
 }
 
 function macOf(body: CheckpointBody, key: Uint8Array): string {
-  return bytesToHex(hmac(sha256, key, encoder.encode(macText(body))));
+  return bytesToHex(hmac(sha256, key, encodeUtf8(macText(body))));
 }
 
 export function sealCheckpoint(body: CheckpointBody, key: Uint8Array): Checkpoint {
@@ -96,7 +96,7 @@ export function sealCheckpoint(body: CheckpointBody, key: Uint8Array): Checkpoin
 }
 
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
-  return encoder.encode(`${JSON.stringify(checkpoint, null, 2)}\n`);
+  return encodeUtf8(`${JSON.stringify(checkpoint, null, 2)}\n`);
 }
 
 /** Constant-time comparison of two hex strings of equal length. */
@@ -118,10 +118,13 @@ const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /** Parses and checks the shape of a checkpoint file (not its MAC: that needs the key). */
 export function decodeCheckpoint(bytes: Uint8Array): DecodedCheckpoint {
+  const text = decodeUtf8Strict(bytes);
+  if (text === null) return { ok: false, problem: 'it is not UTF-8 JSON' };
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
     return { ok: false, problem: 'it is not UTF-8 JSON' };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'it is not a JSON object' };

@@ -16,6 +16,8 @@
  *
  * Browser-safe: no node imports.
  */
+import { encodeBase64NoPad } from '../format/base64.ts';
+import { encodeUtf8 } from '../text/utf8.ts';
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
@@ -154,7 +156,6 @@ export interface SecretHit {
 }
 
 const NORMAL_FORMS = ['NFC', 'NFD', 'NFKC', 'NFKD'] as const;
-const encoder = new TextEncoder();
 
 function toHex(bytes: Uint8Array): string {
   let out = '';
@@ -162,10 +163,10 @@ function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+/** Standard padded base64 (what btoa gives), without btoa: Hermes before React Native 0.74 has none. */
 function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
+  const unpadded = encodeBase64NoPad(bytes);
+  return unpadded + '='.repeat((4 - (unpadded.length % 4)) % 4);
 }
 
 /** Decodes JSON string escapes (\uXXXX, \n, \", \\ ...) wherever they appear; over-decoding only adds matches. */
@@ -207,7 +208,7 @@ export function findSecret(text: string, secrets: readonly string[]): SecretHit 
       for (const { view, form: how } of views) {
         if (view.includes(form)) return { secretIndex, form: how };
       }
-      const bytes = encoder.encode(form);
+      const bytes = encodeUtf8(form);
       if (lowerText.includes(toHex(bytes))) return { secretIndex, form: 'utf8-hex' };
       const b64 = toBase64(bytes).replace(/=+$/, '');
       if (text.includes(b64)) return { secretIndex, form: 'base64' };

@@ -21,10 +21,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { GENESIS_HASH, type FlowTags, type StoredRow, type TransitionRecord } from '../ports/event-store.ts';
+import { encodeUtf8 } from '../text/utf8.ts';
 
 export const ROW_HASH_FORMAT_VERSION = 1;
 
-const encoder = new TextEncoder();
 const HASH_RE = /^[0-9a-f]{64}$/;
 /** With the `u` flag a surrogate class matches only *unpaired* surrogates. */
 const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
@@ -82,8 +82,21 @@ export function canonicalText(prevHash: unknown, r: TransitionRecord): string {
   ]);
 }
 
+/**
+ * canonicalText, or null for a row JSON cannot render: a BigInt or a cycle where a value should
+ * be, as a foreign store may hand back (JSON.stringify's TypeError). Other errors are thrown.
+ */
+export function canonicalTextOrNull(prevHash: unknown, r: TransitionRecord): string | null {
+  try {
+    return canonicalText(prevHash, r);
+  } catch (error) {
+    if (error instanceof TypeError) return null;
+    throw error;
+  }
+}
+
 function digest(text: string): string {
-  return bytesToHex(sha256(encoder.encode(text)));
+  return bytesToHex(sha256(encodeUtf8(text)));
 }
 
 /**
@@ -166,12 +179,8 @@ export async function verifyChain(
     if (row.prevHash !== previousHash) {
       return { ...at, problem: 'prev-hash-mismatch', expected: previousHash, actual: row.prevHash };
     }
-    let recomputed: string;
-    try {
-      recomputed = digest(canonicalText(row.prevHash, row));
-    } catch {
-      recomputed = UNHASHABLE;
-    }
+    const text = canonicalTextOrNull(row.prevHash, row);
+    const recomputed = text === null ? UNHASHABLE : digest(text);
     if (recomputed !== row.hash) {
       return { ...at, problem: 'hash-mismatch', expected: recomputed, actual: row.hash };
     }
