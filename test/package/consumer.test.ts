@@ -190,61 +190,57 @@ const STRICT_CONSUMER = {
   types: [] as string[],
 };
 
+/**
+ * A TypeScript project inside the app (so it resolves the installed package): `files` are
+ * fixtures from test/package/consumer/ or { name: source }; returns tsc's exit and output.
+ */
+function typeCheck(name: string, files: Array<string | { name: string; source: string }>, compilerOptions: Record<string, unknown>) {
+  const dir = join(app, `ts-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const esm = compilerOptions['module'] !== 'commonjs';
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `ts-${name}`, private: true, ...(esm ? { type: 'module' } : {}) }));
+  for (const file of files) {
+    if (typeof file === 'string') copyFixture(file, dir);
+    else writeFileSync(join(dir, file.name), file.source);
+  }
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: files.map((f) => (typeof f === 'string' ? f : f.name)) }));
+  const result = tsc(dir, 'tsconfig.json');
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+const NODENEXT = { module: 'nodenext', moduleResolution: 'nodenext' };
+
 describe('a TypeScript app importing the core entry', () => {
   it.each([
     ['node16', { module: 'node16', moduleResolution: 'node16' }],
-    ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ['nodenext', NODENEXT],
     ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
     ['node10 (no exports support: main and types)', { module: 'commonjs', moduleResolution: 'node10' }],
   ])('type-checks with moduleResolution %s, strict, skipLibCheck false, no DOM and no Node types', (name, settings) => {
-    const dir = join(app, `ts-${name.split(' ')[0]}`);
-    mkdirSync(dir, { recursive: true });
-    copyFixture('round-trip.ts', dir);
-    const esm = settings.module !== 'commonjs';
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `ts-${name.split(' ')[0]}`, private: true, ...(esm ? { type: 'module' } : {}) }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...STRICT_CONSUMER, ...settings }, files: ['round-trip.ts'] }));
-    const result = tsc(dir, 'tsconfig.json');
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(typeCheck(name.split(' ')[0]!, ['round-trip.ts'], { ...STRICT_CONSUMER, ...settings })).toEqual({ status: 0, output: '' });
   });
 
   it('fails to type-check when the app gets a type wrong (the check is real)', () => {
-    const dir = join(app, 'ts-wrong');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ts-wrong', private: true, type: 'module' }));
-    writeFileSync(join(dir, 'wrong.ts'), `import { createNobleScrypt, type ProviderId } from 'wallet-backup-engine';\nconst p: ProviderId = 'dropbox';\ncreateNobleScrypt(p);\n`);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...STRICT_CONSUMER, module: 'nodenext', moduleResolution: 'nodenext' }, files: ['wrong.ts'] }));
-    const result = tsc(dir, 'tsconfig.json');
+    const source = `import { createNobleScrypt, type ProviderId } from 'wallet-backup-engine';\nconst p: ProviderId = 'dropbox';\ncreateNobleScrypt(p);\n`;
+    const result = typeCheck('wrong', [{ name: 'wrong.ts', source }], { ...STRICT_CONSUMER, ...NODENEXT });
     expect(result.status).not.toBe(0);
-    expect(result.stdout).toContain(`error TS2322: Type '"dropbox"' is not assignable to type`);
+    expect(result.output).toContain(`error TS2322: Type '"dropbox"' is not assignable to type`);
   });
 });
 
 describe('a TypeScript tool importing ./machines and ./records', () => {
   // Their types are xstate's and age-encryption's: lib DOM, and not exactOptionalPropertyTypes,
   // which xstate 5's own declarations fail with skipLibCheck off (docs/packages.md).
-  const TOOL = { ...STRICT_CONSUMER, lib: ['ES2022', 'DOM'], exactOptionalPropertyTypes: false, module: 'nodenext', moduleResolution: 'nodenext' };
+  const TOOL = { ...STRICT_CONSUMER, ...NODENEXT, lib: ['ES2022', 'DOM'], exactOptionalPropertyTypes: false };
 
   it('type-checks with lib DOM, strict and skipLibCheck false', () => {
-    const dir = join(app, 'ts-tool');
-    mkdirSync(dir, { recursive: true });
-    copyFixture('tools.ts', dir);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ts-tool', private: true, type: 'module' }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: TOOL, files: ['tools.ts'] }));
-    const result = tsc(dir, 'tsconfig.json');
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(typeCheck('tool', ['tools.ts'], TOOL)).toEqual({ status: 0, output: '' });
   });
 
   it('does not type-check without lib DOM: the docs say why these entries need it', () => {
-    const dir = join(app, 'ts-tool-no-dom');
-    mkdirSync(dir, { recursive: true });
-    copyFixture('tools.ts', dir);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'ts-tool-no-dom', private: true, type: 'module' }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...TOOL, lib: ['ES2022'] }, files: ['tools.ts'] }));
-    const result = tsc(dir, 'tsconfig.json');
+    const result = typeCheck('tool-no-dom', ['tools.ts'], { ...TOOL, lib: ['ES2022'] });
     expect(result.status).not.toBe(0);
-    expect(result.stdout).toMatch(/Cannot find name '(AbortSignal|ReadableStream|CryptoKey)'/);
+    expect(result.output).toMatch(/Cannot find name '(AbortSignal|ReadableStream|CryptoKey)'/);
   });
 });
 
