@@ -358,6 +358,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
 
     async read(path: string, limit: ReadLimit): Promise<Uint8Array | null> {
       checkDrivePath(path);
+      recordNameOf(path); // refuses a path too long for a record name before any request
       // The answer holds the bytes as base64 (4 characters per 3 bytes) plus the record's JSON.
       const cap = Math.ceil(limit.maxBytes / 3) * 4 + ENVELOPE_BYTES;
       let record: CkRecord | null;
@@ -385,6 +386,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
 
     async write(path: string, bytes: Uint8Array): Promise<void> {
       checkDrivePath(path);
+      recordNameOf(path); // refuses a path too long for a record name before any request
       const copy = bytes.slice();
       await requireZone();
       for (let round = 0; round < CAS_ROUNDS; round++) {
@@ -405,6 +407,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
 
     async create(path: string, bytes: Uint8Array): Promise<CreateResult> {
       checkDrivePath(path);
+      recordNameOf(path); // refuses a path too long for a record name before any request
       const copy = bytes.slice();
       await requireZone();
       const result = await modifyOne(
@@ -430,6 +433,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
 
     async delete(path: string): Promise<void> {
       checkDrivePath(path);
+      recordNameOf(path); // refuses a path too long for a record name before any request
       await requireZone();
       // [modify]: forceDelete deletes "regardless of conflicts"; NOT_FOUND means already gone.
       await modifyOne('records.modify', { operationType: 'forceDelete', record: { recordName: recordNameOf(path) } }, 0);
