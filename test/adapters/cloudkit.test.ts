@@ -331,7 +331,13 @@ describe('CloudKit adapter: faults mapped', () => {
   });
 
   it('a record over the read\'s cap is refused as too-large, the answer read no further than the cap', async () => {
-    const { ck, drive } = await open();
+    let pulled = 0;
+    const countingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const counted = response.body!.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, out) => void ((pulled += chunk.length), out.enqueue(chunk)) }));
+      return new Response(counted, { status: response.status, headers: response.headers });
+    };
+    const { ck, drive } = await open(ALICE, { fetch: countingFetch });
     await drive.list('');
     const huge = new Uint8Array(3 * 1024 * 1024).fill(1);
     ck.putRecord(ALICE, CLOUDKIT_ZONE, {
@@ -341,6 +347,7 @@ describe('CloudKit adapter: faults mapped', () => {
     });
     const error = await cloudErrorOf(drive.read('wallet-backup/wallets/huge.age', { maxBytes: 64 * 1024 }), 'too-large');
     expect(error.message).toContain('"wallet-backup/wallets/huge.age"');
+    expect(pulled).toBeLessThan(512 * 1024); // of a 4 MB answer
     await drive.write('exact', new Uint8Array(1000));
     expect(await drive.read('exact', { maxBytes: 1000 })).toEqual(new Uint8Array(1000));
     await cloudErrorOf(drive.read('exact', { maxBytes: 999 }), 'too-large');
