@@ -11,6 +11,9 @@
  *   [caller]   .../CloudKitWebServicesReference/FetchCurrentUserIdentity.html
  *   [types]    .../CloudKitWebServicesReference/Types.html
  *   [errors]   .../CloudKitWebServicesReference/ErrorCodes.html
+ *   [errdict]  .../CloudKitWebServicesReference/GettingAllZones.html (the error dictionary: reason,
+ *              serverErrorCode, retryAfter "the suggested time to wait", redirectURL; the unit is not
+ *              stated there: read as seconds, like CloudKit's CKErrorRetryAfterKey)
  * (the [lookup] and [zones] pages were not found in the reference store searched while writing
  * this; their request shapes follow the [modify]/[query] pages and CloudKit JS.)
  *
@@ -40,8 +43,9 @@
  *  - list = `records/query` over the record type, paged with `continuationMarker` [query].
  *  - status = `users/caller` [caller]: its userRecordName names the account (stable per
  *    container, so an account change in the middle of a backup shows).
- *  - quota: CloudKit Web Services has no endpoint for the user's iCloud storage (none is listed in
- *    the reference's table of contents), so quota() reports the bytes of this app's records and an
+ *  - quota: no CloudKit Web Services endpoint reports the user's iCloud storage (none among the
+ *    reference's records, zones, changes, users and tokens pages searched; the only signal is
+ *    QUOTA_EXCEEDED [errors]), so quota() reports the bytes of this app's records and an
  *    unbounded total (Number.MAX_SAFE_INTEGER). The engine's up-front check then always passes,
  *    and a full iCloud shows as QUOTA_EXCEEDED (413) on the write itself, mapped to
  *    CloudError('quota-exceeded'), which the engine handles the same way.
@@ -487,7 +491,7 @@ function parseJson(raw: Uint8Array): Record<string, unknown> | null {
   }
 }
 
-/** [errors]/[modify]: `retryAfter` is in seconds. */
+/** [errdict]: `retryAfter`, read as seconds (see the header comment). */
 function retryAfterOf(body: { retryAfter?: unknown } | null): number | null {
   const seconds = body?.retryAfter;
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null;
