@@ -72,6 +72,16 @@ describe('CloudKit adapter: the CloudDrive contract over HTTP', () => {
     expect(ck.records(ALICE, CLOUDKIT_ZONE)).toEqual({ [recordNameOf('wallet-backup/keyring.age')]: bytesOf('k') });
   });
 
+  it('a zone deleted after the adapter made it (ZONE_NOT_FOUND inside a modify answer) is made again and the write lands', async () => {
+    const { ck, drive } = await open();
+    await drive.write('a', bytesOf('a'));
+    ck.dropZone(ALICE, CLOUDKIT_ZONE);
+    await drive.delete('a');
+    expect(await drive.create('b', bytesOf('b'))).toBe('created');
+    expect(await drive.list('')).toEqual(['b']);
+    expect(ck.log.filter((entry) => entry.operation === 'zones/modify')).toHaveLength(2);
+  });
+
   it('an overwrite replaces the whole content; an empty file stays empty', async () => {
     const { drive } = await open();
     await drive.write('wallet-backup/keyring.age', bytesOf('old content that is longer'));

@@ -93,6 +93,8 @@ export interface CloudKitEmulator {
   /** Each user's records in a zone: recordName → decoded Bytes field `bytes`. */
   records(user: string, zone: string): Record<string, Uint8Array>;
   zones(user: string): string[];
+  /** Deletes a zone and its records (the user reset the app's data, or another device deleted it). */
+  dropZone(user: string, zone: string): void;
   log: RequestLogEntry[];
   close(): Promise<void>;
 }
@@ -452,6 +454,9 @@ export async function startCloudKitEmulator(options: { container?: string; envir
       return out;
     },
     zones: (user) => [...(users.get(user)?.zones.keys() ?? [])],
+    dropZone(user, zoneName) {
+      users.get(user)?.zones.delete(zoneName);
+    },
     close() {
       for (const hold of holds.splice(0)) hold.arrive();
       server.closeAllConnections();
