@@ -400,7 +400,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
   }
 
   /** Files.update.patchcontent: the whole content of an existing file replaced in one request. */
-  async function replaceContent(file: DriveFile, bytes: Uint8Array): Promise<void> {
+  async function replaceContent(file: DriveFile, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
     try {
       await call(
         'files.update',
@@ -423,7 +423,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
    * Creates the file and resolves duplicates: 'created' when our upload is the oldest file of the
    * name (it then holds our bytes), otherwise our copies are deleted and the winner is returned.
    */
-  async function createResolved(fileName: string, bytes: Uint8Array): Promise<{ created: boolean; winner: DriveFile }> {
+  async function createResolved(fileName: string, bytes: Uint8Array<ArrayBuffer>): Promise<{ created: boolean; winner: DriveFile }> {
     const nonce = randomNonce();
     const ours = await uploadNew(fileName, bytes, nonce);
     const named = await listFiles(fileName);
@@ -490,7 +490,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
 
     async write(path, bytes) {
       checkDrivePath(path);
-      const copy = bytes.slice();
+      const copy = new Uint8Array(bytes);
       const existing = winnerOf((await clashCheck(path)).get(path) ?? []);
       try {
         if (existing !== null) {
@@ -514,7 +514,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
       checkDrivePath(path);
       const existing = (await clashCheck(path)).get(path) ?? [];
       if (existing.length > 0) return 'exists';
-      const { created } = await createResolved(fileNameOf(path), bytes.slice());
+      const { created } = await createResolved(fileNameOf(path), new Uint8Array(bytes));
       return created ? 'created' : 'exists';
     },
 
@@ -618,7 +618,7 @@ function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {
