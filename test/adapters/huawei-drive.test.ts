@@ -354,10 +354,11 @@ describe('HUAWEI Drive adapter: duplicate names and create races (R4, R5)', () =
 
   it('a create whose response was lost (dropped after the upload) and retried leaves one file and still says created', async () => {
     const { drive, emulator } = await setup();
-    // The first upload is stored, then its connection is dropped before the answer: simulated by
-    // storing it through a held request whose client gave up, i.e. a retried POST.
-    emulator.failNext('files.create', { kind: 'drop' });
+    // The first upload is stored, then its connection drops before the answer; the adapter retries
+    // the POST, so two copies of its bytes exist, and it must still say created and keep one.
+    emulator.failNext('files.create', { kind: 'drop', afterApplying: true });
     expect(await drive.create('k', bytesOf('mine'))).toBe('created');
+    expect(emulator.log.filter((entry) => entry.op === 'files.create').map((entry) => entry.status)).toEqual([0, 200]);
     expect(emulator.files(ALICE)).toHaveLength(1);
     expect(await drive.read('k', CAP)).toEqual(bytesOf('mine'));
   });

@@ -39,8 +39,11 @@ export type HuaweiOp = 'about.get' | 'files.list' | 'files.create' | 'files.get'
 export type HuaweiFault =
   /** Answer with this HTTP status and result code (and a Retry-After, in seconds, when given). */
   | { kind: 'error'; status: number; code: string; retryAfterSeconds?: number }
-  /** Destroy the connection without answering (a dropped connection). */
-  | { kind: 'drop' }
+  /**
+   * Destroy the connection without answering (a dropped connection); with `afterApplying`, the
+   * request is carried out first and only the answer is lost (the client cannot tell it happened).
+   */
+  | { kind: 'drop'; afterApplying?: boolean }
   /** files.get only: stream this many bytes without Content-Length, whatever the file holds. */
   | { kind: 'oversize'; bytes: number };
 
@@ -177,25 +180,42 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
 
     const faultIndex = faults.findIndex((queued) => queued.op === op || queued.op === 'any');
     if (faultIndex >= 0) {
-      const [{ fault }] = faults.splice(faultIndex, 1) as [{ fault: HuaweiFault }];
-      if (fault.kind === 'drop') {
+      const fault = faults.splice(faultIndex, 1)[0]!.fault;
+      if (fault.kind === 'drop' && fault.afterApplying === true) {
+        // Carry the request out, then lose the answer: the socket closes instead of the reply.
+        response.writeHead = ((..._args: unknown[]) => {
+          log.push({ op, status: 0 });
+          request.socket.destroy();
+          return response;
+        }) as typeof response.writeHead;
+        response.end = (() => response) as typeof response.end;
+      } else if (fault.kind === 'drop') {
         log.push({ op, status: 0 });
         request.socket.destroy();
         return;
       }
-      if (fault.kind === 'error') return sendError(response, op, fault.status, fault.code, 'INJECTED', fault.retryAfterSeconds);
-      if (fault.kind === 'oversize' && op === 'files.get') {
-        log.push({ op, status: 200 });
+      else if (fault.kind === 'error') return sendError(response, op, fault.status, fault.code, 'INJECTED', fault.retryAfterSeconds);
+      else if (fault.kind === 'oversize' && op === 'files.get') {
         response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
         const chunk = Buffer.alloc(64 * 1024, 7);
-        for (let sent = 0; sent < fault.bytes && !response.destroyed; sent += chunk.length) {
+        let closed = false;
+        response.once('close', () => {
+          closed = true;
+        });
+        for (let sent = 0; sent < fault.bytes && !closed; sent += chunk.length) {
           if (!response.write(chunk.subarray(0, Math.min(chunk.length, fault.bytes - sent)))) {
             await new Promise<void>((resolve) => {
-              response.once('drain', resolve);
-              response.once('close', resolve);
+              const done = () => {
+                response.off('drain', done);
+                response.off('close', done);
+                resolve();
+              };
+              response.on('drain', done);
+              response.on('close', done);
             });
           }
         }
+        log.push({ op, status: closed ? 0 : 200 });
         response.end();
         return;
       }
