@@ -184,7 +184,8 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
       if (fault.kind === 'drop' && fault.afterApplying === true) {
         // Carry the request out, then lose the answer: the socket closes instead of the reply.
         response.writeHead = ((..._args: unknown[]) => {
-          log.push({ op, status: 0 });
+          // The reply was logged as sent just before this; it never arrives, so log it as dropped.
+          log.splice(log.length - 1, 1, { op, status: 0 });
           request.socket.destroy();
           return response;
         }) as typeof response.writeHead;
