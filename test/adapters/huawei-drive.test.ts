@@ -383,4 +383,29 @@ describe('HUAWEI Drive adapter: the engine over it', () => {
     await restore.enterPassword(password);
     expect(restore.result()).toMatchObject({ outcome: 'done', mnemonic });
   });
+
+  it('R13: HMS ConnectionResult 3 (SERVICE_DISABLED) stops an engine backup at hmsUnavailable before any request; after the fix RETRY goes on', async () => {
+    const harness = await setup();
+    harness.setHms(HMS_CONNECTION_RESULT.SERVICE_DISABLED);
+    const engine = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { huawei: harness.drive }, kdf: createNobleScrypt(), scryptLogN: 10, device: { id: 'phone-1' } });
+    const flow = await engine.backup({ provider: 'huawei', mnemonic: 'legal winner thank year wave sausage worth useful legal winner thank yellow' });
+    expect(flow.view().state).toBe('hmsUnavailable');
+    expect(flow.context().hmsProblem).toBe('missing');
+    expect(harness.emulator.log).toEqual([]);
+    harness.setHms(HMS_CONNECTION_RESULT.SUCCESS);
+    expect((await flow.retry()).state).toBe('choosingPassword');
+  });
+
+  it('R12: storage full (403 21004039) stops an engine backup at uploading.storageFull with the bytes needed; after space is freed it finishes', async () => {
+    const { drive, emulator } = await setup();
+    emulator.setCapacity(ALICE, 0);
+    const engine = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { huawei: drive }, kdf: createNobleScrypt(), scryptLogN: 10, device: { id: 'phone-1' } });
+    const flow = await engine.backup({ provider: 'huawei', mnemonic: 'legal winner thank year wave sausage worth useful legal winner thank yellow' });
+    await flow.choosePassword('correct horse 7', 'correct horse 7');
+    expect(flow.view().state).toEqual({ uploading: 'storageFull' });
+    expect(flow.context().neededBytes).toBeGreaterThan(0);
+    expect(emulator.files(ALICE)).toEqual([]);
+    emulator.setCapacity(ALICE, 1_000_000);
+    expect((await flow.spaceFreed()).state).toBe('done');
+  });
 });
