@@ -4,6 +4,11 @@
  * mapped, retries, duplicate names, create races, bounded downloads, and one engine backup and
  * restore through it.
  */
+import { build } from 'esbuild';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHuaweiDriveCloud, fileNameOf, HMS_CONNECTION_RESULT, pathOfFileName, type HuaweiDriveOptions } from '../../adapters/cloud/huawei-drive.ts';
 import { createNobleScrypt } from '../../adapters/kdf/noble-scrypt.ts';
@@ -62,6 +67,22 @@ function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2')
   emulator.addToken(token, ALICE);
   return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
 }
+
+describe('HUAWEI Drive adapter: browsers and React Native', () => {
+  it('bundles for platform browser with no Node built-in, and the bundle talks to Drive over fetch', async () => {
+    const result = await build({ entryPoints: ['adapters/cloud/huawei-drive.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
+    expect(inputs).toContain('adapters/http/retry.ts');
+    const file = join(mkdtempSync(join(tmpdir(), 'wbe-huawei-bundle-')), 'huawei.mjs');
+    writeFileSync(file, result.outputFiles[0]!.contents);
+    const bundled = (await import(pathToFileURL(file).href)) as typeof import('../../adapters/cloud/huawei-drive.ts');
+    const { emulator } = await setup();
+    const drive = bundled.createHuaweiDriveCloud({ getAccessToken: async () => TOKEN, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
+    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('k'))).toBe('created');
+    expect(await drive.list('wallet-backup')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
+  });
+});
 
 describe('HUAWEI Drive adapter: names', () => {
   it('a port path maps to one flat applicationData file name and back; foreign names are ignored', () => {
