@@ -5,6 +5,7 @@
  * restore through it.
  */
 import { build } from 'esbuild';
+import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,8 +64,8 @@ async function setup(overrides: Partial<HuaweiDriveOptions> = {}) {
 }
 
 /** A second device on the same account (its own token). */
-function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2'): CloudDrive {
-  emulator.addToken(token, ALICE);
+function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2', client = 'device-2'): CloudDrive {
+  emulator.addToken(token, ALICE, client);
   return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
 }
 
@@ -371,6 +372,92 @@ describe('HUAWEI Drive adapter: duplicate names and create races (R4, R5)', () =
     expect(results.filter((result) => result === 'created')).toHaveLength(1);
     expect(await drive.read('wallet-backup/keyrings/epoch-1.age', CAP)).toEqual(contenders[results.indexOf('created')]);
     expect(emulator.files(ALICE)).toHaveLength(1);
+  });
+
+  it('R4/R5: under any order in which the server takes two or three devices\' uploads and their listings, exactly one create says created and the one file left holds its bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 3 }).chain((devices) =>
+          fc.record({
+            devices: fc.constant(devices),
+            uploadOrder: fc.shuffledSubarray([...Array(devices).keys()], { minLength: devices, maxLength: devices }),
+            listOrder: fc.option(fc.shuffledSubarray([...Array(devices).keys()], { minLength: devices, maxLength: devices })),
+          }),
+        ),
+        async ({ devices, uploadOrder, listOrder }) => {
+          const emulator = await startHuaweiDriveEmulator();
+          emulators.push(emulator);
+          const drives = Array.from({ length: devices }, (_, index) => secondDrive(emulator, `AT-device-${index}`));
+          const path = 'wallet-backup/keyrings/epoch-1.age';
+          const uploads = Array.from({ length: devices }, () => emulator.hold((op) => op === 'files.create'));
+          const results = Promise.all(drives.map((drive, index) => drive.create(path, bytesOf(`keyring of device ${index}`))));
+          const heldUploads = await Promise.all(uploads);
+          // Every device has passed its "is it there?" check: the next lists are the ones after the uploads.
+          const lists = listOrder === null ? [] : Array.from({ length: devices }, () => emulator.hold((op) => op === 'files.list'));
+          for (const index of uploadOrder) {
+            heldUploads[index]!.release();
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+          if (listOrder !== null) {
+            const heldLists = await Promise.all(lists);
+            for (const index of listOrder) {
+              heldLists[index]!.release();
+              await new Promise((resolve) => setTimeout(resolve, 1));
+            }
+          }
+          const outcome = await results;
+          expect(outcome.filter((result) => result === 'created')).toHaveLength(1);
+          const winner = outcome.indexOf('created');
+          const left = emulator.files(ALICE);
+          expect(left).toHaveLength(1);
+          expect(left[0]!.bytes).toEqual(bytesOf(`keyring of device ${winner}`));
+          for (const drive of drives) expect(await drive.read(path, CAP)).toEqual(bytesOf(`keyring of device ${winner}`));
+          await emulator.close();
+          emulators.splice(emulators.indexOf(emulator), 1);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('R4/R5: under any interleaving of two or three devices\' requests (checks, uploads, listings, deletes), exactly one create says created and the one file left holds its bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 3 }), fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), async (devices, choices) => {
+        const emulator = await startHuaweiDriveEmulator();
+        emulators.push(emulator);
+        const drives = Array.from({ length: devices }, (_, index) => secondDrive(emulator, `AT-device-${index}`, `device-${index}`));
+        const path = 'wallet-backup/keyrings/epoch-1.age';
+        emulator.gate(() => true);
+        let pending = devices;
+        const results = Promise.all(
+          drives.map((drive, index) =>
+            drive.create(path, bytesOf(`keyring of device ${index}`)).finally(() => {
+              pending -= 1;
+            }),
+          ),
+        );
+        // The scheduler: each device has one request in flight at a time; once every device still
+        // running waits at the door, the next choice picks which one goes on.
+        for (let step = 0; pending > 0; ) {
+          const waiting = emulator.waiting();
+          if (waiting.length < pending) {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            continue;
+          }
+          waiting[choices[step % choices.length]! % waiting.length]!.release();
+          step += 1;
+        }
+        emulator.gate(null);
+        const outcome = await results;
+        expect(outcome.filter((result) => result === 'created')).toHaveLength(1);
+        const winner = outcome.indexOf('created');
+        const left = emulator.files(ALICE);
+        expect(left).toHaveLength(1);
+        expect(left[0]!.bytes).toEqual(bytesOf(`keyring of device ${winner}`));
+        for (const drive of drives) expect(await drive.read(path, CAP)).toEqual(bytesOf(`keyring of device ${winner}`));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('a create whose response was lost (dropped after the upload) and retried leaves one file and still says created', async () => {

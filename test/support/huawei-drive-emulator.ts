@@ -67,13 +67,15 @@ export interface StoredFile {
 
 export interface HeldRequest {
   readonly op: HuaweiOp;
+  /** The label given to the request's token in addToken (which device sent it). */
+  readonly client: string;
   release(): void;
 }
 
 export interface HuaweiDriveEmulator {
   readonly url: string;
-  /** A token that signs `account` in; tokens are opaque, never logged. */
-  addToken(token: string, account: string): void;
+  /** A token that signs `account` in, and the label held requests carry; tokens are opaque, never logged. */
+  addToken(token: string, account: string, client?: string): void;
   /** The token has expired: requests carrying it get 401 21004016 (session expired). */
   expireToken(token: string): void;
   setCapacity(account: string, bytes: number): void;
@@ -83,6 +85,12 @@ export interface HuaweiDriveEmulator {
   setPaging(options: { pageSize: number; emptyPages?: boolean }): void;
   /** The next request matching is held before it touches any file, until released. */
   hold(matches: (op: HuaweiOp) => boolean): Promise<HeldRequest>;
+  /**
+   * Until called again with null, every request matching waits at the door and is listed in
+   * waiting(), so a test can release them one by one in the order it chooses (any interleaving).
+   */
+  gate(matches: ((op: HuaweiOp) => boolean) | null): void;
+  waiting(): HeldRequest[];
   /** Stores a file directly (test setup: duplicates, foreign files). */
   put(account: string, fileName: string, bytes: Uint8Array, options?: { createdTime?: string; id?: string }): StoredFile;
   files(account: string): StoredFile[];
@@ -95,7 +103,9 @@ const DEFAULT_CAPACITY = 15 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
 export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
-  const tokens = new Map<string, { account: string; expired: boolean }>();
+  const tokens = new Map<string, { account: string; expired: boolean; client: string }>();
+  let gated: ((op: HuaweiOp) => boolean) | null = null;
+  const gateQueue: HeldRequest[] = [];
   const filesByAccount = new Map<string, StoredFile[]>();
   const capacity = new Map<string, number>();
   const faults: Array<{ op: HuaweiOp | 'any'; fault: HuaweiFault }> = [];
@@ -232,7 +242,19 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
     const holdIndex = holds.findIndex((armed) => armed.matches(op));
     if (holdIndex >= 0) {
       const [armed] = holds.splice(holdIndex, 1);
-      await new Promise<void>((release) => armed!.caught({ op, release }));
+      await new Promise<void>((release) => armed!.caught({ op, client: session.client, release }));
+    } else if (gated !== null && gated(op)) {
+      await new Promise<void>((release) => {
+        const held: HeldRequest = {
+          op,
+          client: session.client,
+          release: () => {
+            gateQueue.splice(gateQueue.indexOf(held), 1);
+            release();
+          },
+        };
+        gateQueue.push(held);
+      });
     }
 
     const files = filesOf(account);
@@ -333,8 +355,14 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
 
   return {
     url: `http://127.0.0.1:${port}`,
-    addToken(token, account) {
-      tokens.set(token, { account, expired: false });
+    addToken(token, account, client = account) {
+      tokens.set(token, { account, expired: false, client });
+    },
+    gate(matches) {
+      gated = matches;
+    },
+    waiting() {
+      return [...gateQueue];
     },
     expireToken(token) {
       const session = tokens.get(token);
