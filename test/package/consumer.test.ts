@@ -23,8 +23,8 @@ const NOT_FOR_EMBEDDERS = [
   '@viz-js/viz', '@statelyai/inspect', 'prebuild-install', 'node-gyp', 'bindings',
 ];
 
-/** The package's entries: '.', './machines', './records', './node' (file names under dist/src). */
-const ENTRIES = ['index', 'machines', 'records', 'node'] as const;
+/** The package's entries: '.', './machines', './records', './clouds', './node' (file names under dist/src). */
+const ENTRIES = ['index', 'machines', 'records', 'clouds', 'node'] as const;
 const specifier = (entry: (typeof ENTRIES)[number]) => (entry === 'index' ? 'wallet-backup-engine' : `wallet-backup-engine/${entry}`);
 
 let packed: Packed;
@@ -241,6 +241,21 @@ describe('a TypeScript tool importing ./machines and ./records', () => {
     const result = typeCheck('tool-no-dom', ['tools.ts'], { ...TOOL, lib: ['ES2022'] });
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/Cannot find name '(AbortSignal|ReadableStream|CryptoKey)'/);
+  });
+});
+
+describe('a TypeScript app importing ./clouds', () => {
+  it('type-checks with lib DOM (fetch), strict, exactOptionalPropertyTypes and skipLibCheck false', () => {
+    expect(typeCheck('clouds', ['clouds.ts'], { ...STRICT_CONSUMER, ...NODENEXT, lib: ['ES2022', 'DOM'] })).toEqual({ status: 0, output: '' });
+  });
+
+  it('bundles for the browser with no node: import', async () => {
+    const entry = join(app, 'clouds-entry.mjs');
+    writeFileSync(entry, `export { createCloudKitCloud, createHuaweiDriveCloud } from 'wallet-backup-engine/clouds';\n`);
+    const result = await build({ entryPoints: [entry], absWorkingDir: app, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
+    expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
+    expect(result.outputFiles[0]!.contents.byteLength).toBeGreaterThan(1000);
   });
 });
 
