@@ -17,10 +17,18 @@ import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts
 import { createBackupEngine, type BackupEngine } from '../../src/engine/index.ts';
 import type { CloudDrive } from '../../src/ports/cloud-drive.ts';
 import type { EventStore } from '../../src/ports/event-store.ts';
+import type { ProviderId } from '../../src/ports/providers.ts';
 
 export const PROVIDER = 'gdrive' as const;
 export const ACCOUNT = 'alice@example.com';
 export const LOG_N = 4;
+
+/** The provider and the account a cloud signs the devices into (what status() names). */
+export interface Target {
+  provider: ProviderId;
+  account: string;
+}
+export const MEMORY_TARGET: Target = { provider: PROVIDER, account: ACCOUNT };
 
 /** Valid BIP39 phrases the devices back up (official vectors and ones generated from fixed entropy). */
 export const PHRASES = [
@@ -68,6 +76,7 @@ export function scheduledDrive(
   crashAfter: number | null,
   onCrash: () => void,
   observe: (call: DriveCall) => void = () => {},
+  turn: Turn | null = null,
 ): CloudDrive {
   let effects = 0;
   let dead = false;
@@ -75,9 +84,11 @@ export function scheduledDrive(
   const wrap = (method: DriveMethod) =>
     async (...args: unknown[]): Promise<unknown> => {
       if (dead) return never;
+      turn?.arrive();
       await s.schedule(Promise.resolve(), `${label} ${method} ${typeof args[0] === 'string' ? args[0] : ''}`);
+      turn?.leave();
       if (dead) return never;
-      const result = await (base[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      const result = await (base[method] as (...a: unknown[]) => Promise<unknown>)(...args).finally(() => turn?.answered());
       observe({ method, path: typeof args[0] === 'string' ? args[0] : '', result });
       effects++;
       if (crashAfter !== null && effects >= crashAfter) {
@@ -92,26 +103,110 @@ export function scheduledDrive(
   return drive as unknown as CloudDrive;
 }
 
+/** One device's part in Turns: around each scheduled call. */
+export interface Turn {
+  /** The device waits for the scheduler to release a call. */
+  arrive(): void;
+  /** The scheduler released it: the call is under way. */
+  leave(): void;
+  /** The call answered (or the device died in it). */
+  answered(): void;
+}
+
+/**
+ * Makes the scheduler's choices reproducible from its seed when the calls do real I/O (HTTP,
+ * files, scrypt): a call is released only when every live device is waiting for one (none is
+ * busy in a call, a key derivation or its log), so on a replay each choice is among the same
+ * calls. run() releases one call at a time until every device has finished (done or crashed).
+ */
+export class Turns {
+  private readonly waiting: number[];
+  private readonly inCall: number[];
+  private readonly finished: boolean[];
+  private released = 0;
+  private wake: () => void = () => {};
+
+  constructor(
+    private readonly s: fc.Scheduler,
+    devices: number,
+  ) {
+    this.waiting = Array.from({ length: devices }, () => 0);
+    this.inCall = Array.from({ length: devices }, () => 0);
+    this.finished = Array.from({ length: devices }, () => false);
+  }
+
+  of(device: number): Turn {
+    const change = (update: () => void) => () => {
+      update();
+      this.wake();
+    };
+    return {
+      arrive: change(() => this.waiting[device]!++),
+      leave: change(() => {
+        this.waiting[device]!--;
+        this.inCall[device]!++;
+        this.released++;
+      }),
+      answered: change(() => this.inCall[device]!--),
+    };
+  }
+
+  finish(device: number): void {
+    this.finished[device] = true;
+    this.wake();
+  }
+
+  private allDone(): boolean {
+    return this.finished.every(Boolean);
+  }
+
+  private allWaiting(): boolean {
+    return this.finished.every((finished, i) => finished || (this.waiting[i]! > 0 && this.inCall[i] === 0));
+  }
+
+  private until(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.wake = () => {
+        if (!condition()) return;
+        this.wake = () => {};
+        resolve();
+      };
+    });
+  }
+
+  async run(): Promise<void> {
+    for (;;) {
+      await this.until(() => this.allDone() || this.allWaiting());
+      if (this.allDone()) return;
+      const before = this.released;
+      await this.s.waitOne();
+      await this.until(() => this.released > before);
+    }
+  }
+}
+
 export interface Device {
   index: number;
+  target: Target;
   engine: BackupEngine;
   store: EventStore;
   /** Resolves when the device crashes (never, for one that lives). */
   crashed: Promise<void>;
 }
 
-export function openDevice(index: number, drive: (onCrash: () => void) => CloudDrive, dir: string): Device {
+export function openDevice(index: number, drive: (onCrash: () => void) => CloudDrive, dir: string, target: Target = MEMORY_TARGET): Device {
   let crash = () => {};
   const crashed = new Promise<void>((resolve) => (crash = resolve));
   const store = openSqliteEventStore({ path: join(dir, `device-${index}.db`) });
   const engine = createBackupEngine({
     eventLog: store,
-    clouds: { [PROVIDER]: drive(() => crash()) },
+    clouds: { [target.provider]: drive(() => crash()) },
     kdf: createNodeScrypt(),
     scryptLogN: LOG_N,
     device: { id: `device-${index}` },
   });
-  return { index, engine, store, crashed };
+  return { index, target, engine, store, crashed };
 }
 
 export function tempDir(): string {
@@ -126,7 +221,8 @@ export function tempDir(): string {
  */
 export async function personBacksUp(device: Device, op: BackupOp, devices: number): Promise<DoneBackup | null> {
   const mnemonic = PHRASES[op.phrase]!;
-  const flow = await device.engine.backup({ provider: PROVIDER, mnemonic, walletName: `phrase ${op.phrase}`, newEpoch: op.newEpoch, expectedAccount: ACCOUNT });
+  const { provider, account } = device.target;
+  const flow = await device.engine.backup({ provider, mnemonic, walletName: `phrase ${op.phrase}`, newEpoch: op.newEpoch, expectedAccount: account });
   let password = '';
   for (;;) {
     const view = flow.view();
@@ -154,9 +250,14 @@ export async function personBacksUp(device: Device, op: BackupOp, devices: numbe
 }
 
 /** A restore on a new device (empty log) straight from the cloud: the phrase, or why not. */
-export async function restoreOnNewDevice(drive: CloudDrive, walletId: string, passwords: string[]): Promise<{ mnemonic: string } | { problem: string }> {
-  const engine = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { [PROVIDER]: drive }, kdf: createNodeScrypt(), scryptLogN: LOG_N });
-  const flow = await engine.restore({ provider: PROVIDER, walletId, expectedAccount: ACCOUNT });
+export async function restoreOnNewDevice(
+  drive: CloudDrive,
+  walletId: string,
+  passwords: string[],
+  { provider, account }: Target = MEMORY_TARGET,
+): Promise<{ mnemonic: string } | { problem: string }> {
+  const engine = createBackupEngine({ eventLog: openMemoryEventStore(), clouds: { [provider]: drive }, kdf: createNodeScrypt(), scryptLogN: LOG_N });
+  const flow = await engine.restore({ provider, walletId, expectedAccount: account });
   for (const password of passwords) {
     if (!(flow.view().meta.waitsFor ?? []).includes('PASSWORD.ENTERED')) break;
     await flow.enterPassword(password);
