@@ -69,27 +69,35 @@ export interface DriveCall {
   result: unknown;
 }
 
+/**
+ * `s` null: the calls are not scheduled here (something else, such as an emulator's request
+ * gate, orders them) and the device dies when `killed()` says so, hearing nothing back from then on.
+ */
 export function scheduledDrive(
   base: CloudDrive,
-  s: fc.Scheduler,
+  s: fc.Scheduler | null,
   label: string,
   crashAfter: number | null,
   onCrash: () => void,
   observe: (call: DriveCall) => void = () => {},
   turn: Turn | null = null,
+  killed: () => boolean = () => false,
 ): CloudDrive {
   let effects = 0;
   let dead = false;
   const never = new Promise<never>(() => {});
   const wrap = (method: DriveMethod) =>
     async (...args: unknown[]): Promise<unknown> => {
-      if (dead) return never;
-      turn?.arrive();
-      await s.schedule(Promise.resolve(), `${label} ${method} ${typeof args[0] === 'string' ? args[0] : ''}`);
-      turn?.leave();
+      if (dead || killed()) return never;
+      if (s !== null) {
+        turn?.arrive();
+        await s.schedule(Promise.resolve(), `${label} ${method} ${typeof args[0] === 'string' ? args[0] : ''}`);
+        turn?.leave();
+      }
       if (dead) return never;
       const result = await (base[method] as (...a: unknown[]) => Promise<unknown>)(...args).finally(() => turn?.answered());
       observe({ method, path: typeof args[0] === 'string' ? args[0] : '', result });
+      if (killed()) return never;
       effects++;
       if (crashAfter !== null && effects >= crashAfter) {
         dead = true;

@@ -15,8 +15,9 @@ import { createCloudKitCloud } from '../../adapters/cloud/cloudkit.ts';
 import { createHuaweiDriveCloud, HMS_CONNECTION_RESULT } from '../../adapters/cloud/huawei-drive.ts';
 import type { RetryPolicy } from '../../src/ports/retry.ts';
 import { startCloudKitEmulator, type CloudKitEmulator } from '../support/cloudkit-emulator.ts';
-import { startHuaweiDriveEmulator, type HuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
-import { interleavingProperty, LOST_BACKUP, overwritingCreate, runDirs, type Cloud } from './interleavings.ts';
+import { startHuaweiDriveEmulator, type HeldRequest, type HuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
+import { scheduledDrive } from './devices.ts';
+import { interleavingProperty, LOST_BACKUP, overwritingCreate, runDirs, type Cloud, type InterleavingOf } from './interleavings.ts';
 
 const FAST: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, totalMs: 5_000 };
 const TWO = { min: 2, max: 2 };
@@ -50,10 +51,69 @@ function huaweiCloud(): Cloud {
     huawei.addToken(token, account, client);
     return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => HMS_CONNECTION_RESULT.SUCCESS, baseUrl: huawei.url, retry: FAST });
   };
-  return { provider: 'huawei', account, driveFor: (i) => open(`device ${i}`), checker: () => open('checker') };
+  return { provider: 'huawei', account, driveFor: (i) => open(clientOf(account, i)), checker: () => open('checker') };
 }
 
-const RUNS = { two: 8, three: 6, crashes: 10 };
+const clientOf = (account: string, device: number) => `${account} device ${device}`;
+
+/**
+ * The scheduler orders the devices' HTTP requests, not just their port calls: the emulator's
+ * gate holds every request at the door, and one is let in only when each live device has one
+ * waiting (so a Huawei create's upload and its list can fall either side of another device's).
+ * A device with a crash plan dies once its N-th request took effect: it hears nothing back, and
+ * its later requests are never let in.
+ */
+const huaweiRequests: InterleavingOf = (s, devicePlans, turns, cloud) => {
+  const dead = new Set<number>();
+  const crashes: Array<() => void> = [];
+  const seen = new Set<HeldRequest>();
+  const letIn = devicePlans.map(() => 0);
+  const deviceOf = (held: HeldRequest) => devicePlans.findIndex((_plan, i) => held.client === clientOf(cloud.account, i));
+  const admit = (held: HeldRequest, device: number) => {
+    const turn = turns.of(device);
+    turn.arrive();
+    void s.schedule(Promise.resolve(), `device ${device} ${held.op}`).then(() => {
+      turn.leave();
+      turn.answered();
+      if (dead.has(device)) return;
+      held.release();
+      letIn[device]!++;
+      const crashAfter = devicePlans[device]!.crashAfter;
+      if (crashAfter !== null && letIn[device]! >= crashAfter) {
+        dead.add(device);
+        crashes[device]!();
+      }
+    });
+  };
+  return {
+    drive: (i, base, onCrash, observe) => {
+      crashes[i] = onCrash;
+      return scheduledDrive(base, null, `device ${i}`, null, onCrash, observe, null, () => dead.has(i));
+    },
+    start() {
+      let polling = true;
+      huawei.gate(() => true);
+      const poll = () => {
+        if (!polling) return;
+        for (const held of huawei.waiting()) {
+          if (seen.has(held)) continue;
+          const device = deviceOf(held);
+          if (device < 0) continue; // a request of an earlier run's dead device: never let in
+          seen.add(held);
+          admit(held, device);
+        }
+        setTimeout(poll, 1);
+      };
+      poll();
+      return () => {
+        polling = false;
+        huawei.gate(null);
+      };
+    },
+  };
+};
+
+const RUNS = { two: 8, three: 6, crashes: 10, requests: 12 };
 
 describe.each([
   ['CloudKit', cloudKitCloud],
@@ -75,5 +135,13 @@ describe.each([
     const result = await fc.check(interleavingProperty(cloud, false, overwritingCreate, TWO), { numRuns: 100 });
     expect(result.failed).toBe(true);
     expect(String(result.errorInstance)).toMatch(LOST_BACKUP);
+  }, 120_000);
+});
+
+describe('HUAWEI Drive over HTTP: every interleaving of the devices\' requests (inside port calls)', () => {
+  const requests = { of: huaweiRequests, crashAfterMax: 40 };
+
+  it('two or three devices whose uploads and listings interleave, some dying after any request: every done backup restores, everything listed restores, one keyring per epoch', async () => {
+    await fc.assert(interleavingProperty(huaweiCloud, true, undefined, undefined, requests), { numRuns: RUNS.requests });
   }, 120_000);
 });

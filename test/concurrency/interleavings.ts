@@ -27,12 +27,12 @@ import {
   type Target,
 } from './devices.ts';
 
-export const plans = (crashes: boolean, devices: { min: number; max: number } = { min: 2, max: 3 }) =>
+export const plans = (crashes: boolean, devices: { min: number; max: number } = { min: 2, max: 3 }, crashAfterMax = 14) =>
   fc.integer(devices).chain((count) =>
     fc.array(
       fc.record({
         ops: fc.array(fc.record({ phrase: fc.integer({ min: 0, max: PHRASES.length - 1 }), newEpoch: fc.boolean() }), { minLength: 1, maxLength: 2 }),
-        crashAfter: crashes ? fc.option(fc.integer({ min: 1, max: 14 }), { freq: 2 }) : fc.constant(null),
+        crashAfter: crashes ? fc.option(fc.integer({ min: 1, max: crashAfterMax }), { freq: 2 }) : fc.constant(null),
       }),
       { minLength: count, maxLength: count },
     ),
@@ -69,15 +69,36 @@ export function overwritingCreate(drive: CloudDrive): CloudDrive {
   };
 }
 
+/**
+ * What the scheduler orders. By default each device's port calls (scheduledDrive). Another
+ * interleaving may order finer steps (an emulator's HTTP requests): it makes device i's drive
+ * from its connection, and runs while the devices run (started, then stopped before the checks).
+ */
+export interface Interleaving {
+  drive(device: number, base: CloudDrive, onCrash: () => void, observe: (call: DriveCall) => void): CloudDrive;
+  start?(): () => void;
+}
+
+export const portCalls = (s: fc.Scheduler, devicePlans: DevicePlan[], turns: Turns): Interleaving => ({
+  drive: (i, base, onCrash, observe) => scheduledDrive(base, s, `device ${i}`, devicePlans[i]!.crashAfter, onCrash, observe, turns.of(i)),
+});
+
+export type InterleavingOf = (s: fc.Scheduler, devicePlans: DevicePlan[], turns: Turns, cloud: Cloud) => Interleaving;
+
 /** Runs the devices' plans under the scheduler; returns what went wrong (empty: the properties hold). */
-export async function runDevices(s: fc.Scheduler, devicePlans: DevicePlan[], cloud: Cloud, wrap: (d: CloudDrive) => CloudDrive = (d) => d): Promise<string[]> {
+export async function runDevices(
+  s: fc.Scheduler,
+  devicePlans: DevicePlan[],
+  cloud: Cloud,
+  wrap: (d: CloudDrive) => CloudDrive = (d) => d,
+  interleavingOf: InterleavingOf = portCalls,
+): Promise<string[]> {
   const dir = tempDir();
   runDirs.push(dir);
   const calls: DriveCall[] = [];
   const turns = new Turns(s, devicePlans.length);
-  const devices = devicePlans.map((plan, i) =>
-    openDevice(i, (onCrash) => scheduledDrive(wrap(cloud.driveFor(i)), s, `device ${i}`, plan.crashAfter, onCrash, (c) => calls.push(c), turns.of(i)), dir, cloud),
-  );
+  const interleaving = interleavingOf(s, devicePlans, turns, cloud);
+  const devices = devicePlans.map((_plan, i) => openDevice(i, (onCrash) => interleaving.drive(i, wrap(cloud.driveFor(i)), onCrash, (c) => calls.push(c)), dir, cloud));
   const done: DoneBackup[] = [];
   const runs = devices.map(async (device, i) => {
     for (const op of devicePlans[i]!.ops) {
@@ -86,7 +107,12 @@ export async function runDevices(s: fc.Scheduler, devicePlans: DevicePlan[], clo
     }
   });
   const ends = runs.map((run, i) => Promise.race([run, devices[i]!.crashed]).finally(() => turns.finish(i)));
-  await Promise.all([turns.run(), ...ends]);
+  const stop = interleaving.start?.() ?? (() => {});
+  try {
+    await Promise.all([turns.run(), ...ends]);
+  } finally {
+    stop();
+  }
   await closeDevices(devices);
 
   const problems: string[] = [];
@@ -119,9 +145,10 @@ export const interleavingProperty = (
   crashes: boolean,
   wrap?: (d: CloudDrive) => CloudDrive,
   devices?: { min: number; max: number },
+  interleaving?: { of: InterleavingOf; crashAfterMax: number },
 ) =>
-  fc.asyncProperty(fc.scheduler(), plans(crashes, devices), async (s, devicePlans) => {
-    const problems = await runDevices(s, devicePlans, cloud(), wrap);
+  fc.asyncProperty(fc.scheduler(), plans(crashes, devices, interleaving?.crashAfterMax), async (s, devicePlans) => {
+    const problems = await runDevices(s, devicePlans, cloud(), wrap, interleaving?.of);
     if (problems.length > 0) throw new Error(`the devices lost backups:\n${problems.join('\n')}`);
   });
 
