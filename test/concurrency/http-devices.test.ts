@@ -113,7 +113,7 @@ const huaweiRequests: InterleavingOf = (s, devicePlans, turns, cloud) => {
   };
 };
 
-const RUNS = { two: 6, three: 4, crashes: 8, requests: 16, requestsWithCrashes: 8 };
+const RUNS = { two: 6, three: 4, crashes: 8, requests: 12, requestsWithCrashes: 8 };
 
 describe.each([
   ['CloudKit', cloudKitCloud],
