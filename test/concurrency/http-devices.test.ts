@@ -113,6 +113,12 @@ const huaweiRequests: InterleavingOf = (s, devicePlans, turns, cloud) => {
   };
 };
 
+/**
+ * Shrinking replays runs over HTTP: stop it before the test's timeout so a failure is still
+ * reported with its seed and path (pass both to fc.assert to replay that interleaving).
+ */
+const REPORT_IN_TIME = { interruptAfterTimeLimit: 90_000, markInterruptAsFailure: true };
+
 const RUNS = { two: 6, three: 4, crashes: 8, requests: 12, requestsWithCrashes: 8 };
 
 describe.each([
@@ -120,19 +126,19 @@ describe.each([
   ['HUAWEI Drive', huaweiCloud],
 ] as const)('%s over HTTP: two or three devices on one account, every interleaving of their port calls', (_name, cloud) => {
   it('two devices: every done backup restores, everything listed restores, one keyring per epoch', async () => {
-    await fc.assert(interleavingProperty(cloud, false, undefined, TWO), { numRuns: RUNS.two });
+    await fc.assert(interleavingProperty(cloud, false, undefined, TWO), { numRuns: RUNS.two, ...REPORT_IN_TIME });
   }, 120_000);
 
   it('three devices: the same holds', async () => {
-    await fc.assert(interleavingProperty(cloud, false, undefined, THREE), { numRuns: RUNS.three });
+    await fc.assert(interleavingProperty(cloud, false, undefined, THREE), { numRuns: RUNS.three, ...REPORT_IN_TIME });
   }, 120_000);
 
   it('two or three devices crashing after any port call: the same holds for what survives', async () => {
-    await fc.assert(interleavingProperty(cloud, true), { numRuns: RUNS.crashes });
+    await fc.assert(interleavingProperty(cloud, true), { numRuns: RUNS.crashes, ...REPORT_IN_TIME });
   }, 120_000);
 
   it('the property fails when create overwrites through the provider (so it can fail over HTTP)', async () => {
-    const result = await fc.check(interleavingProperty(cloud, false, overwritingCreate, TWO), { numRuns: 100 });
+    const result = await fc.check(interleavingProperty(cloud, false, overwritingCreate, TWO), { numRuns: 100, endOnFailure: true });
     expect(result.failed).toBe(true);
     expect(String(result.errorInstance)).toMatch(LOST_BACKUP);
   }, 120_000);
@@ -142,10 +148,10 @@ describe('HUAWEI Drive over HTTP: every interleaving of the devices\' requests (
   const requests = { of: huaweiRequests, crashAfterMax: 40 };
 
   it('two or three devices whose uploads and listings interleave: every done backup restores, everything listed restores, one keyring per epoch', async () => {
-    await fc.assert(interleavingProperty(huaweiCloud, false, undefined, undefined, requests), { numRuns: RUNS.requests });
+    await fc.assert(interleavingProperty(huaweiCloud, false, undefined, undefined, requests), { numRuns: RUNS.requests, ...REPORT_IN_TIME });
   }, 120_000);
 
   it('the same with devices dying after any request (a create uploaded but not yet resolved, a duplicate left behind)', async () => {
-    await fc.assert(interleavingProperty(huaweiCloud, true, undefined, undefined, requests), { numRuns: RUNS.requestsWithCrashes });
+    await fc.assert(interleavingProperty(huaweiCloud, true, undefined, undefined, requests), { numRuns: RUNS.requestsWithCrashes, ...REPORT_IN_TIME });
   }, 120_000);
 });
