@@ -1,0 +1,314 @@
+/**
+ * The Google Drive adapter over real HTTP on 127.0.0.1: google-drive-mock behind our fault proxy
+ * (test/support/drive-fault-proxy.ts). The port's promises, each Drive fault mapped to its
+ * CloudError, and create races between two devices forced with held requests.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGoogleDriveCloud, type GoogleDriveOptions } from '../../adapters/cloud/google-drive.ts';
+import type { RetryClock } from '../../adapters/http/retry.ts';
+import type { RetryNotice } from '../../src/ports/retry.ts';
+import { startDriveEmulator, type DriveEmulator } from '../support/drive-fault-proxy.ts';
+import { bytesOf, cloudErrorOf } from './cloud-drive-contract.ts';
+
+let emulator: DriveEmulator;
+beforeAll(async () => {
+  emulator = await startDriveEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+/** Waits recorded, none slept: retries run at once, the backoff stays visible to the test. */
+function fakeClock(): RetryClock & { slept: number[] } {
+  let now = 0;
+  const slept: number[] = [];
+  return { slept, now: () => now, random: () => 0.5, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
+}
+
+let pathCounter = 0;
+/** A fresh folder per test: the mock's store lives as long as the file's emulator. */
+function folder(): string {
+  pathCounter += 1;
+  return `wallet-backup/t${pathCounter}`;
+}
+
+function drive(overrides: Partial<GoogleDriveOptions> & { token?: string } = {}) {
+  const token = overrides.token ?? emulator.issueToken();
+  const retries: RetryNotice[] = [];
+  const clock = fakeClock();
+  const cloud = createGoogleDriveCloud({
+    getAccessToken: async () => token,
+    baseUrl: emulator.url,
+    retry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000, totalMs: 10_000 },
+    onRetry: (notice) => retries.push(notice),
+    clock,
+    ...overrides,
+  });
+  return { cloud, retries, clock, token };
+}
+
+afterEach(() => {
+  emulator.setQuotaLimit(15 * 1024 * 1024);
+  emulator.setPageSize(null);
+  emulator.setEmptyPages(false);
+});
+
+describe('Google Drive adapter: the port over HTTP', () => {
+  it('a written file reads back byte for byte (binary), a missing one reads as null, and it lives in appDataFolder under its whole path', async () => {
+    const { cloud } = drive();
+    const dir = folder();
+    const bytes = Uint8Array.from({ length: 300 }, (_, index) => (index * 37) % 256);
+    await cloud.write(`${dir}/keyrings/epoch-1.age`, bytes);
+    expect(await cloud.read(`${dir}/keyrings/epoch-1.age`, { maxBytes: 1000 })).toEqual(bytes);
+    expect(await cloud.read(`${dir}/nothing.age`, { maxBytes: 1000 })).toBeNull();
+    const stored = (await emulator.files()).filter((file) => file.name === `${dir}/keyrings/epoch-1.age`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.parents).toEqual(['appDataFolder']);
+  });
+
+  it('write replaces the whole content of the one file of a path (a media update, same file id)', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/a.age`;
+    await cloud.write(path, bytesOf('first version, longer'));
+    const before = (await emulator.files()).filter((file) => file.name === path);
+    await cloud.write(path, bytesOf('second'));
+    const after = (await emulator.files()).filter((file) => file.name === path);
+    expect(after.map((file) => file.id)).toEqual(before.map((file) => file.id));
+    expect(await cloud.read(path, { maxBytes: 100 })).toEqual(bytesOf('second'));
+  });
+
+  it('list(prefix) is recursive, sorted, only under the prefix, and ignores files outside appDataFolder', async () => {
+    const { cloud } = drive();
+    const dir = folder();
+    await cloud.write(`${dir}/b/2.age`, bytesOf('2'));
+    await cloud.write(`${dir}/a.age`, bytesOf('1'));
+    await cloud.write(`${dir}/b/1.age`, bytesOf('3'));
+    await cloud.write(`${dir}x/other.age`, bytesOf('4'));
+    await emulator.seed(`${dir}/in-my-drive.age`, bytesOf('user file'), { parents: ['root'] });
+    expect(await cloud.list(dir)).toEqual([`${dir}/a.age`, `${dir}/b/1.age`, `${dir}/b/2.age`]);
+    expect(await cloud.list(`${dir}/b/`)).toEqual([`${dir}/b/1.age`, `${dir}/b/2.age`]);
+  });
+
+  it('list reads every page, partial and empty ones included, until nextPageToken is absent', async () => {
+    const { cloud } = drive();
+    const dir = folder();
+    const names = Array.from({ length: 7 }, (_, index) => `${dir}/w${index}.age`);
+    for (const name of names) await cloud.write(name, bytesOf(name));
+    emulator.setPageSize(2);
+    emulator.setEmptyPages(true);
+    const before = emulator.requests.length;
+    expect(await cloud.list(dir)).toEqual(names);
+    const pages = emulator.requests.slice(before).filter((request) => request.op === 'files.list').length;
+    expect(pages).toBeGreaterThan(8);
+  });
+
+  it('delete removes every file of the path; deleting a missing path is not an error', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/gone.age`;
+    await cloud.write(path, bytesOf('x'));
+    await cloud.delete(path);
+    expect(await cloud.read(path, { maxBytes: 10 })).toBeNull();
+    await cloud.delete(path);
+  });
+
+  it('quota() reads about.storageQuota (int64 strings); no limit means unlimited', async () => {
+    const { cloud } = drive();
+    emulator.setQuotaLimit(5_000_000);
+    expect(await cloud.quota()).toEqual({ usedBytes: emulator.usedBytes(), totalBytes: 5_000_000 });
+    emulator.setQuotaLimit(null);
+    expect((await cloud.quota()).totalBytes).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('status() names the signed-in account from about.user; with no token it says signed out without throwing', async () => {
+    expect(await drive().cloud.status()).toEqual({ account: 'alice@example.com', hms: 'ok' });
+    const signedOut = drive({ getAccessToken: async () => null });
+    expect(await signedOut.cloud.status()).toEqual({ account: null, hms: 'ok' });
+    await cloudErrorOf(signedOut.cloud.read('wallet-backup/a', { maxBytes: 1 }), 'not-signed-in');
+  });
+});
+
+describe('Google Drive adapter: create-if-absent and duplicates', () => {
+  it('create makes an absent file and says created; a second create says exists and leaves the first bytes', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    expect(await cloud.create(path, bytesOf('mine'))).toBe('created');
+    expect(await cloud.create(path, bytesOf('theirs'))).toBe('exists');
+    expect(await cloud.read(path, { maxBytes: 100 })).toEqual(bytesOf('mine'));
+  });
+
+  it('two devices creating one path at once: exactly one says created, one file remains and holds its bytes', async () => {
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    const phone = drive();
+    const tablet = drive();
+    // Both uploads are held until both have arrived, so both devices saw no file before creating.
+    const heldPhone = emulator.hold('files.create', (body) => body.includes('from the phone'));
+    const heldTablet = emulator.hold('files.create', (body) => body.includes('from the tablet'));
+    const results = Promise.all([phone.cloud.create(path, bytesOf('from the phone')), tablet.cloud.create(path, bytesOf('from the tablet'))]);
+    const [first, second] = await Promise.all([heldPhone, heldTablet]);
+    first.release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    second.release();
+    const [phoneResult, tabletResult] = await results;
+    expect([phoneResult, tabletResult].sort()).toEqual(['created', 'exists']);
+    const stored = (await emulator.files()).filter((file) => file.name === path);
+    expect(stored).toHaveLength(1);
+    const winnerBytes = phoneResult === 'created' ? bytesOf('from the phone') : bytesOf('from the tablet');
+    expect(stored[0]!.bytes).toEqual(winnerBytes);
+    expect(await phone.cloud.read(path, { maxBytes: 100 })).toEqual(winnerBytes);
+  });
+
+  it('ten concurrent creates of one path from ten devices: exactly one created, and the file holds that caller\'s bytes', async () => {
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    const devices = Array.from({ length: 10 }, () => drive());
+    const results = await Promise.all(devices.map((device, index) => device.cloud.create(path, bytesOf(`device ${index}`))));
+    expect(results.filter((result) => result === 'created')).toHaveLength(1);
+    const winner = results.indexOf('created');
+    expect(await devices[0]!.cloud.read(path, { maxBytes: 100 })).toEqual(bytesOf(`device ${winner}`));
+    expect((await emulator.files()).filter((file) => file.name === path)).toHaveLength(1);
+  });
+
+  it('duplicates left by a crash: read picks the oldest (createdTime, then id), never the newest; write cleans the others up', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    await emulator.seed(path, bytesOf('newer'), { createdTime: '2026-01-02T00:00:00.000Z' });
+    await emulator.seed(path, bytesOf('oldest'), { createdTime: '2026-01-01T00:00:00.000Z' });
+    await emulator.seed(path, bytesOf('newest'), { createdTime: '2026-01-03T00:00:00.000Z' });
+    for (let index = 0; index < 3; index++) expect(await cloud.read(path, { maxBytes: 100 })).toEqual(bytesOf('oldest'));
+    expect(await cloud.create(path, bytesOf('late'))).toBe('exists');
+    await cloud.write(path, bytesOf('replaced'));
+    const stored = (await emulator.files()).filter((file) => file.name === path);
+    expect(stored.map((file) => file.bytes)).toEqual([bytesOf('replaced')]);
+    expect(stored[0]!.createdTime).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('duplicates with the same createdTime: the smaller id wins, on every read', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/same-time.age`;
+    const time = '2026-02-01T00:00:00.000Z';
+    const ids = [await emulator.seed(path, bytesOf('one'), { createdTime: time }), await emulator.seed(path, bytesOf('two'), { createdTime: time })];
+    const smaller = ids[0]! < ids[1]! ? 'one' : 'two';
+    expect(await cloud.read(path, { maxBytes: 10 })).toEqual(bytesOf(smaller));
+  });
+
+  it('a create whose answer was lost (connection dropped after the file landed) is retried with the same id: one file, created', async () => {
+    const { cloud, retries } = drive();
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    emulator.fail('files.create', { kind: 'drop-after' });
+    expect(await cloud.create(path, bytesOf('once'))).toBe('created');
+    expect(retries.map((notice) => notice.operation)).toEqual(['files.create']);
+    const stored = (await emulator.files()).filter((file) => file.name === path);
+    expect(stored.map((file) => file.bytes)).toEqual([bytesOf('once')]);
+  });
+});
+
+describe('Google Drive adapter: faults', () => {
+  it('403 storageQuotaExceeded is quota-exceeded with the bytes needed, never retried, and stores nothing', async () => {
+    const { cloud, retries } = drive();
+    const path = `${folder()}/big.age`;
+    emulator.setQuotaLimit(emulator.usedBytes() + 100);
+    const error = await cloudErrorOf(cloud.write(path, new Uint8Array(250)), 'quota-exceeded');
+    expect(error.neededBytes).toBe(150);
+    expect(retries).toEqual([]);
+    expect(await cloud.read(path, { maxBytes: 1000 })).toBeNull();
+  });
+
+  it('storage full is matched on reason, not domain: a storageQuotaExceeded with another domain is still storage full', async () => {
+    const { cloud, retries } = drive();
+    emulator.fail('files.create', { kind: 'status', status: 403, reason: 'storageQuotaExceeded' });
+    await cloudErrorOf(cloud.create(`${folder()}/x.age`, bytesOf('x')), 'quota-exceeded');
+    expect(retries).toEqual([]);
+  });
+
+  it('a write over quota leaves the old content intact', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/keep.age`;
+    await cloud.write(path, bytesOf('old'));
+    emulator.setQuotaLimit(emulator.usedBytes() + 10);
+    await cloudErrorOf(cloud.write(path, new Uint8Array(100)), 'quota-exceeded');
+    expect(await cloud.read(path, { maxBytes: 1000 })).toEqual(bytesOf('old'));
+  });
+
+  it('401: the app is told once, the call is retried with the fresh token and succeeds', async () => {
+    const first = emulator.issueToken();
+    const second = emulator.issueToken();
+    emulator.expireToken(first);
+    let current = first;
+    let rejected = 0;
+    const { cloud } = drive({
+      getAccessToken: async () => current,
+      onTokenRejected: () => {
+        rejected += 1;
+        current = second;
+      },
+    });
+    expect(await cloud.list(folder())).toEqual([]);
+    expect(rejected).toBe(1);
+  });
+
+  it('401 again after the refresh is not-signed-in (the token is in no message)', async () => {
+    const token = emulator.issueToken();
+    emulator.expireToken(token);
+    let rejected = 0;
+    const { cloud } = drive({ token, onTokenRejected: () => void (rejected += 1) });
+    const error = await cloudErrorOf(cloud.read(`${folder()}/a.age`, { maxBytes: 10 }), 'not-signed-in');
+    expect(rejected).toBe(1);
+    expect(error.message).not.toContain(token);
+    expect(await cloud.status()).toEqual({ account: null, hms: 'ok' });
+  });
+
+  it('429 and 503 bursts are retried with backoff honouring Retry-After, then succeed', async () => {
+    const { cloud, retries, clock } = drive();
+    emulator.fail('files.list', { kind: 'status', status: 429, reason: 'rateLimitExceeded', retryAfter: '3' });
+    emulator.fail('files.list', { kind: 'status', status: 503, reason: 'backendError' });
+    expect(await cloud.list(folder())).toEqual([]);
+    expect(retries.map((notice) => notice.reason)).toEqual(['HTTP 429', 'HTTP 503']);
+    expect(clock.slept[0]).toBe(3000);
+    expect(clock.slept[1]).toBeLessThanOrEqual(200);
+  });
+
+  it('403 userRateLimitExceeded and rateLimitExceeded are retried; success follows', async () => {
+    const { cloud, retries } = drive();
+    emulator.fail('about.get', { kind: 'status', status: 403, reason: 'userRateLimitExceeded' });
+    emulator.fail('about.get', { kind: 'status', status: 403, reason: 'rateLimitExceeded' });
+    expect((await cloud.quota()).totalBytes).toBeGreaterThan(0);
+    expect(retries.map((notice) => notice.reason)).toEqual(['HTTP 403 userRateLimitExceeded', 'HTTP 403 rateLimitExceeded']);
+  });
+
+  it('retries exhausted is network, after exactly the policy\'s attempts, with no URL or token in the message', async () => {
+    const { cloud, retries, token } = drive();
+    emulator.fail('files.list', { kind: 'status', status: 500 }, 4);
+    const error = await cloudErrorOf(cloud.list(folder()), 'network');
+    expect(retries).toHaveLength(3);
+    expect(error.message).not.toContain(token);
+    expect(error.message).not.toContain('http');
+  });
+
+  it('a dropped connection is retried, then succeeds', async () => {
+    const { cloud, retries } = drive();
+    emulator.fail('files.list', { kind: 'drop-before' });
+    expect(await cloud.list(folder())).toEqual([]);
+    expect(retries.map((notice) => notice.reason)).toEqual(['connection dropped']);
+  });
+
+  it('404 is never retried: a vanished file reads as null after a fresh listing, a delete of one is done', async () => {
+    const { cloud, retries } = drive();
+    const path = `${folder()}/vanishing.age`;
+    await cloud.write(path, bytesOf('x'));
+    emulator.fail('files.get', { kind: 'status', status: 404, reason: 'notFound' });
+    emulator.fail('files.delete', { kind: 'status', status: 404, reason: 'notFound' });
+    expect(await cloud.read(path, { maxBytes: 10 })).toEqual(bytesOf('x'));
+    await cloud.delete(path);
+    expect(retries).toEqual([]);
+  });
+
+  it('a huge download is refused with too-large, declared or not, without reading it all', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/huge.age`;
+    await cloud.write(path, bytesOf('small'));
+    emulator.fail('files.get', { kind: 'huge', bytes: 50 * 1024 * 1024 });
+    const error = await cloudErrorOf(cloud.read(path, { maxBytes: 1024 }), 'too-large');
+    expect(error.message).toContain('1024');
+    emulator.fail('files.get', { kind: 'huge', bytes: 50 * 1024 * 1024, declareLength: true });
+    await cloudErrorOf(cloud.read(path, { maxBytes: 1024 }), 'too-large');
+  });
+});
