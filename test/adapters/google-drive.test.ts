@@ -149,7 +149,8 @@ describe('Google Drive adapter: create-if-absent and duplicates', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     second.release();
     const [phoneResult, tabletResult] = await results;
-    expect([phoneResult, tabletResult].sort()).toEqual(['created', 'exists']);
+    // The phone's upload landed first, so its file is the older: it wins on both devices.
+    expect([phoneResult, tabletResult]).toEqual(['created', 'exists']);
     const stored = (await emulator.files()).filter((file) => file.name === path);
     expect(stored).toHaveLength(1);
     const winnerBytes = phoneResult === 'created' ? bytesOf('from the phone') : bytesOf('from the tablet');
@@ -290,7 +291,7 @@ describe('Google Drive adapter: faults', () => {
     expect(retries.map((notice) => notice.reason)).toEqual(['connection dropped']);
   });
 
-  it('404 is never retried: a vanished file reads as null after a fresh listing, a delete of one is done', async () => {
+  it('404 is never retried: a download that finds the file gone lists the path again, a delete of a gone file is done', async () => {
     const { cloud, retries } = drive();
     const path = `${folder()}/vanishing.age`;
     await cloud.write(path, bytesOf('x'));
