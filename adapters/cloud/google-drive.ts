@@ -54,7 +54,7 @@ import { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from '../../
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
 import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry, type RetryClock } from '../http/retry.ts';
 import { networkError, notSignedInError, quotaExceededError, tooLargeError } from './drive-errors.ts';
-import { checkDrivePath, checkDrivePrefix, isDrivePath, isUnderFolder } from './paths.ts';
+import { checkDrivePath, checkDrivePrefix, enclosingFolders, isDrivePath, isUnderFolder } from './paths.ts';
 
 export const GOOGLE_DRIVE_BASE_URL = 'https://www.googleapis.com';
 
@@ -78,6 +78,8 @@ interface DriveFileEntry {
   id: string;
   name: string;
   createdTime: string;
+  /** Bytes the file counts against the quota (int64 as a string in Drive's answer). */
+  size?: number;
 }
 
 /** The largest JSON answer the adapter reads (a page of 1000 entries is ~150 KB). */
@@ -85,7 +87,7 @@ const MAX_JSON_BYTES = 4 * 1024 * 1024;
 /** Pages a listing may take before the adapter gives up on a server that never ends it. */
 const MAX_PAGES = 10_000;
 const PAGE_SIZE = 1000;
-const FILE_FIELDS = 'id,name,createdTime';
+const FILE_FIELDS = 'id,name,createdTime,size';
 /** Rounds of "list, act, find the file gone, list again" before a call gives up. */
 const MAX_ROUNDS = 4;
 
@@ -225,10 +227,11 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
       if (answer.status !== 200) throw await refused('files.list', answer);
       // https://developers.google.com/drive/api/reference/rest/v3/files/list : nextPageToken is
       // absent at the end; a page may hold fewer than pageSize files (or none) before the end.
-      const body = await json<{ files?: Array<Partial<DriveFileEntry>>; nextPageToken?: string }>('files.list', answer);
+      const body = await json<{ files?: Array<{ id?: unknown; name?: unknown; createdTime?: unknown; size?: unknown }>; nextPageToken?: string }>('files.list', answer);
       for (const file of body.files ?? []) {
         if (typeof file.id === 'string' && typeof file.name === 'string' && typeof file.createdTime === 'string') {
-          files.push({ id: file.id, name: file.name, createdTime: file.createdTime });
+          const size = typeof file.size === 'string' && /^\d+$/.test(file.size) ? Number(file.size) : undefined;
+          files.push({ id: file.id, name: file.name, createdTime: file.createdTime, ...(size !== undefined ? { size } : {}) });
         }
       }
       if (body.nextPageToken === undefined || body.nextPageToken === '') return files;
@@ -328,8 +331,8 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
     throw await refused('files.create', answer);
   }
 
-  /** Replaces the content of a file. false when the file is gone (404). */
-  async function updateMedia(id: string, bytes: Uint8Array): Promise<boolean> {
+  /** Replaces the content of a file of `oldSize` bytes. false when the file is gone (404). */
+  async function updateMedia(id: string, bytes: Uint8Array, oldSize: number): Promise<boolean> {
     const answer = await exchange('files.update', `${uploadBase}/upload/drive/v3/files/${encodeURIComponent(id)}?uploadType=media&fields=id`, () => ({
       method: 'PATCH',
       headers: { 'content-type': 'application/octet-stream' },
@@ -343,12 +346,27 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
       await discard(answer.response);
       return false;
     }
-    if (answer.status === 403 && answer.reasons.includes('storageQuotaExceeded')) throw await storageFull(bytes.byteLength);
+    // Replacing content only needs the growth: the old bytes are freed by the same update.
+    if (answer.status === 403 && answer.reasons.includes('storageQuotaExceeded')) throw await storageFull(bytes.byteLength - oldSize);
     throw await refused('files.update', answer);
+  }
+
+  /**
+   * The port's paths behave like a tree (the local folder cannot hold a file "a/b" and a file
+   * "a/b/c"), Drive names do not: a new file is refused, with a plain Error as on every adapter,
+   * where a file of the app folder is one of its folders, or where it would be a folder.
+   */
+  async function refuseShapeConflict(path: string): Promise<void> {
+    const folders = new Set(enclosingFolders(path));
+    for (const file of await listFiles(null)) {
+      if (folders.has(file.name)) throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: ${JSON.stringify(file.name)} is a file, not a folder`);
+      if (isUnderFolder(file.name, path)) throw new Error(`Cannot write cloud file ${JSON.stringify(path)}: it is a folder`);
+    }
   }
 
   /** The create steps: returns the winning file after cleanup, and whether it is the one made here. */
   async function createResolved(path: string, bytes: Uint8Array): Promise<{ created: boolean; winner: DriveFileEntry | undefined }> {
+    await refuseShapeConflict(path);
     const id = await generateId();
     await uploadNew(path, id, bytes);
     const files = await filesAt(path);
@@ -416,7 +434,7 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
         } else {
           await deleteLosers(files.slice(1));
         }
-        if (await updateMedia(winner.id, copy)) return;
+        if (await updateMedia(winner.id, copy, winner.size ?? 0)) return;
       }
       throw unexpected('files.update', 'a file that kept vanishing');
     },

@@ -3,6 +3,7 @@
  * (test/support/drive-fault-proxy.ts). The port's promises, each Drive fault mapped to its
  * CloudError, and create races between two devices forced with held requests.
  */
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGoogleDriveCloud, type GoogleDriveOptions } from '../../adapters/cloud/google-drive.ts';
 import type { RetryClock } from '../../adapters/http/retry.ts';
@@ -127,6 +128,51 @@ describe('Google Drive adapter: the port over HTTP', () => {
   });
 });
 
+describe('Google Drive adapter: the port as a map of paths', () => {
+  it('behaves like a map of path to bytes under any sequence of writes, creates and deletes (quota usage included)', async () => {
+    const { cloud } = drive();
+    const dir = folder();
+    const paths = [`${dir}/w/a`, `${dir}/w/b`, `${dir}/w/c/d`, `${dir}/x`];
+    const step = fc.oneof(
+      fc.record({ kind: fc.constantFrom('write' as const, 'create' as const), path: fc.constantFrom(...paths), bytes: fc.uint8Array({ maxLength: 40 }) }),
+      fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...paths) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 8 }), async (steps) => {
+        for (const path of await cloud.list(dir)) await cloud.delete(path);
+        const usedBefore = emulator.usedBytes();
+        const model = new Map<string, Uint8Array>();
+        for (const next of steps) {
+          if (next.kind === 'write') {
+            await cloud.write(next.path, next.bytes);
+            model.set(next.path, next.bytes);
+          } else if (next.kind === 'create') {
+            expect(await cloud.create(next.path, next.bytes)).toBe(model.has(next.path) ? 'exists' : 'created');
+            if (!model.has(next.path)) model.set(next.path, next.bytes);
+          } else {
+            await cloud.delete(next.path);
+            model.delete(next.path);
+          }
+        }
+        expect(await cloud.list(dir)).toEqual([...model.keys()].sort());
+        for (const path of paths) expect(await cloud.read(path, { maxBytes: 1 << 20 })).toEqual(model.get(path) ?? null);
+        const used = [...model.values()].reduce((sum, bytes) => sum + bytes.length, 0);
+        expect((await cloud.quota()).usedBytes - usedBefore).toBe(used);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('a file where a folder is needed, or a folder where a file is needed, is refused with a plain Error (as on every adapter)', async () => {
+    const { cloud } = drive();
+    const dir = folder();
+    await cloud.write(`${dir}/a/b`, bytesOf('file'));
+    await expect(cloud.write(`${dir}/a/b/c`, bytesOf('x'))).rejects.toThrow(/a\/b" is a file/);
+    await expect(cloud.create(`${dir}/a`, bytesOf('x'))).rejects.toThrow(/it is a folder/);
+    expect(await cloud.list(dir)).toEqual([`${dir}/a/b`]);
+  });
+});
+
 describe('Google Drive adapter: create-if-absent and duplicates', () => {
   it('create makes an absent file and says created; a second create says exists and leaves the first bytes', async () => {
     const { cloud } = drive();
@@ -218,6 +264,16 @@ describe('Google Drive adapter: faults', () => {
     emulator.fail('files.create', { kind: 'status', status: 403, reason: 'storageQuotaExceeded' });
     await cloudErrorOf(cloud.create(`${folder()}/x.age`, bytesOf('x')), 'quota-exceeded');
     expect(retries).toEqual([]);
+  });
+
+  it('replacing a file only needs the growth: storage full names the difference, and a same-size replace fits', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/grow.age`;
+    await cloud.write(path, new Uint8Array(90));
+    emulator.setQuotaLimit(emulator.usedBytes() + 5);
+    await cloud.write(path, new Uint8Array(95));
+    const error = await cloudErrorOf(cloud.write(path, new Uint8Array(120)), 'quota-exceeded');
+    expect(error.neededBytes).toBe(25); // 120 replacing 95 grows by 25, and nothing is free
   });
 
   it('a write over quota leaves the old content intact', async () => {

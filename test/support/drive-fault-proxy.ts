@@ -334,7 +334,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         const page = JSON.parse(answer.body.toString()) as { files: Array<Record<string, unknown>>; nextPageToken?: string };
         // Drive's spaces: appDataFolder files are listed only with spaces=appDataFolder.
         const inSpace = page.files.filter((file) => ((file.parents as string[] | undefined) ?? []).includes('appDataFolder') === (space === 'appDataFolder'));
-        const files = inSpace.map((file) => ({ kind: 'drive#file', id: file.id, name: file.name, createdTime: file.createdTime, mimeType: file.mimeType }));
+        const files = inSpace.map((file) => ({ kind: 'drive#file', id: file.id, name: file.name, createdTime: file.createdTime, mimeType: file.mimeType, size: String(sizes.get(file.id as string) ?? 0) }));
         return finish(200, JSON.stringify({ kind: 'drive#fileList', files, ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) }));
       }
       default:
