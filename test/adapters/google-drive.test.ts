@@ -276,6 +276,16 @@ describe('Google Drive adapter: faults', () => {
     expect(error.neededBytes).toBe(25); // 120 replacing 95 grows by 25, and nothing is free
   });
 
+  it('create of a path that exists says exists on a full drive: nothing is uploaded', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    await cloud.create(path, bytesOf('bound'));
+    emulator.setQuotaLimit(emulator.usedBytes());
+    const before = emulator.requests.length;
+    expect(await cloud.create(path, new Uint8Array(500))).toBe('exists');
+    expect(emulator.requests.slice(before).map((request) => request.op)).toEqual(['files.list']);
+  });
+
   it('a write over quota leaves the old content intact', async () => {
     const { cloud } = drive();
     const path = `${folder()}/keep.age`;
