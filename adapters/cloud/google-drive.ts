@@ -111,6 +111,8 @@ interface Answer {
   response: Response;
   /** For a 403: the reasons of its error body (the body is already read). */
   reasons: string[];
+  /** For a 200 of an exchange given `readBody`: the body, read inside the retried attempt. */
+  body?: Uint8Array;
 }
 
 class NotSignedIn extends Error {
@@ -136,7 +138,7 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
    * statuses and dropped connections become TransientFailure; everything else is returned to the
    * caller (2xx, 404, 409, 403 storage full, other 4xx), whose body it may read.
    */
-  async function exchange(operation: string, url: string, init: () => RequestInit): Promise<Answer> {
+  async function exchange(operation: string, url: string, init: () => RequestInit, readBody?: (response: Response) => Promise<Uint8Array>): Promise<Answer> {
     let refreshed = false;
     try {
       return await withRetry(
@@ -172,6 +174,15 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
                 throw new TransientFailure(`HTTP 403 ${reasons.join(',')}`, retryAfterMs(response.headers.get('retry-after'), clock.now()));
               }
               return { status: 403, response, reasons };
+            }
+            if (response.status === 200 && readBody !== undefined) {
+              // A download cut off mid-body is a dropped connection too: retried as a whole.
+              try {
+                return { status: 200, response, reasons: [], body: await readBody(response) };
+              } catch (error) {
+                if (error instanceof TypeError) throw new TransientFailure('connection dropped while reading', null, { cause: error });
+                throw error;
+              }
             }
             return { status: response.status, response, reasons: [] };
           }
@@ -403,19 +414,21 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
         const winner = (await filesAt(path))[0];
         if (winner === undefined) return null;
         // https://developers.google.com/drive/api/guides/manage-downloads : alt=media.
-        const answer = await exchange('files.get', `${base}/drive/v3/files/${encodeURIComponent(winner.id)}?alt=media`, () => ({ method: 'GET' }));
+        let answer: Answer;
+        try {
+          answer = await exchange('files.get', `${base}/drive/v3/files/${encodeURIComponent(winner.id)}?alt=media`, () => ({ method: 'GET' }), (response) =>
+            readBoundedBody(response, limit.maxBytes),
+          );
+        } catch (error) {
+          if (error instanceof BodyTooLarge) throw tooLargeError(provider, path, limit.maxBytes);
+          throw error;
+        }
         if (answer.status === 404) {
           await discard(answer.response);
           continue; // deleted between the listing and the download (a losing duplicate): list again
         }
-        if (answer.status !== 200) throw await refused('files.get', answer);
-        try {
-          return await readBoundedBody(answer.response, limit.maxBytes);
-        } catch (error) {
-          if (error instanceof BodyTooLarge) throw tooLargeError(provider, path, limit.maxBytes);
-          if (error instanceof TypeError) throw new CloudError('network', networkError(provider, 'files.get: the connection dropped while downloading').message, undefined, { cause: error });
-          throw error;
-        }
+        if (answer.status !== 200 || answer.body === undefined) throw await refused('files.get', answer);
+        return answer.body;
       }
       throw unexpected('files.get', 'a file that kept vanishing');
     },

@@ -357,6 +357,16 @@ describe('Google Drive adapter: faults', () => {
     expect(retries.map((notice) => notice.reason)).toEqual(['connection dropped']);
   });
 
+  it('a download cut off mid-body is retried as a whole and returns the whole file', async () => {
+    const { cloud, retries } = drive();
+    const path = `${folder()}/cut.age`;
+    const bytes = Uint8Array.from({ length: 4000 }, (_, index) => index % 251);
+    await cloud.write(path, bytes);
+    emulator.fail('files.get', { kind: 'cut-body' });
+    expect(await cloud.read(path, { maxBytes: 10_000 })).toEqual(bytes);
+    expect(retries.map((notice) => notice.reason)).toEqual(['connection dropped while reading']);
+  });
+
   it('404 is never retried: a download that finds the file gone lists the path again, a delete of a gone file is done', async () => {
     const { cloud, retries } = drive();
     const path = `${folder()}/vanishing.age`;

@@ -38,7 +38,9 @@ export type FaultAction =
   | { kind: 'status'; status: number; reason?: string; retryAfter?: string }
   | { kind: 'drop-before' }
   | { kind: 'drop-after' }
-  | { kind: 'huge'; bytes: number; declareLength?: boolean };
+  | { kind: 'huge'; bytes: number; declareLength?: boolean }
+  /** The answer's headers and half its body, then the connection drops (a download cut off). */
+  | { kind: 'cut-body' };
 
 export interface HeldRequest {
   readonly op: string;
@@ -200,6 +202,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
 
     const faultIndex = faults.findIndex((fault) => fault.op === 'any' || fault.op === op);
     let dropAfter = false;
+    let cutBody = false;
     if (faultIndex !== -1) {
       const fault = faults[faultIndex]!;
       fault.times -= 1;
@@ -230,7 +233,8 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         pump();
         return;
       }
-      dropAfter = true;
+      if (action.kind === 'cut-body') cutBody = true;
+      else dropAfter = true;
     }
 
     const auth = req.headers.authorization ?? '';
@@ -243,6 +247,12 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
     const finish = (status: number, payload: Buffer | string, headers: Record<string, string> = {}): void => {
       if (dropAfter) {
         req.socket.destroy();
+        return;
+      }
+      if (cutBody) {
+        const whole = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+        res.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': String(whole.length), ...headers });
+        res.write(whole.subarray(0, Math.floor(whole.length / 2)), () => req.socket.destroy());
         return;
       }
       reply(res, status, payload, headers);
