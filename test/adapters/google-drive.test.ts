@@ -128,6 +128,29 @@ describe('Google Drive adapter: the port over HTTP', () => {
   });
 });
 
+describe('Google Drive adapter: accounts (R11)', () => {
+  it('another account signed in (a new token): status names it, the first account\'s files are invisible and untouched; back again they are there', async () => {
+    const aliceToken = emulator.issueToken('alice@example.com');
+    const bobToken = emulator.issueToken('bob@example.com');
+    let current = aliceToken;
+    const { cloud } = drive({ getAccessToken: async () => current });
+    const path = `${folder()}/keyring.age`;
+    await cloud.write(path, bytesOf('alice keyring'));
+
+    current = bobToken;
+    expect(await cloud.status()).toEqual({ account: 'bob@example.com', hms: 'ok' });
+    expect(await cloud.read(path, { maxBytes: 100 })).toBeNull();
+    expect(await cloud.list('wallet-backup')).toEqual([]);
+    expect((await cloud.quota()).usedBytes).toBe(0);
+    expect(await cloud.create(path, bytesOf('bob keyring'))).toBe('created');
+    await cloud.delete(path);
+
+    current = aliceToken;
+    expect(await cloud.status()).toEqual({ account: 'alice@example.com', hms: 'ok' });
+    expect(await cloud.read(path, { maxBytes: 100 })).toEqual(bytesOf('alice keyring'));
+  });
+});
+
 describe('Google Drive adapter: the port as a map of paths', () => {
   it('behaves like a map of path to bytes under any sequence of writes, creates and deletes (quota usage included)', async () => {
     const { cloud } = drive();

@@ -15,7 +15,9 @@
  *   - Google's error body {error:{code,message,errors:[{domain,reason,message}]}} (the mock's has no errors[]);
  *   - storage quota: usage counted by the proxy, a settable limit (or none: unlimited), 403
  *     storageQuotaExceeded beyond it;  https://developers.google.com/drive/api/guides/handle-errors
- *   - tokens per account that can expire (401 authError);
+ *   - accounts: each token belongs to one account, and an account sees only its own files (the
+ *     proxy stores names upstream as "@<account>/<name>" and checks the owner of every id);
+ *   - tokens that can expire (401 authError);
  *   - scripted faults: any status with a reason and Retry-After, a connection dropped before the
  *     request reaches the mock or after it did (the answer lost), a huge download body;
  *   - paging faults: a forced small page size (partial pages) and an empty page before each real one;
@@ -53,14 +55,14 @@ export type DriveOp = 'files.list' | 'files.create' | 'files.update' | 'files.ge
 export interface DriveEmulator {
   readonly url: string;
   readonly requests: RequestSeen[];
-  /** A fresh token for the emulator's one account. */
-  issueToken(): string;
+  /** A fresh token for an account (default alice@example.com). */
+  issueToken(account?: string): string;
   expireToken(token: string): void;
   /** The next `times` requests of `op` (or any) get `action`. Faults queue in order. */
   fail(op: DriveOp | 'any', action: FaultAction, times?: number): void;
   /** null: unlimited (about has no `limit`). */
   setQuotaLimit(bytes: number | null): void;
-  usedBytes(): number;
+  usedBytes(account?: string): number;
   /** Pages hold at most this many files (null: what the client asked). */
   setPageSize(size: number | null): void;
   /** An empty page (with a next token) before every real page. */
@@ -68,14 +70,15 @@ export interface DriveEmulator {
   /** The next request of `op` matching waits for release(); resolves once it is waiting. */
   hold(op: DriveOp, matches?: (body: Buffer) => boolean): Promise<HeldRequest>;
   /** Stores a file directly (as a crashed device would have left it), in appDataFolder unless told. */
-  seed(name: string, bytes: Uint8Array, options?: { createdTime?: string; parents?: string[] }): Promise<string>;
-  /** Every file the mock holds: id, name, parents, createdTime and decoded bytes. */
-  files(): Promise<Array<{ id: string; name: string; parents: string[]; createdTime: string; bytes: Uint8Array }>>;
+  seed(name: string, bytes: Uint8Array, options?: { createdTime?: string; parents?: string[]; account?: string }): Promise<string>;
+  /** Every file the mock holds: owner, id, name (as the owner sees it), parents, createdTime and decoded bytes. */
+  files(): Promise<Array<{ account: string; id: string; name: string; parents: string[]; createdTime: string; bytes: Uint8Array }>>;
   close(): Promise<void>;
 }
 
 const UPSTREAM_TOKEN = 'valid-token';
-const ACCOUNT = 'alice@example.com';
+const ALICE = 'alice@example.com';
+const prefixOf = (account: string): string => `@${account}/`;
 
 function googleError(code: number, reason: string, message: string, domain = 'global') {
   return JSON.stringify({ error: { code, message, errors: [{ domain, reason, message }] } });
@@ -138,7 +141,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   const upstreamPort = (upstream.address() as AddressInfo).port;
 
   const requests: RequestSeen[] = [];
-  const tokens = new Map<string, { expired: boolean }>();
+  const tokens = new Map<string, { account: string; expired: boolean }>();
+  /** The account each file id belongs to. */
+  const owners = new Map<string, string>();
   const faults: Array<{ op: DriveOp | 'any'; action: FaultAction; times: number }> = [];
   const holds: Array<{ op: DriveOp; matches: (body: Buffer) => boolean; arrived: (held: HeldRequest) => void }> = [];
   /** Decoded size of each file the proxy saw made, by id: the quota's usage. */
@@ -181,9 +186,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
     reply(res, status, googleError(status, reason, message));
   }
 
-  function usage(): number {
+  function usage(account = ALICE): number {
     let total = 0;
-    for (const size of sizes.values()) total += size;
+    for (const [id, size] of sizes) if (owners.get(id) === account) total += size;
     return total;
   }
 
@@ -244,6 +249,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       return reply(res, 401, googleError(401, 'authError', 'Request had invalid authentication credentials.'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
     }
 
+    const account = known.account;
+    const prefix = prefixOf(account);
+    const notFound = (): void => reply(res, 404, googleError(404, 'notFound', 'File not found.'));
     const finish = (status: number, payload: Buffer | string, headers: Record<string, string> = {}): void => {
       if (dropAfter) {
         req.socket.destroy();
@@ -267,8 +275,8 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       case 'about.get': {
         const answer = await send('/drive/v3/about', 'GET', null);
         const about = JSON.parse(answer.body.toString()) as { user: Record<string, unknown>; storageQuota: Record<string, string> };
-        about.user.emailAddress = ACCOUNT;
-        const quota: Record<string, string> = { usage: String(usage()), usageInDrive: String(usage()), usageInDriveTrash: '0' };
+        about.user.emailAddress = account;
+        const quota: Record<string, string> = { usage: String(usage(account)), usageInDrive: String(usage(account)), usageInDriveTrash: '0' };
         if (quotaLimit !== null) quota.limit = String(quotaLimit);
         const fields = url.searchParams.get('fields') ?? '';
         const result: Record<string, unknown> = { kind: 'drive#about' };
@@ -288,21 +296,23 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         if (metadata.id !== undefined && sizes.has(metadata.id)) {
           return finish(409, googleError(409, 'duplicate', 'A file already exists with the provided ID.'));
         }
-        if (quotaLimit !== null && usage() + media.length > quotaLimit) {
+        if (quotaLimit !== null && usage(account) + media.length > quotaLimit) {
           return finish(403, googleError(403, 'storageQuotaExceeded', "The user's Drive storage quota has been exceeded.", 'usageLimits'));
         }
-        const forwarded = `--wbe_emulator_part\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n--wbe_emulator_part\r\nContent-Type: text/plain\r\n\r\n${encodeMedia(media)}\r\n--wbe_emulator_part--`;
+        const forwarded = `--wbe_emulator_part\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({ ...metadata, name: prefix + (metadata.name ?? 'Untitled') })}\r\n--wbe_emulator_part\r\nContent-Type: text/plain\r\n\r\n${encodeMedia(media)}\r\n--wbe_emulator_part--`;
         const answer = await send(`/upload/drive/v3/files?uploadType=multipart`, 'POST', forwarded, 'multipart/related; boundary=wbe_emulator_part');
         if (answer.status !== 200) return relayError(res, answer.status, answer.body);
         const made = JSON.parse(answer.body.toString()) as { id: string };
         sizes.set(made.id, media.length);
+        owners.set(made.id, account);
         return finish(200, JSON.stringify({ kind: 'drive#file', id: made.id, name: metadata.name }));
       }
       case 'files.update': {
         const id = decodeURIComponent(url.pathname.slice('/upload/drive/v3/files/'.length));
         if (url.searchParams.get('uploadType') !== 'media') return finish(400, googleError(400, 'badRequest', 'expected uploadType=media'));
+        if (owners.get(id) !== account) return notFound();
         const old = sizes.get(id) ?? 0;
-        if (sizes.has(id) && quotaLimit !== null && usage() - old + body.length > quotaLimit) {
+        if (quotaLimit !== null && usage(account) - old + body.length > quotaLimit) {
           return finish(403, googleError(403, 'storageQuotaExceeded', "The user's Drive storage quota has been exceeded.", 'usageLimits'));
         }
         const answer = await send(`/upload/drive/v3/files/${encodeURIComponent(id)}?uploadType=media`, 'PATCH', encodeMedia(body), 'text/plain');
@@ -311,6 +321,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         return finish(200, JSON.stringify({ kind: 'drive#file', id }));
       }
       case 'files.get': {
+        if (owners.get(decodeURIComponent(url.pathname.slice('/drive/v3/files/'.length))) !== account) return notFound();
         const answer = await send(`${url.pathname}${url.search}`, 'GET', null);
         if (answer.status !== 200) return relayError(res, answer.status, answer.body);
         if (url.searchParams.get('alt') === 'media') {
@@ -319,6 +330,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         return finish(200, answer.body);
       }
       case 'files.delete': {
+        if (owners.get(decodeURIComponent(url.pathname.slice('/drive/v3/files/'.length))) !== account) return notFound();
         const answer = await send(url.pathname, 'DELETE', null);
         if (answer.status !== 204) return relayError(res, answer.status, answer.body);
         sizes.delete(decodeURIComponent(url.pathname.slice('/drive/v3/files/'.length)));
@@ -337,14 +349,16 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         const asked = Number(url.searchParams.get('pageSize') ?? '100');
         const params = new URLSearchParams({ pageSize: String(pageSize === null ? asked : Math.min(asked, pageSize)) });
         const q = url.searchParams.get('q');
-        if (q !== null) params.set('q', q);
+        if (q !== null) params.set('q', q.replaceAll("name = '", `name = '${prefix}`));
         if (pageToken !== null) params.set('pageToken', pageToken);
         const answer = await send(`/drive/v3/files?${params}`, 'GET', null);
         if (answer.status !== 200) return relayError(res, answer.status, answer.body);
         const page = JSON.parse(answer.body.toString()) as { files: Array<Record<string, unknown>>; nextPageToken?: string };
         // Drive's spaces: appDataFolder files are listed only with spaces=appDataFolder.
-        const inSpace = page.files.filter((file) => ((file.parents as string[] | undefined) ?? []).includes('appDataFolder') === (space === 'appDataFolder'));
-        const files = inSpace.map((file) => ({ kind: 'drive#file', id: file.id, name: file.name, createdTime: file.createdTime, mimeType: file.mimeType, size: String(sizes.get(file.id as string) ?? 0) }));
+        const inSpace = page.files.filter(
+          (file) => owners.get(file.id as string) === account && ((file.parents as string[] | undefined) ?? []).includes('appDataFolder') === (space === 'appDataFolder'),
+        );
+        const files = inSpace.map((file) => ({ kind: 'drive#file', id: file.id, name: (file.name as string).slice(prefix.length), createdTime: file.createdTime, mimeType: file.mimeType, size: String(sizes.get(file.id as string) ?? 0) }));
         return finish(200, JSON.stringify({ kind: 'drive#fileList', files, ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) }));
       }
       default:
@@ -365,13 +379,14 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   return {
     url,
     requests,
-    issueToken() {
+    issueToken(account = ALICE) {
       const token = `tok-${randomBytes(12).toString('hex')}`;
-      tokens.set(token, { expired: false });
+      tokens.set(token, { account, expired: false });
       return token;
     },
     expireToken(token) {
-      tokens.set(token, { expired: true });
+      const known = tokens.get(token);
+      if (known !== undefined) known.expired = true;
     },
     fail(op, action, times = 1) {
       faults.push({ op, action, times });
@@ -390,11 +405,13 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       return new Promise((arrived) => holds.push({ op, matches, arrived }));
     },
     async seed(name, bytes, options = {}) {
-      const metadata = { name, parents: options.parents ?? ['appDataFolder'], mimeType: 'application/octet-stream', ...(options.createdTime ? { createdTime: options.createdTime } : {}) };
+      const account = options.account ?? ALICE;
+      const metadata = { name: prefixOf(account) + name, parents: options.parents ?? ['appDataFolder'], mimeType: 'application/octet-stream', ...(options.createdTime ? { createdTime: options.createdTime } : {}) };
       const forwarded = `--wbe_emulator_part\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(metadata)}\r\n--wbe_emulator_part\r\nContent-Type: text/plain\r\n\r\n${encodeMedia(bytes)}\r\n--wbe_emulator_part--`;
       const answer = await send('/upload/drive/v3/files?uploadType=multipart', 'POST', forwarded, 'multipart/related; boundary=wbe_emulator_part');
       const made = JSON.parse(answer.body.toString()) as { id: string };
       sizes.set(made.id, bytes.length);
+      owners.set(made.id, account);
       return made.id;
     },
     async files() {
@@ -403,7 +420,8 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       const result = [];
       for (const file of page.files) {
         const media = await send(`/drive/v3/files/${encodeURIComponent(file.id)}?alt=media`, 'GET', null);
-        result.push({ id: file.id, name: file.name, parents: file.parents ?? [], createdTime: file.createdTime, bytes: new Uint8Array(decodeMedia(media.body)) });
+        const account = owners.get(file.id) ?? '';
+        result.push({ account, id: file.id, name: file.name.slice(prefixOf(account).length), parents: file.parents ?? [], createdTime: file.createdTime, bytes: new Uint8Array(decodeMedia(media.body)) });
       }
       return result;
     },
