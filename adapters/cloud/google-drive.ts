@@ -61,6 +61,12 @@ export const GOOGLE_DRIVE_BASE_URL = 'https://www.googleapis.com';
 export interface GoogleDriveOptions {
   /** The current OAuth access token with scope drive.appdata, or null when no account is signed in. */
   getAccessToken(): Promise<string | null>;
+  /**
+   * The account signed in on the device, as the app's sign-in SDK knows it without the network
+   * (e.g. GoogleSignin.getCurrentUser()?.user.email), or null when signed out. When given,
+   * status() answers from it, even offline; without it status() asks Drive (`about?fields=user`).
+   */
+  getAccount?(): Promise<string | null>;
   /** Called once when Drive refused a token (401), before the one retry with a fresh getAccessToken(). */
   onTokenRejected?(): Promise<void> | void;
   /** Origin of the metadata API (default https://www.googleapis.com); tests point it at an emulator. */
@@ -395,6 +401,7 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
     provider,
 
     async status(): Promise<DriveStatus> {
+      if (options.getAccount !== undefined) return { account: await options.getAccount(), hms: 'ok' };
       let answer: Answer;
       try {
         answer = await exchange('about.get', `${base}/drive/v3/about?fields=user`, () => ({ method: 'GET' }));
