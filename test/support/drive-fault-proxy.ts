@@ -55,8 +55,12 @@ export type DriveOp = 'files.list' | 'files.create' | 'files.update' | 'files.ge
 export interface DriveEmulator {
   readonly url: string;
   readonly requests: RequestSeen[];
-  /** A fresh token for an account (default alice@example.com). */
-  issueToken(account?: string): string;
+  /**
+   * A fresh token for an account (default alice@example.com). `drive` names the set of files it
+   * sees (default: the account's own): tests that need a fresh, empty Drive of the same account
+   * (one per property run) give each run its own.
+   */
+  issueToken(account?: string, options?: { drive?: string }): string;
   expireToken(token: string): void;
   /** The next `times` requests of `op` (or any) get `action`. Faults queue in order. */
   fail(op: DriveOp | 'any', action: FaultAction, times?: number): void;
@@ -141,7 +145,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   const upstreamPort = (upstream.address() as AddressInfo).port;
 
   const requests: RequestSeen[] = [];
-  const tokens = new Map<string, { account: string; expired: boolean }>();
+  const tokens = new Map<string, { account: string; drive: string; expired: boolean }>();
   /** The account each file id belongs to. */
   const owners = new Map<string, string>();
   const faults: Array<{ op: DriveOp | 'any'; action: FaultAction; times: number }> = [];
@@ -249,7 +253,8 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       return reply(res, 401, googleError(401, 'authError', 'Request had invalid authentication credentials.'), { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' });
     }
 
-    const account = known.account;
+    // `account` below is the set of files the token sees (the account's Drive); `about` shows its user.
+    const account = known.drive;
     const prefix = prefixOf(account);
     const notFound = (): void => reply(res, 404, googleError(404, 'notFound', 'File not found.'));
     const finish = (status: number, payload: Buffer | string, headers: Record<string, string> = {}): void => {
@@ -275,7 +280,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       case 'about.get': {
         const answer = await send('/drive/v3/about', 'GET', null);
         const about = JSON.parse(answer.body.toString()) as { user: Record<string, unknown>; storageQuota: Record<string, string> };
-        about.user.emailAddress = account;
+        about.user.emailAddress = known.account;
         const quota: Record<string, string> = { usage: String(usage(account)), usageInDrive: String(usage(account)), usageInDriveTrash: '0' };
         if (quotaLimit !== null) quota.limit = String(quotaLimit);
         const fields = url.searchParams.get('fields') ?? '';
@@ -379,9 +384,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   return {
     url,
     requests,
-    issueToken(account = ALICE) {
+    issueToken(account = ALICE, options = {}) {
       const token = `tok-${randomBytes(12).toString('hex')}`;
-      tokens.set(token, { account, expired: false });
+      tokens.set(token, { account, drive: options.drive ?? account, expired: false });
       return token;
     },
     expireToken(token) {
