@@ -237,6 +237,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
           }
           res.end();
         };
+        // The client is expected to hang up mid-body (a capped read): that error ends the pump, nothing else.
         res.on('error', () => undefined);
         res.on('close', () => (sent = action.bytes));
         pump();
