@@ -368,6 +368,15 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
     throw await refused('files.update', answer);
   }
 
+  /** A file's metadata by id. https://developers.google.com/drive/api/reference/rest/v3/files/get */
+  async function fileById(id: string, path: string): Promise<DriveFileEntry> {
+    const answer = await exchange('files.get', `${base}/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(FILE_FIELDS)}`, () => ({ method: 'GET' }));
+    if (answer.status !== 200) throw await refused('files.get', answer);
+    const file = await json<{ id?: unknown; name?: unknown; createdTime?: unknown }>('files.get', answer);
+    if (file.id !== id || file.name !== path || typeof file.createdTime !== 'string') throw unexpected('files.get', 'metadata of another file');
+    return { id, name: path, createdTime: file.createdTime };
+  }
+
   /**
    * The port's paths behave like a tree (the local folder cannot hold a file "a/b" and a file
    * "a/b/c"), Drive names do not: a new file is refused, with a plain Error as on every adapter,
@@ -387,12 +396,16 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
     const id = await generateId();
     await uploadNew(path, id, bytes);
     const files = await filesAt(path);
-    const winner = files[0];
-    if (winner !== undefined && winner.id === id) {
+    // A listing may not show a file made a moment ago: ours is then read by its id and counted
+    // too, so a lagging listing can neither make us lose to nobody nor delete our only copy.
+    if (!files.some((file) => file.id === id)) files.push(await fileById(id, path));
+    files.sort(byAge);
+    const winner = files[0]!;
+    if (winner.id === id) {
       await deleteLosers(files.slice(1));
       return { created: true, winner };
     }
-    // Another device's file is older (or ours is not visible yet): ours loses and goes.
+    // Another device's file is older: ours loses and goes.
     await deleteLosers([{ id, name: path, createdTime: '' }]);
     return { created: false, winner };
   }

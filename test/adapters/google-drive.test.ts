@@ -260,6 +260,19 @@ describe('Google Drive adapter: create-if-absent and duplicates', () => {
     expect(await cloud.read(path, { maxBytes: 10 })).toEqual(bytesOf(smaller));
   });
 
+  it('a listing lagging behind the create (our new file not in it yet): still created, and the file is kept', async () => {
+    const { cloud } = drive();
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    // The upload is held so that the lagging listing is the one after it, not the one before.
+    const heldUpload = emulator.hold('files.create');
+    const result = cloud.create(path, bytesOf('made'));
+    const upload = await heldUpload;
+    emulator.fail('files.list', { kind: 'lagging-list' });
+    upload.release();
+    expect(await result).toBe('created');
+    expect((await emulator.files()).filter((file) => file.name === path).map((file) => file.bytes)).toEqual([bytesOf('made')]);
+  });
+
   it('a create whose answer was lost (connection dropped after the file landed) is retried with the same id: one file, created', async () => {
     const { cloud, retries } = drive();
     const path = `${folder()}/keyrings/epoch-1.age`;

@@ -42,7 +42,9 @@ export type FaultAction =
   | { kind: 'drop-after' }
   | { kind: 'huge'; bytes: number; declareLength?: boolean }
   /** The answer's headers and half its body, then the connection drops (a download cut off). */
-  | { kind: 'cut-body' };
+  | { kind: 'cut-body' }
+  /** A listing that does not show the file made last (a listing lagging behind a create). */
+  | { kind: 'lagging-list' };
 
 export interface HeldRequest {
   readonly op: string;
@@ -212,6 +214,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
     const faultIndex = faults.findIndex((fault) => fault.op === 'any' || fault.op === op);
     let dropAfter = false;
     let cutBody = false;
+    let laggingList = false;
     if (faultIndex !== -1) {
       const fault = faults[faultIndex]!;
       fault.times -= 1;
@@ -244,6 +247,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         return;
       }
       if (action.kind === 'cut-body') cutBody = true;
+      else if (action.kind === 'lagging-list') laggingList = true;
       else dropAfter = true;
     }
 
@@ -333,7 +337,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         if (url.searchParams.get('alt') === 'media') {
           return finish(200, decodeMedia(answer.body), { 'content-type': 'application/octet-stream' });
         }
-        return finish(200, answer.body);
+        const metadata = JSON.parse(answer.body.toString()) as Record<string, unknown>;
+        if (typeof metadata.name === 'string') metadata.name = metadata.name.slice(prefix.length);
+        return finish(200, JSON.stringify(metadata));
       }
       case 'files.delete': {
         if (owners.get(decodeURIComponent(url.pathname.slice('/drive/v3/files/'.length))) !== account) return notFound();
@@ -361,8 +367,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         if (answer.status !== 200) return relayError(res, answer.status, answer.body);
         const page = JSON.parse(answer.body.toString()) as { files: Array<Record<string, unknown>>; nextPageToken?: string };
         // Drive's spaces: appDataFolder files are listed only with spaces=appDataFolder.
+        const newest = [...owners.keys()].at(-1);
         const inSpace = page.files.filter(
-          (file) => owners.get(file.id as string) === account && ((file.parents as string[] | undefined) ?? []).includes('appDataFolder') === (space === 'appDataFolder'),
+          (file) => !(laggingList && file.id === newest) && owners.get(file.id as string) === account && ((file.parents as string[] | undefined) ?? []).includes('appDataFolder') === (space === 'appDataFolder'),
         );
         const files = inSpace.map((file) => ({ kind: 'drive#file', id: file.id, name: (file.name as string).slice(prefix.length), createdTime: file.createdTime, mimeType: file.mimeType, size: String(sizes.get(file.id as string) ?? 0) }));
         return finish(200, JSON.stringify({ kind: 'drive#fileList', files, ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) }));
