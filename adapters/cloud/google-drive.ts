@@ -24,7 +24,8 @@
  *      https://developers.google.com/drive/api/reference/rest/v3/files/generateIds
  *   2. a multipart upload (metadata + bytes in one request, so the file appears whole or not at all);
  *      https://developers.google.com/drive/api/guides/manage-uploads#multipart
- *   3. a listing of the path afterwards: if several files have it, the oldest wins; a winner deletes
+ *   3. a listing of the path afterwards (our own file read by id if the listing lags behind it):
+ *      if several files have it, the oldest wins; a winner deletes
  *      the others (leftovers of a crash or of a losing device), a loser deletes its own file and
  *      returns 'exists'. Two devices racing both see both files, agree on the winner, and exactly one
  *      returns 'created', its bytes in the file.
