@@ -22,9 +22,9 @@ afterAll(async () => {
   await emulator.close();
 });
 
-function engineOnDrive(token: string, retries: RetryNotice[]) {
+function engineOnDrive(token: string | (() => string), retries: RetryNotice[]) {
   const drive = createGoogleDriveCloud({
-    getAccessToken: async () => token,
+    getAccessToken: async () => (typeof token === 'string' ? token : token()),
     baseUrl: emulator.url,
     retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalMs: 5_000 },
     onRetry: (notice) => retries.push(notice),
@@ -56,5 +56,20 @@ describe('the engine on Google Drive over HTTP', () => {
     const restore = await tablet.engine.restore({ provider: 'gdrive', walletId: backup.result().walletId! });
     await restore.enterPassword(PASSWORD);
     expect(restore.result()).toMatchObject({ outcome: 'done', mnemonic: MNEMONIC });
+  });
+
+  it("R11: another Google account signed in while a backup waits at the password (about.user changes) ends accountChanged; nothing is written to either account's Drive", async () => {
+    const alice = emulator.issueToken('alice@example.com', { drive: 'r11-alice' });
+    const bob = emulator.issueToken('bob@example.com', { drive: 'r11-bob' });
+    let current = alice;
+    const phone = engineOnDrive(() => current, []);
+    const first = await phone.engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC, walletName: 'Main' });
+    await first.choosePassword(PASSWORD, PASSWORD);
+    const before = await emulator.files();
+    const second = await phone.engine.backup({ provider: 'gdrive', mnemonic: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about', walletName: 'Other' });
+    current = bob;
+    await second.enterPassword(PASSWORD);
+    expect(second.view().state).toBe('accountChanged');
+    expect(await emulator.files()).toEqual(before);
   });
 });
