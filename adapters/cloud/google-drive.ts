@@ -154,10 +154,10 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
         async () => {
           for (;;) {
             const bearer = await token();
-            const base = init();
+            const request = init();
             let response: Response;
             try {
-              response = await doFetch(url, { ...base, headers: { ...(base.headers as Record<string, string>), authorization: `Bearer ${bearer}` } });
+              response = await doFetch(url, { ...request, headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${bearer}` } });
             } catch (error) {
               // fetch rejects with a TypeError for a refused, reset or dropped connection.
               if (error instanceof TypeError) throw new TransientFailure('connection dropped', null, { cause: error });
