@@ -1,7 +1,7 @@
 /**
  * wallet-backup-engine/clouds: the cloud drives over the providers' own HTTP APIs, using
- * `fetch` only (browsers, React Native, Node): iCloud through CloudKit Web Services and HUAWEI
- * Drive Kit (issue 13; Google Drive joins them). The app supplies the tokens. Their options name
+ * `fetch` only (browsers, React Native, Node): iCloud through CloudKit Web Services, Google
+ * Drive (API v3, appDataFolder) and HUAWEI Drive Kit (issue 13). The app supplies the tokens. Their options name
  * `fetch`, so an app type-checking this entry needs fetch's types (lib "DOM", React Native's or
  * @types/node). The retry policy every adapter takes is src/ports/retry.ts.
  */
@@ -15,3 +15,4 @@ export {
   type CloudKitCloudOptions,
 } from '../adapters/cloud/cloudkit.ts';
 export { HUAWEI_DRIVE_BASE_URL, HMS_CONNECTION_RESULT, hmsStateOf, createHuaweiDriveCloud, type HuaweiDriveOptions } from '../adapters/cloud/huawei-drive.ts';
+export { createGoogleDriveCloud, type GoogleDriveOptions } from '../adapters/cloud/google-drive.ts';

@@ -251,7 +251,7 @@ describe('a TypeScript app importing ./clouds', () => {
 
   it('bundles for the browser with no node: import', async () => {
     const entry = join(app, 'clouds-entry.mjs');
-    writeFileSync(entry, `export { createCloudKitCloud, createHuaweiDriveCloud } from 'wallet-backup-engine/clouds';\n`);
+    writeFileSync(entry, `export { createCloudKitCloud, createGoogleDriveCloud, createHuaweiDriveCloud } from 'wallet-backup-engine/clouds';\n`);
     const result = await build({ entryPoints: [entry], absWorkingDir: app, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
     const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
     expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
