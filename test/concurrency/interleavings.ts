@@ -153,4 +153,4 @@ export const interleavingProperty = (
   });
 
 /** What a failure of the properties says (to check that a broken cloud fails them). */
-export const LOST_BACKUP = /was told .* is done, but|written 2 times/;
+export const LOST_BACKUP = /was told .* is done, but|is listed but|written 2 times/;
