@@ -3,11 +3,7 @@
  * platform (failing on any node: import or Node built-in), and the bundle itself then writes,
  * creates, lists and reads over HTTP against the emulator with nothing but fetch.
  */
-import { build } from 'esbuild';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { bundleForBrowser } from '../support/browser-bundle.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { createGoogleDriveCloud as CreateGoogleDriveCloud } from '../../adapters/cloud/google-drive.ts';
 import { startDriveEmulator, type DriveEmulator } from '../support/drive-fault-proxy.ts';
@@ -22,22 +18,11 @@ afterAll(async () => {
 
 describe('Google Drive adapter on the browser platform', () => {
   it('bundles for platform browser with no Node built-in, and the bundle does a round trip over HTTP', async () => {
-    const result = await build({
-      entryPoints: ['adapters/cloud/google-drive.ts'],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+    const bundle = await bundleForBrowser('adapters/cloud/google-drive.ts');
+    const inputs = bundle.inputs;
     expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
     expect(inputs).toContain('adapters/http/retry.ts');
-    const dir = mkdtempSync(join(tmpdir(), 'wbe-gdrive-bundle-'));
-    const file = join(dir, 'google-drive.mjs');
-    writeFileSync(file, result.outputFiles[0]!.contents);
-    const lib = (await import(pathToFileURL(file).href)) as { createGoogleDriveCloud: typeof CreateGoogleDriveCloud };
+    const lib = await bundle.load<{ createGoogleDriveCloud: typeof CreateGoogleDriveCloud }>();
     const token = emulator.issueToken();
     const drive = lib.createGoogleDriveCloud({ getAccessToken: async () => token, baseUrl: emulator.url });
     const bytes = Uint8Array.from([0, 255, 1, 254, 128]);

@@ -4,12 +4,8 @@
  * mapped, retries, duplicate names, create races, bounded downloads, and one engine backup and
  * restore through it.
  */
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../support/browser-bundle.ts';
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHuaweiDriveCloud, fileNameOf, HMS_CONNECTION_RESULT, pathOfFileName, type HuaweiDriveOptions } from '../../adapters/cloud/huawei-drive.ts';
 import { createNobleScrypt } from '../../adapters/kdf/noble-scrypt.ts';
@@ -71,13 +67,11 @@ function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2',
 
 describe('HUAWEI Drive adapter: browsers and React Native', () => {
   it('bundles for platform browser with no Node built-in, and the bundle talks to Drive over fetch', async () => {
-    const result = await build({ entryPoints: ['adapters/cloud/huawei-drive.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
-    const inputs = Object.keys(result.metafile.inputs);
+    const bundle = await bundleForBrowser('adapters/cloud/huawei-drive.ts');
+    const inputs = bundle.inputs;
     expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
     expect(inputs).toContain('adapters/http/retry.ts');
-    const file = join(mkdtempSync(join(tmpdir(), 'wbe-huawei-bundle-')), 'huawei.mjs');
-    writeFileSync(file, result.outputFiles[0]!.contents);
-    const bundled = (await import(pathToFileURL(file).href)) as typeof import('../../adapters/cloud/huawei-drive.ts');
+    const bundled = await bundle.load<typeof import('../../adapters/cloud/huawei-drive.ts')>();
     const { emulator } = await setup();
     const drive = bundled.createHuaweiDriveCloud({ getAccessToken: async () => TOKEN, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
     expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('k'))).toBe('created');

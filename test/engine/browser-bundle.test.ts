@@ -4,25 +4,12 @@
  * platform (it fails on any node: import or Node built-in), then the bundle runs a whole
  * backup and restore on the portable parts alone: noble scrypt, memory cloud, memory log.
  */
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../support/browser-bundle.ts';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 describe('browser platform', () => {
   it('the core bundles for platform browser with no Node built-in', async () => {
-    const result = await build({
-      entryPoints: ['src/index.ts'],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
+    const { inputs } = await bundleForBrowser('src/index.ts');
     expect(inputs.some((f) => f.startsWith('node:') || f.includes('better-sqlite3'))).toBe(false);
     expect(inputs).toContain('src/engine/create-backup-engine.ts');
     expect(inputs).toContain('machines/backup.machine.ts');
@@ -30,18 +17,8 @@ describe('browser platform', () => {
   });
 
   it('the browser bundle backs up and restores a wallet on portable adapters only (R14)', async () => {
-    const result = await build({
-      entryPoints: ['src/index.ts'],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      logLevel: 'silent',
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'wbe-bundle-'));
-    const file = join(dir, 'engine.mjs');
-    writeFileSync(file, result.outputFiles[0]!.contents);
-    const lib = await import(pathToFileURL(file).href);
+    // The bundle is untyped JavaScript: its exports are used as the README shows them.
+    const lib = await (await bundleForBrowser('src/index.ts')).load<any>();
     const clouds = lib.createMemoryClouds({ account: 'alice@example.com' });
     const engine = lib.createBackupEngine({
       eventLog: lib.openMemoryEventStore(),

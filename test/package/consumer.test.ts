@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../support/browser-bundle.ts';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, installedPackages, linkFromRepo, npmInstall, pack, REPO_MODULES, ROOT, run, scratchProject, tsc, type Packed } from './packed.ts';
@@ -252,10 +252,9 @@ describe('a TypeScript app importing ./clouds', () => {
   it('bundles for the browser with no node: import', async () => {
     const entry = join(app, 'clouds-entry.mjs');
     writeFileSync(entry, `export { createCloudKitCloud, createGoogleDriveCloud, createHuaweiDriveCloud } from 'wallet-backup-engine/clouds';\n`);
-    const result = await build({ entryPoints: [entry], absWorkingDir: app, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
-    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
+    const { imports, code } = await bundleForBrowser(entry, { cwd: app, minify: true });
     expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
-    expect(result.outputFiles[0]!.contents.byteLength).toBeGreaterThan(1000);
+    expect(code.byteLength).toBeGreaterThan(1000);
   });
 });
 
@@ -263,10 +262,8 @@ describe('a browser bundle of the core', () => {
   it('has no node: import and stays within its gzip budget', async () => {
     const entry = join(app, 'browser-entry.mjs');
     writeFileSync(entry, `export { createBackupEngine, createMemoryClouds, openMemoryEventStore, createNobleScrypt } from 'wallet-backup-engine';\n`);
-    const result = await build({ entryPoints: [entry], absWorkingDir: app, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
-    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
+    const { imports, code } = await bundleForBrowser(entry, { cwd: app, minify: true });
     expect(imports.filter((path) => path.startsWith('node:'))).toEqual([]);
-    const code = result.outputFiles[0]!.contents;
     const gzipped = gzipSync(code, { level: 9 }).byteLength;
     console.log(`browser bundle of the core: ${code.byteLength} bytes minified, ${gzipped} bytes gzipped (budget ${BROWSER_BUNDLE_BUDGET_BYTES})`);
     expect(gzipped).toBeLessThanOrEqual(BROWSER_BUNDLE_BUDGET_BYTES);
