@@ -369,9 +369,13 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
     throw await refused('files.update', answer);
   }
 
-  /** A file's metadata by id. https://developers.google.com/drive/api/reference/rest/v3/files/get */
-  async function fileById(id: string, path: string): Promise<DriveFileEntry> {
+  /** A file's metadata by id, or null when it is gone. https://developers.google.com/drive/api/reference/rest/v3/files/get */
+  async function fileById(id: string, path: string): Promise<DriveFileEntry | null> {
     const answer = await exchange('files.get', `${base}/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(FILE_FIELDS)}`, () => ({ method: 'GET' }));
+    if (answer.status === 404) {
+      await discard(answer.response);
+      return null;
+    }
     if (answer.status !== 200) throw await refused('files.get', answer);
     const file = await json<{ id?: unknown; name?: unknown; createdTime?: unknown }>('files.get', answer);
     if (file.id !== id || file.name !== path || typeof file.createdTime !== 'string') throw unexpected('files.get', 'metadata of another file');
@@ -399,7 +403,13 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
     const files = await filesAt(path);
     // A listing may not show a file made a moment ago: ours is then read by its id and counted
     // too, so a lagging listing can neither make us lose to nobody nor delete our only copy.
-    if (!files.some((file) => file.id === id)) files.push(await fileById(id, path));
+    if (!files.some((file) => file.id === id)) {
+      const ours = await fileById(id, path);
+      // Gone between our upload and this look: only a device whose file is older deletes another
+      // device's copy (deleteLosers), so ours lost to a file the listing did not show yet.
+      if (ours === null) return { created: false, winner: files.sort(byAge)[0] };
+      files.push(ours);
+    }
     files.sort(byAge);
     const winner = files[0]!;
     if (winner.id === id) {

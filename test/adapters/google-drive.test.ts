@@ -214,9 +214,12 @@ describe('Google Drive adapter: create-if-absent and duplicates', () => {
     const heldTablet = emulator.hold('files.create', (body) => body.includes('from the tablet'));
     const results = Promise.all([phone.cloud.create(path, bytesOf('from the phone')), tablet.cloud.create(path, bytesOf('from the tablet'))]);
     const [first, second] = await Promise.all([heldPhone, heldTablet]);
+    // The phone's upload lands first: its listing after the upload arriving proves it (no timing guess).
+    const phoneList = emulator.hold('files.list');
     first.release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const phoneListing = await phoneList;
     second.release();
+    phoneListing.release();
     const [phoneResult, tabletResult] = await results;
     // The phone's upload landed first, so its file is the older: it wins on both devices.
     expect([phoneResult, tabletResult]).toEqual(['created', 'exists']);
@@ -225,6 +228,32 @@ describe('Google Drive adapter: create-if-absent and duplicates', () => {
     const winnerBytes = phoneResult === 'created' ? bytesOf('from the phone') : bytesOf('from the tablet');
     expect(stored[0]!.bytes).toEqual(winnerBytes);
     expect(await phone.cloud.read(path, { maxBytes: 100 })).toEqual(winnerBytes);
+  });
+
+  it('a device whose file the winner deleted before its own listing says exists (its file gone is no fault)', async () => {
+    const path = `${folder()}/keyrings/epoch-1.age`;
+    const phone = drive();
+    const tablet = drive();
+    const heldPhone = emulator.hold('files.create', (body) => body.includes('from the phone'));
+    const heldTablet = emulator.hold('files.create', (body) => body.includes('from the tablet'));
+    const phoneDone = phone.cloud.create(path, bytesOf('from the phone'));
+    const tabletDone = tablet.cloud.create(path, bytesOf('from the tablet'));
+    const [phoneCreate, tabletCreate] = await Promise.all([heldPhone, heldTablet]);
+    // Both have looked and seen no file; now each one's listing after its upload is held.
+    const phoneList = emulator.hold('files.list');
+    phoneCreate.release();
+    const phoneListing = await phoneList;
+    const tabletList = emulator.hold('files.list');
+    tabletCreate.release();
+    const tabletListing = await tabletList;
+    // The phone's file is older: the phone sees both, wins, and deletes the tablet's copy ...
+    phoneListing.release();
+    expect(await phoneDone).toBe('created');
+    // ... before the tablet's listing runs, which then shows the phone's file only.
+    tabletListing.release();
+    expect(await tabletDone).toBe('exists');
+    const stored = (await emulator.files()).filter((file) => file.name === path);
+    expect(stored.map((file) => file.bytes)).toEqual([bytesOf('from the phone')]);
   });
 
   it('ten concurrent creates of one path from ten devices: exactly one created, and the file holds that caller\'s bytes', async () => {
