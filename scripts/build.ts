@@ -22,20 +22,15 @@ const CLI_DIST = join(CLI, 'dist');
 
 const RELATIVE_TS_IMPORT = /((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)\.ts(['"])/g;
 
-/** Rewrites `./x.ts` to `./x.js` in every .d.ts under `dir`; returns how many files changed. */
-function rewriteDeclarationImports(dir: string): number {
-  let changed = 0;
+/** Rewrites `./x.ts` to `./x.js` in every .d.ts under `dir`. */
+function rewriteDeclarationImports(dir: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.d.ts')) continue;
     const path = join(entry.parentPath, entry.name);
     const text = readFileSync(path, 'utf8');
     const rewritten = text.replace(RELATIVE_TS_IMPORT, '$1$2.js$3');
-    if (rewritten !== text) {
-      writeFileSync(path, rewritten);
-      changed += 1;
-    }
+    if (rewritten !== text) writeFileSync(path, rewritten);
   }
-  return changed;
 }
 
 function buildLibrary(): void {

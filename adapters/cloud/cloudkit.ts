@@ -58,9 +58,10 @@
  */
 import { base64 } from '@scure/base';
 import { CloudError, type CloudDrive, type CreateResult, type DriveQuota, type DriveStatus, type ReadLimit } from '../../src/ports/cloud-drive.ts';
-import { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from '../../src/ports/retry.ts';
+import { DEFAULT_RETRY_POLICY } from '../../src/ports/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
-import { REAL_CLOCK, TransientFailure, withRetry, type RetryClock } from '../http/retry.ts';
+import type { HttpTransportOptions } from '../http/transport.ts';
+import { REAL_CLOCK, TransientFailure, withRetry } from '../http/retry.ts';
 import { corruptError, networkError, notSignedInError, quotaExceededError, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, isUnderFolder } from './paths.ts';
 
@@ -79,7 +80,7 @@ const MAX_RECORD_NAME = 255;
 const CAS_ROUNDS = 8;
 const PAGE_SIZE = 200;
 
-export interface CloudKitCloudOptions {
+export interface CloudKitCloudOptions extends HttpTransportOptions {
   /** The container identifier, e.g. "iCloud.com.example.wallet" [compose]. */
   container: string;
   environment: 'development' | 'production';
@@ -95,10 +96,6 @@ export interface CloudKitCloudOptions {
   /** Told each new web auth token a response carries, so the app keeps the latest. */
   onWebAuthToken?: (token: string) => void;
   baseUrl?: string;
-  fetch?: typeof fetch;
-  retry?: RetryPolicy;
-  onRetry?: (notice: RetryNotice) => void;
-  clock?: RetryClock;
 }
 
 export interface CloudKitCloud extends CloudDrive {

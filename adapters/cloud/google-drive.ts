@@ -51,15 +51,17 @@
  */
 import type { CloudDrive, CreateResult, DriveQuota, DriveStatus, ReadLimit } from '../../src/ports/cloud-drive.ts';
 import { CloudError } from '../../src/ports/cloud-drive.ts';
-import { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from '../../src/ports/retry.ts';
+import { DEFAULT_RETRY_POLICY } from '../../src/ports/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
-import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry, type RetryClock } from '../http/retry.ts';
+import { multipartRelated } from '../http/multipart.ts';
+import type { HttpTransportOptions } from '../http/transport.ts';
+import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry } from '../http/retry.ts';
 import { networkError, notSignedInError, quotaExceededError, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isDrivePath, isUnderFolder } from './paths.ts';
 
 export const GOOGLE_DRIVE_BASE_URL = 'https://www.googleapis.com';
 
-export interface GoogleDriveOptions {
+export interface GoogleDriveOptions extends HttpTransportOptions {
   /** The current OAuth access token with scope drive.appdata, or null when no account is signed in. */
   getAccessToken(): Promise<string | null>;
   /**
@@ -74,10 +76,6 @@ export interface GoogleDriveOptions {
   baseUrl?: string;
   /** Origin of the upload API (default: baseUrl). */
   uploadBaseUrl?: string;
-  fetch?: typeof fetch;
-  retry?: RetryPolicy;
-  onRetry?: (notice: RetryNotice) => void;
-  clock?: RetryClock;
 }
 
 /** A Drive file of the app folder, as the adapter asks for it. */
@@ -327,19 +325,10 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
 
   /** Multipart create with a pre-generated id; returns once the file is there (made now or by an earlier try). */
   async function uploadNew(path: string, id: string, bytes: Uint8Array): Promise<void> {
-    const boundary = `wbe-${id}`;
-    const metadata = JSON.stringify({ id, name: path, parents: ['appDataFolder'], mimeType: 'application/octet-stream' });
-    const head = new TextEncoder().encode(
-      `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${metadata}\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    );
-    const tail = new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
-    const body = new Uint8Array(head.byteLength + bytes.byteLength + tail.byteLength);
-    body.set(head, 0);
-    body.set(bytes, head.byteLength);
-    body.set(tail, head.byteLength + bytes.byteLength);
+    const { body, contentType } = multipartRelated(`wbe-${id}`, { id, name: path, parents: ['appDataFolder'], mimeType: 'application/octet-stream' }, bytes);
     const answer = await exchange('files.create', `${uploadBase}/upload/drive/v3/files?uploadType=multipart&fields=id`, () => ({
       method: 'POST',
-      headers: { 'content-type': `multipart/related; boundary=${boundary}` },
+      headers: { 'content-type': contentType },
       body,
     }));
     if (answer.status === 200) return discard(answer.response);

@@ -35,9 +35,11 @@
  * and writes pick the same winner. docs/huawei-drive.md gives the reasoning and its limit.
  */
 import { CloudError, type CloudDrive, type CreateResult, type DriveQuota, type DriveStatus, type HmsCoreState } from '../../src/ports/cloud-drive.ts';
-import { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from '../../src/ports/retry.ts';
+import { DEFAULT_RETRY_POLICY } from '../../src/ports/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
-import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry, type RetryClock } from '../http/retry.ts';
+import { multipartRelated } from '../http/multipart.ts';
+import type { HttpTransportOptions } from '../http/transport.ts';
+import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry } from '../http/retry.ts';
 import { networkError, notSignedInError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isDrivePath, isUnderFolder } from './paths.ts';
 
@@ -97,7 +99,7 @@ export function hmsStateOf(code: number): HmsCoreState {
   }
 }
 
-export interface HuaweiDriveOptions {
+export interface HuaweiDriveOptions extends HttpTransportOptions {
   /** The current access token (HUAWEI Account Kit), or null when no HUAWEI ID is signed in. */
   getAccessToken: () => Promise<string | null>;
   /** Called once when Drive refused the token (401, result codes 4011-4017), so the app can refresh it. */
@@ -105,10 +107,6 @@ export interface HuaweiDriveOptions {
   /** HuaweiApiAvailability.isHuaweiMobileServicesAvailable(context): an HMS ConnectionResult code. */
   checkHmsCore: () => Promise<number>;
   baseUrl?: string;
-  fetch?: typeof fetch;
-  retry?: RetryPolicy;
-  onRetry?: (notice: RetryNotice) => void;
-  clock?: RetryClock;
 }
 
 /** A Drive Kit file resource, the fields this adapter reads. */
@@ -374,19 +372,17 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
 
   /** Files.create, multipart: metadata (in applicationData) and the bytes in one request. */
   async function uploadNew(fileName: string, bytes: Uint8Array, nonce: string): Promise<DriveFile> {
-    const boundary = `wbe-${randomNonce()}`;
-    const metadata = JSON.stringify({ fileName, parentFolder: ['applicationData'], description: `wbe:${nonce}`, mimeType: 'application/octet-stream' });
-    const body = concat([
-      utf8(`--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${metadata}\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    const { body, contentType } = multipartRelated(
+      `wbe-${randomNonce()}`,
+      { fileName, parentFolder: ['applicationData'], description: `wbe:${nonce}`, mimeType: 'application/octet-stream' },
       bytes,
-      utf8(`\r\n--${boundary}--\r\n`),
-    ]);
+    );
     try {
       const created = await call(
         'files.create',
         (token) => ({
           url: `${baseUrl}/upload/drive/v1/files?uploadType=multipart&fields=*`,
-          init: { method: 'POST', headers: authorized(token, { 'Content-Type': `multipart/related; boundary=${boundary}` }), body },
+          init: { method: 'POST', headers: authorized(token, { 'Content-Type': contentType }), body },
         }),
         (response) => json(response),
       );
@@ -612,18 +608,4 @@ function driveFileOf(value: unknown): DriveFile | null {
     createdTime: record.createdTime,
     ...(typeof record.description === 'string' ? { description: record.description } : {}),
   };
-}
-
-function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

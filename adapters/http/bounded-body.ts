@@ -3,6 +3,8 @@
  * refused after at most `maxBytes` plus one chunk have arrived, whatever Content-Length says
  * (absent, wrong or lying). fetch only: runs in Node, browsers and React Native.
  */
+import { concatBytes } from '@noble/hashes/utils.js';
+
 export class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
   constructor(readonly maxBytes: number) {
@@ -30,11 +32,5 @@ export async function readBoundedBody(response: Response, maxBytes: number): Pro
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(...chunks);
 }

@@ -17,7 +17,6 @@ import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
 import type { FlowView } from './flow-types.ts';
 
-export type { FlowView } from './flow-types.ts';
 
 export interface MachineEvent {
   type: string;

@@ -10,6 +10,7 @@
  * Anything failing after the real identity returned the file key is the header MAC or the
  * payload failing authentication (tampered). Errors our own identities throw pass unchanged.
  */
+import { concatBytes } from '@noble/hashes/utils.js';
 import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from 'age-encryption';
 import { environmentFault } from '../platform/requirements.ts';
 import { decodeLatin1 } from '../text/utf8.ts';
@@ -44,20 +45,12 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
-  let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
-    total += value.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 export async function encryptAgeFile(plaintext: Uint8Array, recipient: Recipient | string): Promise<Uint8Array> {
