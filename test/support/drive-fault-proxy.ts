@@ -19,7 +19,8 @@
  *     proxy stores names upstream as "@<account>/<name>" and checks the owner of every id);
  *   - tokens that can expire (401 authError);
  *   - scripted faults: any status with a reason and Retry-After, a connection dropped before the
- *     request reaches the mock or after it did (the answer lost), a huge download body;
+ *     request reaches the mock or after it did (the answer lost), an upload cut off mid-body, a
+ *     huge download body;
  *   - paging faults: a forced small page size (partial pages) and an empty page before each real one;
  *   - holds: a matching request waits until the test releases it, to force interleavings.
  * The mock keeps one store per process (a module singleton): one emulator per test file at a time.
@@ -28,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer } from 'google-drive-mock';
+import { readHalfThenCut } from './cut-request.ts';
 
 export interface RequestSeen {
   method: string;
@@ -44,7 +46,9 @@ export type FaultAction =
   /** The answer's headers and half its body, then the connection drops (a download cut off). */
   | { kind: 'cut-body' }
   /** A listing that does not show the file made last (a listing lagging behind a create). */
-  | { kind: 'lagging-list' };
+  | { kind: 'lagging-list' }
+  /** An upload cut off mid-body: half the request body is read, then the connection drops (nothing reaches the mock). */
+  | { kind: 'cut-request' };
 
 export interface HeldRequest {
   readonly op: string;
@@ -64,8 +68,8 @@ export interface DriveEmulator {
    */
   issueToken(account?: string, options?: { drive?: string }): string;
   expireToken(token: string): void;
-  /** The next `times` requests of `op` (or any) get `action`. Faults queue in order. */
-  fail(op: DriveOp | 'any', action: FaultAction, times?: number): void;
+  /** The next `times` requests of `op` (or any; 'upload': files.create or files.update) get `action`. Faults queue in order. */
+  fail(op: DriveOp | 'any' | 'upload', action: FaultAction, times?: number): void;
   /** null: unlimited (about has no `limit`). */
   setQuotaLimit(bytes: number | null): void;
   usedBytes(account?: string): number;
@@ -150,7 +154,9 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   const tokens = new Map<string, { account: string; drive: string; expired: boolean }>();
   /** The account each file id belongs to. */
   const owners = new Map<string, string>();
-  const faults: Array<{ op: DriveOp | 'any'; action: FaultAction; times: number }> = [];
+  const faults: Array<{ op: DriveOp | 'any' | 'upload'; action: FaultAction; times: number }> = [];
+  const faultMatches = (faultOp: DriveOp | 'any' | 'upload', op: DriveOp): boolean =>
+    faultOp === 'any' || faultOp === op || (faultOp === 'upload' && (op === 'files.create' || op === 'files.update'));
   const holds: Array<{ op: DriveOp; matches: (body: Buffer) => boolean; arrived: (held: HeldRequest) => void }> = [];
   /** Decoded size of each file the proxy saw made, by id: the quota's usage. */
   const sizes = new Map<string, number>();
@@ -202,6 +208,14 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const op = opOf(method, url.pathname);
+    const cutIndex = faults.findIndex((fault) => faultMatches(fault.op, op));
+    if (cutIndex !== -1 && faults[cutIndex]!.action.kind === 'cut-request') {
+      const cut = faults[cutIndex]!;
+      cut.times -= 1;
+      if (cut.times <= 0) faults.splice(cutIndex, 1);
+      requests.push({ method, path: url.pathname, op });
+      return readHalfThenCut(req);
+    }
     const body = await readAll(req);
     requests.push({ method, path: url.pathname, op });
 
@@ -211,7 +225,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       await new Promise<void>((release) => hold!.arrived({ op, release }));
     }
 
-    const faultIndex = faults.findIndex((fault) => fault.op === 'any' || fault.op === op);
+    const faultIndex = faults.findIndex((fault) => faultMatches(fault.op, op));
     let dropAfter = false;
     let cutBody = false;
     let laggingList = false;
