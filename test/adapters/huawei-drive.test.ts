@@ -5,7 +5,6 @@
  * mapped, retries, duplicate names, create races, bounded downloads, and one engine backup and
  * restore through it.
  */
-import { bundleForBrowser } from '../support/browser-bundle.ts';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHuaweiDriveCloud, fileNameOf, HMS_CONNECTION_RESULT, pathOfFileName, type HuaweiDriveOptions } from '../../adapters/cloud/huawei-drive.ts';
@@ -65,20 +64,6 @@ function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2',
   emulator.addToken(token, ALICE, client);
   return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
 }
-
-describe('HUAWEI Drive adapter: browsers and React Native', () => {
-  it('bundles for platform browser with no Node built-in, and the bundle talks to Drive over fetch', async () => {
-    const bundle = await bundleForBrowser('adapters/cloud/huawei-drive.ts');
-    const inputs = bundle.inputs;
-    expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
-    expect(inputs).toContain('adapters/http/retry.ts');
-    const bundled = await bundle.load<typeof import('../../adapters/cloud/huawei-drive.ts')>();
-    const { emulator } = await setup();
-    const drive = bundled.createHuaweiDriveCloud({ getAccessToken: async () => TOKEN, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
-    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('k'))).toBe('created');
-    expect(await drive.list('wallet-backup')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
-  });
-});
 
 describe('HUAWEI Drive adapter: names', () => {
   it('a port path maps to one flat applicationData file name and back; foreign names are ignored', () => {
