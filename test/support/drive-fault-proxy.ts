@@ -81,6 +81,12 @@ export interface DriveEmulator {
   hold(op: DriveOp, matches?: (body: Buffer) => boolean): Promise<HeldRequest>;
   /** Stores a file directly (as a crashed device would have left it), in appDataFolder unless told. */
   seed(name: string, bytes: Uint8Array, options?: { createdTime?: string; parents?: string[]; account?: string }): Promise<string>;
+  /** Drops every queued fault and pending corruption. */
+  clearFaults(): void;
+  /** The next download (files.get alt=media) of a file whose name (as its owner sees it) matches comes with one bit flipped (the lowest of the middle byte); the stored file is untouched. */
+  corruptNextDownload(matches: (name: string) => boolean): void;
+  /** Deletes a file straight from the mock (as another device would have), bypassing faults. */
+  removeFile(id: string): Promise<void>;
   /** Every file the mock holds: owner, id, name (as the owner sees it), parents, createdTime and decoded bytes. */
   files(): Promise<Array<{ account: string; id: string; name: string; parents: string[]; createdTime: string; bytes: Uint8Array }>>;
   close(): Promise<void>;
@@ -160,6 +166,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   const holds: Array<{ op: DriveOp; matches: (body: Buffer) => boolean; arrived: (held: HeldRequest) => void }> = [];
   /** Decoded size of each file the proxy saw made, by id: the quota's usage. */
   const sizes = new Map<string, number>();
+  const corruptions: Array<(name: string) => boolean> = [];
   let quotaLimit: number | null = 15 * 1024 * 1024;
   let pageSize: number | null = null;
   let emptyPages = false;
@@ -349,7 +356,18 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         const answer = await send(`${url.pathname}${url.search}`, 'GET', null);
         if (answer.status !== 200) return relayError(res, answer.status, answer.body);
         if (url.searchParams.get('alt') === 'media') {
-          return finish(200, decodeMedia(answer.body), { 'content-type': 'application/octet-stream' });
+          let media = decodeMedia(answer.body);
+          if (corruptions.length > 0 && media.length > 0) {
+            const meta = await send(url.pathname, 'GET', null);
+            const name = (JSON.parse(meta.body.toString()) as { name?: string }).name?.slice(prefix.length) ?? '';
+            const index = corruptions.findIndex((matches) => matches(name));
+            if (index !== -1) {
+              corruptions.splice(index, 1);
+              media = Buffer.from(media);
+              media[Math.floor(media.length / 2)]! ^= 1;
+            }
+          }
+          return finish(200, media, { 'content-type': 'application/octet-stream' });
         }
         const metadata = JSON.parse(answer.body.toString()) as Record<string, unknown>;
         if (typeof metadata.name === 'string') metadata.name = metadata.name.slice(prefix.length);
@@ -440,6 +458,18 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       sizes.set(made.id, bytes.length);
       owners.set(made.id, account);
       return made.id;
+    },
+    clearFaults() {
+      faults.length = 0;
+      corruptions.length = 0;
+    },
+    corruptNextDownload(matches) {
+      corruptions.push(matches);
+    },
+    async removeFile(id) {
+      await send(`/drive/v3/files/${encodeURIComponent(id)}`, 'DELETE', null);
+      sizes.delete(id);
+      owners.delete(id);
     },
     async files() {
       const answer = await send('/drive/v3/files?pageSize=1000', 'GET', null);
