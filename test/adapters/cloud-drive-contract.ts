@@ -53,6 +53,14 @@ const BOB = 'bob@example.com';
 
 export const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
 
+/** Stores a file under its path in storedFiles()' shape; a second file of one path (a provider that allows duplicate names) gets its own key, so a duplicate shows. */
+export function storeFile(stored: Record<string, Record<string, Uint8Array>>, account: string, path: string, bytes: Uint8Array): void {
+  const files = (stored[account] ??= {});
+  let key = path;
+  for (let copy = 2; key in files; copy += 1) key = `${path} (duplicate ${copy})`;
+  files[key] = bytes;
+}
+
 /** Runs the call and returns the CloudError it threw (failing the test when it threw anything else or nothing). */
 export async function cloudErrorOf(call: Promise<unknown>, code: CloudErrorCode) {
   const error = await call.then(

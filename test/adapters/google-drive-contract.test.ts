@@ -8,7 +8,7 @@
  */
 import { createGoogleDriveCloud } from '../../adapters/cloud/google-drive.ts';
 import { startDriveEmulator } from '../support/drive-fault-proxy.ts';
-import { describeCloudDriveContract } from './cloud-drive-contract.ts';
+import { describeCloudDriveContract, storeFile } from './cloud-drive-contract.ts';
 import { recordingFetch } from './recording-fetch.ts';
 
 describeCloudDriveContract(
@@ -43,7 +43,7 @@ describeCloudDriveContract(
       failNextOps: async (count) => emulator.fail('any', { kind: 'status', status: 503, reason: 'backendError' }, count),
       storedFiles: async () => {
         const stored: Record<string, Record<string, Uint8Array>> = {};
-        for (const file of await emulator.files()) (stored[file.account] ??= {})[file.name] = file.bytes;
+        for (const file of await emulator.files()) storeFile(stored, file.account, file.name, file.bytes);
         return stored;
       },
       dispose: () => emulator.close(),

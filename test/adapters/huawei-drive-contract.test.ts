@@ -11,7 +11,7 @@
 import { createHuaweiDriveCloud, pathOfFileName } from '../../adapters/cloud/huawei-drive.ts';
 import type { HmsCoreState } from '../../src/ports/cloud-drive.ts';
 import { startHuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
-import { describeCloudDriveContract } from './cloud-drive-contract.ts';
+import { describeCloudDriveContract, storeFile } from './cloud-drive-contract.ts';
 import { recordingFetch } from './recording-fetch.ts';
 
 const HMS_CODE: Record<HmsCoreState, number> = { ok: 0, missing: 1, outdated: 2 };
@@ -60,7 +60,7 @@ describeCloudDriveContract(
       storedFiles: async () => {
         const stored: Record<string, Record<string, Uint8Array>> = {};
         for (const who of accounts) {
-          for (const file of emulator.files(who)) (stored[who] ??= {})[pathOfFileName(file.fileName) ?? file.fileName] = file.bytes;
+          for (const file of emulator.files(who)) storeFile(stored, who, pathOfFileName(file.fileName) ?? file.fileName, file.bytes);
         }
         return stored;
       },
