@@ -17,6 +17,7 @@
  *
  * Fault injection: one-shot HTTP errors (421, 401, 413, 429/503 with retryAfter, any status),
  * per-record errors in a 200 answer, dropped connections (before or after the change is applied),
+ * an upload cut off mid-body (test/support/cut-request.ts),
  * partial query pages (empty or single-record pages before the end), expiry of superseded tokens,
  * and holding a request until the test releases it (to force an interleaving).
  *

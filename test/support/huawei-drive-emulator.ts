@@ -28,7 +28,8 @@
  * {"error":{"code":<status>,"description":...,"errorDetail":[{"errorCode":"<code>","reason":...}]}}.
  *
  * Like the real service (and unlike a POSIX folder), two files may share a name: nothing here
- * refuses a duplicate. Faults (one-shot, queued per operation), a request hold (to force
+ * refuses a duplicate. Faults (one-shot, queued per operation; an upload cut off mid-body among
+ * them, test/support/cut-request.ts), a request hold (to force
  * interleavings), token expiry, quota and paging are controlled by the test.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
