@@ -4,7 +4,7 @@
  * google-drive-mock behind our fault proxy on 127.0.0.1 (test/model/harness/http-cloud.ts), instead
  * of the scripted memory cloud; every outcome the path expects is produced at the proxy. Each run
  * gets the same checks as the in-memory suite (check-run.ts: the rows, the hash chain, no secret
- * in the database, the replay, a done backup restored on a second engine).
+ * in the database, the access tokens included, the replay, a done backup restored on a second engine).
  *
  * Which paths: the shortest set of Google Drive paths that takes every transition any Google Drive
  * path takes (greedy set cover, shortest first), so the HTTP run stays short; the HMS Core paths
@@ -63,6 +63,8 @@ for (const machineId of ['backup', 'restore']) {
       runs += 1;
       const run = await runPath(path, { cloudFor: () => (cloud = createHttpDriveCloud(emulator, { run: `r${runs}`, account: ALICE })) });
       try {
+        // Item 8: the access tokens join the passwords and phrases no log row may hold (check-run scans the database and its WAL).
+        run.secrets.push(...cloud!.tokens());
         await checkRun(run);
         executed.push(...run.executed);
       } finally {

@@ -26,6 +26,8 @@ import type { CloudDrive, HmsCoreState } from '../../../src/ports/cloud-drive.ts
 import type { DriveEmulator } from '../../support/drive-fault-proxy.ts';
 
 export interface HttpCloud extends MemoryCloud {
+  /** The access tokens the adapter was given (item 8: none may reach the log). */
+  tokens(): string[];
   /** Deletes the run's files from the mock. */
   dispose(): Promise<void>;
 }
@@ -133,6 +135,7 @@ export function createHttpDriveCloud(emulator: DriveEmulator, options: { run: st
       },
     },
     opCounts: () => ({ ...counts }),
+    tokens: () => [...tokens.values()],
     async dispose() {
       await background;
       await refresh();
