@@ -40,6 +40,9 @@
  *    they would make every write blind to a concurrent one; the CAS loop keeps each write's
  *    effect whole and ordered, and is what the interleaving tests exercise.
  *  - delete = `forceDelete` (a missing record answers NOT_FOUND, which is success here).
+ *  - folders: records are flat (one record per path), so a write or create first lists the
+ *    records (`records/query`) and refuses a path under a file or over other files with a plain
+ *    Error, as the port's other adapters do (the CloudDrive contract checks it on every adapter).
  *  - list = `records/query` over the record type, paged with `continuationMarker` [query].
  *  - status = `users/caller` [caller]: its userRecordName names the account (stable per
  *    container, so an account change in the middle of a backup shows).
@@ -63,7 +66,7 @@ import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
 import type { HttpTransportOptions } from '../http/transport.ts';
 import { REAL_CLOCK, TransientFailure, withRetry } from '../http/retry.ts';
 import { corruptError, networkError, notSignedInError, quotaExceededError, tooLargeError } from './drive-errors.ts';
-import { checkDrivePath, checkDrivePrefix, isUnderFolder } from './paths.ts';
+import { checkDrivePath, checkDrivePrefix, enclosingFolders, isUnderFolder } from './paths.ts';
 
 export const CLOUDKIT_BASE_URL = 'https://api.apple-cloudkit.com';
 export const CLOUDKIT_ZONE = 'WalletBackup';
@@ -390,6 +393,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
       recordNameOf(path); // refuses a path too long for a record name before any request
       const copy = bytes.slice();
       await requireZone();
+      await refuseFolderClash(path);
       for (let round = 0; round < CAS_ROUNDS; round++) {
         const current = await lookup('records.lookup', path, ['size'], META_MAX_BYTES);
         const op = current === null
@@ -411,6 +415,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
       recordNameOf(path); // refuses a path too long for a record name before any request
       const copy = bytes.slice();
       await requireZone();
+      await refuseFolderClash(path);
       const result = await modifyOne(
         'records.modify',
         { operationType: 'create', record: { recordName: recordNameOf(path), recordType: CLOUDKIT_RECORD_TYPE, fields: fieldsFor(path, copy) } },
@@ -449,6 +454,20 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
       return { usedBytes, totalBytes: Number.MAX_SAFE_INTEGER };
     },
   };
+
+  /** A file where a folder of `path` is needed, or files under `path` itself: a plain Error (records are flat). */
+  async function refuseFolderClash(path: string): Promise<void> {
+    const paths = new Set<string>();
+    await forEachRecord('records.query', ['path'], (record) => {
+      const recordPath = record.recordName ? pathOfRecordName(record.recordName) : null;
+      if (recordPath !== null) paths.add(recordPath);
+    });
+    const fileInTheWay = enclosingFolders(path).find((folder) => paths.has(folder));
+    if (fileInTheWay !== undefined) throw new Error(`Cannot write cloud file "${path}": "${fileInTheWay}" is a file, not a folder`);
+    for (const existing of paths) {
+      if (isUnderFolder(existing, path)) throw new Error(`Cannot write cloud file "${path}": it is a folder`);
+    }
+  }
 
   /** [query]: records/query, following continuationMarker until a page comes without one. */
   async function forEachRecord(operation: string, desiredKeys: string[], visit: (record: CkRecord) => void): Promise<void> {

@@ -102,6 +102,14 @@ export function hmsStateOf(code: number): HmsCoreState {
 export interface HuaweiDriveOptions extends HttpTransportOptions {
   /** The current access token (HUAWEI Account Kit), or null when no HUAWEI ID is signed in. */
   getAccessToken: () => Promise<string | null>;
+  /**
+   * The HUAWEI ID signed in on the device, as Account Kit knows it without the network (the
+   * AuthAccount's email from AccountAuthManager.getAuthResult(), e.g.
+   * https://pub.dev/documentation/huawei_account/latest/huawei_account/AuthAccount/email.html),
+   * or null when signed out. When given, status() answers from it (after HMS Core), even offline;
+   * without it status() asks Drive (About.get `user`).
+   */
+  getAccount?: () => Promise<string | null>;
   /** Called once when Drive refused the token (401, result codes 4011-4017), so the app can refresh it. */
   onTokenRejected?: () => Promise<void> | void;
   /** HuaweiApiAvailability.isHuaweiMobileServicesAvailable(context): an HMS ConnectionResult code. */
@@ -454,6 +462,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
     async status(): Promise<DriveStatus> {
       const hms = await hmsState();
       if (hms !== 'ok') return { account: null, hms };
+      if (options.getAccount !== undefined) return { account: await options.getAccount(), hms };
       const token = await options.getAccessToken();
       if (token === null) return { account: null, hms };
       try {

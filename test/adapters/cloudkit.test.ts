@@ -1,6 +1,6 @@
 /**
  * The CloudKit Web Services adapter over real HTTP on 127.0.0.1, against the emulator in
- * test/support/cloudkit-emulator.ts: the port's contract, create races and write interleavings
+ * test/support/cloudkit-emulator.ts (the port's contract itself runs in cloudkit-contract.test.ts): zones, paging, create races and write interleavings
  * forced by held requests, web auth token rotation, each fault mapped, and a whole engine backup
  * and restore through this adapter.
  */
@@ -54,15 +54,9 @@ function expectNoSecrets(ck: CloudKitEmulator, text: string) {
   expect(text).not.toMatch(/wat\+|ckWebAuthToken|ckAPIToken|127\.0\.0\.1/);
 }
 
-describe('CloudKit adapter: the CloudDrive contract over HTTP', () => {
-  it('a written file reads back byte for byte; a missing file reads as null', async () => {
-    const { drive } = await open();
-    const bytes = Uint8Array.from({ length: 300 }, (_, index) => index % 256);
-    await drive.write('wallet-backup/wallets/w1.age', bytes);
-    expect(await drive.read('wallet-backup/wallets/w1.age', BIG)).toEqual(bytes);
-    expect(await drive.read('wallet-backup/wallets/missing.age', BIG)).toBeNull();
-  });
-
+// The port's promises (reads, writes, create, list, delete, accounts, interrupted uploads, lost
+// answers, no token in a URL or message) are the shared contract: cloudkit-contract.test.ts.
+describe('CloudKit adapter: zones, paging, quota and sign-in over HTTP', () => {
   it('the first call creates the custom zone after CloudKit answers ZONE_NOT_FOUND, and the records live in it', async () => {
     const { ck, drive } = await open();
     expect(ck.zones(ALICE)).toEqual(['_defaultZone']);
@@ -82,15 +76,6 @@ describe('CloudKit adapter: the CloudDrive contract over HTTP', () => {
     expect(ck.log.filter((entry) => entry.operation === 'zones/modify')).toHaveLength(2);
   });
 
-  it('an overwrite replaces the whole content; an empty file stays empty', async () => {
-    const { drive } = await open();
-    await drive.write('wallet-backup/keyring.age', bytesOf('old content that is longer'));
-    await drive.write('wallet-backup/keyring.age', bytesOf('new'));
-    expect(await drive.read('wallet-backup/keyring.age', BIG)).toEqual(bytesOf('new'));
-    await drive.write('empty', new Uint8Array());
-    expect(await drive.read('empty', { maxBytes: 0 })).toEqual(new Uint8Array());
-  });
-
   it('list(prefix) is recursive, sorted and only under the folder, across many query pages', async () => {
     const { ck, drive } = await open();
     for (const path of ['wallet-backup/wallets/b.age', 'wallet-backup/manifest.json', 'wallet-backup/wallets/a.age', 'wallet-backupX/other', 'top']) {
@@ -104,25 +89,6 @@ describe('CloudKit adapter: the CloudDrive contract over HTTP', () => {
     ck.partialPages(true);
     expect(await drive.list('')).toEqual(['top', ...expected, 'wallet-backupX/other']);
     expect(ck.log.filter((entry) => entry.operation === 'records/query').length).toBeGreaterThan(10);
-  });
-
-  it('delete removes a record; deleting a missing one is not an error', async () => {
-    const { drive } = await open();
-    await drive.write('wallet-backup/wallets/a.age', bytesOf('a'));
-    await drive.delete('wallet-backup/wallets/a.age');
-    expect(await drive.read('wallet-backup/wallets/a.age', BIG)).toBeNull();
-    await drive.delete('wallet-backup/wallets/a.age');
-    await drive.delete('never/was');
-    expect(await drive.list('')).toEqual([]);
-  });
-
-  it('create says created once, then exists, leaving the first bytes', async () => {
-    const { drive } = await open();
-    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('first'))).toBe('created');
-    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('second, longer'))).toBe('exists');
-    expect(await drive.read('wallet-backup/keyrings/epoch-1.age', BIG)).toEqual(bytesOf('first'));
-    await drive.write('k', new Uint8Array());
-    expect(await drive.create('k', bytesOf('mine'))).toBe('exists');
   });
 
   it('quota() reports the bytes of this app\'s records and an unbounded total (CloudKit has no quota endpoint)', async () => {
@@ -141,15 +107,6 @@ describe('CloudKit adapter: the CloudDrive contract over HTTP', () => {
       const error = await cloudErrorOf(call(), 'not-signed-in');
       expect(error.message).toMatch(/iCloud/);
     }
-  });
-
-  it('two accounts see only their own records', async () => {
-    const ck = await emulator();
-    const alice = driveOn(ck, ck.signIn(ALICE));
-    const bob = driveOn(ck, ck.signIn(BOB));
-    await alice.write('wallet-backup/keyring.age', bytesOf('alice'));
-    expect(await bob.read('wallet-backup/keyring.age', BIG)).toBeNull();
-    expect(await bob.list('')).toEqual([]);
   });
 
   it('refuses bad paths with a plain Error before any request', async () => {

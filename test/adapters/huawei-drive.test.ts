@@ -1,10 +1,10 @@
 /**
  * The HUAWEI Drive Kit adapter over real HTTP on 127.0.0.1, against the emulator of
- * test/support/huawei-drive-emulator.ts: the CloudDrive contract, HMS Core, each Drive fault
+ * test/support/huawei-drive-emulator.ts (the CloudDrive contract itself runs in
+ * huawei-drive-contract.test.ts): HMS ConnectionResult codes, each Drive fault
  * mapped, retries, duplicate names, create races, bounded downloads, and one engine backup and
  * restore through it.
  */
-import { bundleForBrowser } from '../support/browser-bundle.ts';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHuaweiDriveCloud, fileNameOf, HMS_CONNECTION_RESULT, pathOfFileName, type HuaweiDriveOptions } from '../../adapters/cloud/huawei-drive.ts';
@@ -65,20 +65,6 @@ function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2',
   return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
 }
 
-describe('HUAWEI Drive adapter: browsers and React Native', () => {
-  it('bundles for platform browser with no Node built-in, and the bundle talks to Drive over fetch', async () => {
-    const bundle = await bundleForBrowser('adapters/cloud/huawei-drive.ts');
-    const inputs = bundle.inputs;
-    expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
-    expect(inputs).toContain('adapters/http/retry.ts');
-    const bundled = await bundle.load<typeof import('../../adapters/cloud/huawei-drive.ts')>();
-    const { emulator } = await setup();
-    const drive = bundled.createHuaweiDriveCloud({ getAccessToken: async () => TOKEN, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
-    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('k'))).toBe('created');
-    expect(await drive.list('wallet-backup')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
-  });
-});
-
 describe('HUAWEI Drive adapter: names', () => {
   it('a port path maps to one flat applicationData file name and back; foreign names are ignored', () => {
     expect(fileNameOf('wallet-backup/keyrings/epoch-1.age')).toBe('wallet-backup~2Fkeyrings~2Fepoch-1.age');
@@ -90,18 +76,9 @@ describe('HUAWEI Drive adapter: names', () => {
   });
 });
 
-describe('HUAWEI Drive adapter: the CloudDrive contract over HTTP', () => {
-  it('R1: a written file reads back byte for byte; a missing file reads as null; an overwrite replaces the whole content', async () => {
-    const { drive, emulator } = await setup();
-    const bytes = Uint8Array.from({ length: 300 }, (_, index) => index % 256);
-    await drive.write('wallet-backup/wallets/w1.age', bytes);
-    expect(await drive.read('wallet-backup/wallets/w1.age', CAP)).toEqual(bytes);
-    expect(await drive.read('wallet-backup/wallets/missing.age', CAP)).toBeNull();
-    await drive.write('wallet-backup/wallets/w1.age', bytesOf('new'));
-    expect(await drive.read('wallet-backup/wallets/w1.age', CAP)).toEqual(bytesOf('new'));
-    expect(emulator.files(ALICE).map((file) => file.fileName)).toEqual(['wallet-backup~2Fwallets~2Fw1.age']);
-  });
-
+// The port's promises (reads, writes, create, list, delete, accounts, HMS Core, interrupted uploads,
+// lost answers, no token in a URL or message) are the shared contract: huawei-drive-contract.test.ts.
+describe('HUAWEI Drive adapter: foreign names and paths over HTTP', () => {
   it('list(prefix) is recursive, sorted and only under the folder; files this app did not name are left out', async () => {
     const { drive, emulator } = await setup();
     emulator.put(ALICE, 'a/b', bytesOf('foreign name with a slash'));
@@ -113,38 +90,6 @@ describe('HUAWEI Drive adapter: the CloudDrive contract over HTTP', () => {
     expect(await drive.list('wallet-backup/')).toEqual(expected);
     expect(await drive.list('')).toEqual(['top', ...expected, 'wallet-backupX/other']);
     expect(await drive.list('top')).toEqual([]);
-  });
-
-  it('delete removes a file; deleting a missing file is not an error', async () => {
-    const { drive } = await setup();
-    await drive.write('wallet-backup/wallets/a.age', bytesOf('a'));
-    await drive.delete('wallet-backup/wallets/a.age');
-    await drive.delete('wallet-backup/wallets/a.age');
-    expect(await drive.list('')).toEqual([]);
-  });
-
-  it('a file where a folder is needed, or a folder where a file is needed, is refused with a plain Error', async () => {
-    const { drive } = await setup();
-    await drive.write('a/b', bytesOf('file'));
-    await expect(drive.write('a/b/c', bytesOf('x'))).rejects.toThrow(/"a\/b" is a file/);
-    await expect(drive.create('a', bytesOf('x'))).rejects.toThrow(/it is a folder/);
-    expect(await drive.list('')).toEqual(['a/b']);
-  });
-
-  it('quota() reports About.get storageQuota.usedSpace and userCapacity', async () => {
-    const { drive, emulator } = await setup();
-    emulator.setCapacity(ALICE, 1000);
-    await drive.write('x', new Uint8Array(100));
-    await drive.write('y/z', new Uint8Array(23));
-    expect(await drive.quota()).toEqual({ usedBytes: 123, totalBytes: 1000 });
-  });
-
-  it('R4: create makes an absent file and says created; a second create says exists and leaves the first bytes', async () => {
-    const { drive } = await setup();
-    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('first'))).toBe('created');
-    expect(await drive.create('wallet-backup/keyrings/epoch-1.age', bytesOf('second, longer'))).toBe('exists');
-    expect(await drive.read('wallet-backup/keyrings/epoch-1.age', CAP)).toEqual(bytesOf('first'));
-    expect(await drive.list('')).toEqual(['wallet-backup/keyrings/epoch-1.age']);
   });
 
   it('paths that climb out are refused with a plain Error before any request', async () => {

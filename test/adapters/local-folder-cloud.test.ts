@@ -70,7 +70,14 @@ describeCloudDriveContract('local folder', async ({ provider, account }) => {
     failNextOps: async (failNextOps) => void (await writeSimState(root, provider, { failNextOps })),
     storedFiles: () => filesOnDisk(root, provider),
     dispose: () => rm(root, { recursive: true, force: true }),
+    // On disk, an interrupted upload is the upload call failing (failNextOps) before it writes.
+    interruptNextUpload: async () => void (await writeSimState(root, provider, { failNextOps: 1 })),
   };
+}, {
+  exceptions: {
+    'lost-create-answer': 'on disk: a call that stored the file always returns its answer',
+    'no-secret-in-urls': 'no network and no token: the local folder requests no URL',
+  },
 });
 
 describe('local folder cloud', () => {

@@ -17,6 +17,7 @@
  *
  * Fault injection: one-shot HTTP errors (421, 401, 413, 429/503 with retryAfter, any status),
  * per-record errors in a 200 answer, dropped connections (before or after the change is applied),
+ * an upload cut off mid-body (test/support/cut-request.ts),
  * partial query pages (empty or single-record pages before the end), expiry of superseded tokens,
  * and holding a request until the test releases it (to force an interleaving).
  *
@@ -26,6 +27,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readHalfThenCut } from './cut-request.ts';
 
 export const WEB_AUTH_TOKEN_HEADER = 'X-Apple-CloudKit-Web-Auth-Token';
 /** CloudKit's per-record limit (1 MB); the emulator refuses bigger records with BAD_REQUEST. */
@@ -54,7 +56,9 @@ export type Fault =
   /** A 200 answer whose records[] holds one error dictionary per requested record [modify]. */
   | { kind: 'record'; code: string; retryAfter?: number }
   /** The connection is destroyed: before the request is applied, or after (the answer is lost). */
-  | { kind: 'drop'; when: 'before' | 'after' };
+  | { kind: 'drop'; when: 'before' | 'after' }
+  /** An upload cut off mid-body: half the request body is read, then the connection drops; nothing is applied. */
+  | { kind: 'cut-request' };
 
 export interface HeldRequest {
   /** Resolves when a matching request has arrived and is being held. */
@@ -329,6 +333,12 @@ export async function startCloudKitEmulator(options: { container?: string; envir
       entry.status = status;
       send(res, status, body, session);
     };
+    const cutIndex = faults.findIndex((next) => next.operation === 'any' || next.operation === operation);
+    if (cutIndex >= 0 && faults[cutIndex]!.fault.kind === 'cut-request') {
+      faults.splice(cutIndex, 1);
+      entry.status = -1;
+      return readHalfThenCut(req);
+    }
     const text = await readBody(req);
     if (text === null) return answer(400, { serverErrorCode: 'BAD_REQUEST', reason: 'request too large' }, null);
     if (!match) return answer(404, { serverErrorCode: 'NOT_FOUND', reason: 'no such endpoint' }, null);

@@ -19,7 +19,8 @@
  *     proxy stores names upstream as "@<account>/<name>" and checks the owner of every id);
  *   - tokens that can expire (401 authError);
  *   - scripted faults: any status with a reason and Retry-After, a connection dropped before the
- *     request reaches the mock or after it did (the answer lost), a huge download body;
+ *     request reaches the mock or after it did (the answer lost), an upload cut off mid-body, a
+ *     huge download body;
  *   - paging faults: a forced small page size (partial pages) and an empty page before each real one;
  *   - holds: a matching request waits until the test releases it, to force interleavings.
  * The mock keeps one store per process (a module singleton): one emulator per test file at a time.
@@ -28,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer } from 'google-drive-mock';
+import { readHalfThenCut } from './cut-request.ts';
 
 export interface RequestSeen {
   method: string;
@@ -44,7 +46,9 @@ export type FaultAction =
   /** The answer's headers and half its body, then the connection drops (a download cut off). */
   | { kind: 'cut-body' }
   /** A listing that does not show the file made last (a listing lagging behind a create). */
-  | { kind: 'lagging-list' };
+  | { kind: 'lagging-list' }
+  /** An upload cut off mid-body: half the request body is read, then the connection drops (nothing reaches the mock). */
+  | { kind: 'cut-request' };
 
 export interface HeldRequest {
   readonly op: string;
@@ -64,8 +68,8 @@ export interface DriveEmulator {
    */
   issueToken(account?: string, options?: { drive?: string }): string;
   expireToken(token: string): void;
-  /** The next `times` requests of `op` (or any) get `action`. Faults queue in order. */
-  fail(op: DriveOp | 'any', action: FaultAction, times?: number): void;
+  /** The next `times` requests of `op` (or any; 'upload': files.create or files.update) get `action`. Faults queue in order. */
+  fail(op: DriveOp | 'any' | 'upload', action: FaultAction, times?: number): void;
   /** null: unlimited (about has no `limit`). */
   setQuotaLimit(bytes: number | null): void;
   usedBytes(account?: string): number;
@@ -77,6 +81,12 @@ export interface DriveEmulator {
   hold(op: DriveOp, matches?: (body: Buffer) => boolean): Promise<HeldRequest>;
   /** Stores a file directly (as a crashed device would have left it), in appDataFolder unless told. */
   seed(name: string, bytes: Uint8Array, options?: { createdTime?: string; parents?: string[]; account?: string }): Promise<string>;
+  /** Drops every queued fault and pending corruption. */
+  clearFaults(): void;
+  /** The next download (files.get alt=media) of a file whose name (as its owner sees it) matches comes with one bit flipped (the lowest of the middle byte); the stored file is untouched. */
+  corruptNextDownload(matches: (name: string) => boolean): void;
+  /** Deletes a file straight from the mock (as another device would have), bypassing faults. */
+  removeFile(id: string): Promise<void>;
   /** Every file the mock holds: owner, id, name (as the owner sees it), parents, createdTime and decoded bytes. */
   files(): Promise<Array<{ account: string; id: string; name: string; parents: string[]; createdTime: string; bytes: Uint8Array }>>;
   close(): Promise<void>;
@@ -150,10 +160,13 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
   const tokens = new Map<string, { account: string; drive: string; expired: boolean }>();
   /** The account each file id belongs to. */
   const owners = new Map<string, string>();
-  const faults: Array<{ op: DriveOp | 'any'; action: FaultAction; times: number }> = [];
+  const faults: Array<{ op: DriveOp | 'any' | 'upload'; action: FaultAction; times: number }> = [];
+  const faultMatches = (faultOp: DriveOp | 'any' | 'upload', op: DriveOp): boolean =>
+    faultOp === 'any' || faultOp === op || (faultOp === 'upload' && (op === 'files.create' || op === 'files.update'));
   const holds: Array<{ op: DriveOp; matches: (body: Buffer) => boolean; arrived: (held: HeldRequest) => void }> = [];
   /** Decoded size of each file the proxy saw made, by id: the quota's usage. */
   const sizes = new Map<string, number>();
+  const corruptions: Array<(name: string) => boolean> = [];
   let quotaLimit: number | null = 15 * 1024 * 1024;
   let pageSize: number | null = null;
   let emptyPages = false;
@@ -202,6 +215,14 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const op = opOf(method, url.pathname);
+    const cutIndex = faults.findIndex((fault) => faultMatches(fault.op, op));
+    if (cutIndex !== -1 && faults[cutIndex]!.action.kind === 'cut-request') {
+      const cut = faults[cutIndex]!;
+      cut.times -= 1;
+      if (cut.times <= 0) faults.splice(cutIndex, 1);
+      requests.push({ method, path: url.pathname, op });
+      return readHalfThenCut(req);
+    }
     const body = await readAll(req);
     requests.push({ method, path: url.pathname, op });
 
@@ -211,7 +232,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       await new Promise<void>((release) => hold!.arrived({ op, release }));
     }
 
-    const faultIndex = faults.findIndex((fault) => fault.op === 'any' || fault.op === op);
+    const faultIndex = faults.findIndex((fault) => faultMatches(fault.op, op));
     let dropAfter = false;
     let cutBody = false;
     let laggingList = false;
@@ -335,7 +356,18 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
         const answer = await send(`${url.pathname}${url.search}`, 'GET', null);
         if (answer.status !== 200) return relayError(res, answer.status, answer.body);
         if (url.searchParams.get('alt') === 'media') {
-          return finish(200, decodeMedia(answer.body), { 'content-type': 'application/octet-stream' });
+          let media = decodeMedia(answer.body);
+          if (corruptions.length > 0 && media.length > 0) {
+            const meta = await send(url.pathname, 'GET', null);
+            const name = (JSON.parse(meta.body.toString()) as { name?: string }).name?.slice(prefix.length) ?? '';
+            const index = corruptions.findIndex((matches) => matches(name));
+            if (index !== -1) {
+              corruptions.splice(index, 1);
+              media = Buffer.from(media);
+              media[Math.floor(media.length / 2)]! ^= 1;
+            }
+          }
+          return finish(200, media, { 'content-type': 'application/octet-stream' });
         }
         const metadata = JSON.parse(answer.body.toString()) as Record<string, unknown>;
         if (typeof metadata.name === 'string') metadata.name = metadata.name.slice(prefix.length);
@@ -426,6 +458,18 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       sizes.set(made.id, bytes.length);
       owners.set(made.id, account);
       return made.id;
+    },
+    clearFaults() {
+      faults.length = 0;
+      corruptions.length = 0;
+    },
+    corruptNextDownload(matches) {
+      corruptions.push(matches);
+    },
+    async removeFile(id) {
+      await send(`/drive/v3/files/${encodeURIComponent(id)}`, 'DELETE', null);
+      sizes.delete(id);
+      owners.delete(id);
     },
     async files() {
       const answer = await send('/drive/v3/files?pageSize=1000', 'GET', null);

@@ -28,11 +28,13 @@
  * {"error":{"code":<status>,"description":...,"errorDetail":[{"errorCode":"<code>","reason":...}]}}.
  *
  * Like the real service (and unlike a POSIX folder), two files may share a name: nothing here
- * refuses a duplicate. Faults (one-shot, queued per operation), a request hold (to force
+ * refuses a duplicate. Faults (one-shot, queued per operation; an upload cut off mid-body among
+ * them, test/support/cut-request.ts), a request hold (to force
  * interleavings), token expiry, quota and paging are controlled by the test.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readHalfThenCut } from './cut-request.ts';
 
 export type HuaweiOp = 'about.get' | 'files.list' | 'files.create' | 'files.get' | 'files.update' | 'files.delete';
 
@@ -45,7 +47,9 @@ export type HuaweiFault =
    */
   | { kind: 'drop'; afterApplying?: boolean }
   /** files.get only: stream this many bytes without Content-Length, whatever the file holds. */
-  | { kind: 'oversize'; bytes: number };
+  | { kind: 'oversize'; bytes: number }
+  /** An upload cut off mid-body: half the request body is read, then the connection drops; nothing is stored. */
+  | { kind: 'cut-request' };
 
 export const HUAWEI_CODES = {
   AUTH_FAILED: '21004011',
@@ -79,8 +83,8 @@ export interface HuaweiDriveEmulator {
   /** The token has expired: requests carrying it get 401 21004016 (session expired). */
   expireToken(token: string): void;
   setCapacity(account: string, bytes: number): void;
-  /** Queues a one-shot fault for the next request of `op` (or of any op). */
-  failNext(op: HuaweiOp | 'any', fault: HuaweiFault): void;
+  /** Queues a one-shot fault for the next request of `op` (or of any op; 'upload': files.create or files.update). */
+  failNext(op: HuaweiOp | 'any' | 'upload', fault: HuaweiFault): void;
   /** Files.list page size, and whether an empty page (with a nextCursor) comes before each further page. */
   setPaging(options: { pageSize: number; emptyPages?: boolean }): void;
   /** The next request matching is held before it touches any file, until released. */
@@ -108,7 +112,9 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
   const gateQueue: HeldRequest[] = [];
   const filesByAccount = new Map<string, StoredFile[]>();
   const capacity = new Map<string, number>();
-  const faults: Array<{ op: HuaweiOp | 'any'; fault: HuaweiFault }> = [];
+  const faults: Array<{ op: HuaweiOp | 'any' | 'upload'; fault: HuaweiFault }> = [];
+  const faultMatches = (faultOp: HuaweiOp | 'any' | 'upload', op: HuaweiOp | null): boolean =>
+    faultOp === 'any' || faultOp === op || (faultOp === 'upload' && (op === 'files.create' || op === 'files.update'));
   const holds: Array<{ matches: (op: HuaweiOp) => boolean; caught: (held: HeldRequest) => void }> = [];
   const log: HuaweiDriveEmulator['log'] = [];
   const sockets = new Set<Socket>();
@@ -184,11 +190,17 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const op = opOf(request.method ?? 'GET', url.pathname);
+    const cutIndex = faults.findIndex((queued) => faultMatches(queued.op, op));
+    if (op !== null && cutIndex >= 0 && faults[cutIndex]!.fault.kind === 'cut-request') {
+      faults.splice(cutIndex, 1);
+      log.push({ op, status: 0 });
+      return readHalfThenCut(request);
+    }
     const body = await readBody(request);
     if (op === null) return sendError(response, 'unknown', 404, '21004005', 'ROUTING_FAILED');
     if (body === null) return sendError(response, op, 400, '21004008', 'PARAM_TOO_LONG');
 
-    const faultIndex = faults.findIndex((queued) => queued.op === op || queued.op === 'any');
+    const faultIndex = faults.findIndex((queued) => faultMatches(queued.op, op));
     if (faultIndex >= 0) {
       const fault = faults.splice(faultIndex, 1)[0]!.fault;
       if (fault.kind === 'drop' && fault.afterApplying === true) {

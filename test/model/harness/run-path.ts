@@ -34,6 +34,8 @@ export interface RunOptions {
   scryptLogN?: number;
   /** Test-only machine definitions for the device's engine (mutants). */
   machines?: BackupEngineOptions['machines'];
+  /** The path's cloud (default: a memory cloud); the HTTP run passes the Drive adapter over its emulator (http-cloud.ts). */
+  cloudFor?: (provider: ProviderId) => MemoryCloud;
 }
 
 export interface RunResult {
@@ -64,7 +66,7 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
   const kdf = createNodeScrypt();
   const provider = path.input.provider as ProviderId;
   const clouds = createMemoryClouds({ account: ALICE });
-  const cloud = clouds[provider];
+  const cloud = options.cloudFor?.(provider) ?? clouds[provider];
   const drive = createScriptedDrive(cloud);
   const recorder = createStepRecorder();
   recorder.paused = true;
