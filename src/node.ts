@@ -4,7 +4,7 @@
  * those defaults into one engine. Browser and React Native code imports the package root instead.
  */
 import { createBackupEngine, type BackupEngine } from './engine/index.ts';
-import type { CloudDrive } from './ports/cloud-drive.ts';
+import type { CloudDrives } from './ports/cloud-drive.ts';
 import type { ProviderId } from './ports/providers.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
 import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
@@ -29,6 +29,8 @@ export interface NodeBackupEngineOptions {
   db: string;
   /** Folder standing in for the clouds: one sub-folder per provider (see adapters/cloud/local-folder.ts). */
   cloud: string;
+  /** Drives to use instead of the local folders under `cloud` (e.g. a provider over HTTP, from ./clouds). */
+  clouds?: CloudDrives;
   /** The account signed in on the simulated devices unless their device.json names another. */
   account?: string;
   /** scrypt work factor for new keyrings; default (and production) 17. Lower it in tests only. */
@@ -39,14 +41,14 @@ export interface NodeBackupEngineOptions {
 
 export interface NodeBackupEngine extends BackupEngine {
   readonly eventLog: SqliteEventStore;
-  readonly clouds: Record<ProviderId, CloudDrive>;
+  readonly clouds: CloudDrives;
   /** Closes the event log; the engine must not be used afterwards. */
   close(): Promise<void>;
 }
 
 export function createNodeBackupEngine(options: NodeBackupEngineOptions): NodeBackupEngine {
   // Clouds first: they refuse a bad account id before the log is opened (nothing to close then).
-  const clouds = createLocalFolderClouds({ root: options.cloud, ...(options.account !== undefined ? { account: options.account } : {}) });
+  const clouds = options.clouds ?? createLocalFolderClouds({ root: options.cloud, ...(options.account !== undefined ? { account: options.account } : {}) });
   const eventLog = openSqliteEventStore({ path: options.db });
   const engine = createBackupEngine({
     eventLog,

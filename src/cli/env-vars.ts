@@ -5,6 +5,7 @@
 export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
 export const SCRYPT_LOG_N_ENV = 'WALLET_BACKUP_SCRYPT_LOG_N';
 export const DEVICE_ID_ENV = 'WALLET_BACKUP_DEVICE_ID';
+export const HMS_RESULT_ENV = 'WALLET_BACKUP_HMS_RESULT';
 export const DEBUG_ENV = 'DEBUG';
 
 /** Each variable with one line on what it does (password-source.ts, open-engine.ts, run.ts). */
@@ -12,5 +13,6 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, line: string]> = [
   [PASSWORD_ENV, 'the backup password when --password-file is not given (else a masked prompt on a terminal)'],
   [SCRYPT_LOG_N_ENV, 'TESTS ONLY: lowers the scrypt work factor (2^N) of new keyrings below the production 2^17; every backup warns'],
   [DEVICE_ID_ENV, "this device's id in the event log and the cloud checkpoints (default: the host name); printable text only"],
+  [HMS_RESULT_ENV, 'with --cloud huawei+http(s)://…: the HMS Core ConnectionResult code this computer reports (default 0, SUCCESS; 1 missing, 2 outdated), to try the HMS branches'],
   [DEBUG_ENV, 'set (DEBUG=1) to print the stack trace of an error'],
 ];

@@ -16,6 +16,10 @@ import { openSqliteEventStoreForReading } from '../../adapters/store/sqlite-even
 import { createLocalFolderClouds } from '../../adapters/cloud/local-folder.ts';
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { logExists } from './log-presence.ts';
+import type { CloudDrives } from '../ports/cloud-drive.ts';
+import type { ProviderId } from '../ports/providers.ts';
+import { assertProviderServed, parseCloudTarget } from './cloud-target.ts';
+import { openHttpClouds } from './http-clouds.ts';
 import { PRODUCTION_SCRYPT_LOG_N } from '../ports/kdf.ts';
 import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
 import { CliError } from './cli-error.ts';
@@ -26,8 +30,24 @@ export { SCRYPT_LOG_N_ENV };
 
 export interface EngineOptions {
   db: string;
+  /** A local folder, or a provider's HTTP endpoint (cloud-target.ts). */
   cloud: string;
+  tokenFile?: string;
+  /** The provider the command uses: a --cloud URL must serve it. */
+  provider?: ProviderId;
   account?: string;
+}
+
+/** The drives --cloud names: the local folders, or one provider's adapter over HTTP (and what to save when the command ends). */
+async function openClouds(options: EngineOptions, env: NodeJS.ProcessEnv): Promise<{ clouds: CloudDrives; finish(): Promise<void> }> {
+  const target = parseCloudTarget(options.cloud);
+  if (target.kind === 'folder') {
+    if (options.tokenFile !== undefined) throw new CliError('bad-flags', { problem: '--token-file goes with a --cloud URL (gdrive+https://…); a local-folder cloud needs no token.' });
+    const clouds = createLocalFolderClouds({ root: target.path, ...(options.account !== undefined ? { account: options.account } : {}) });
+    return { clouds, finish: async () => undefined };
+  }
+  if (options.provider !== undefined) assertProviderServed(target, options.provider);
+  return openHttpClouds(target, options.tokenFile, env);
 }
 
 /** The test-only work factor from the environment, or undefined for production's. */
@@ -60,13 +80,14 @@ function deviceIdFromEnv(env: NodeJS.ProcessEnv): string {
   return text;
 }
 
-function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine {
+function open(options: EngineOptions, env: NodeJS.ProcessEnv, clouds: CloudDrives): NodeBackupEngine {
   const scryptLogN = scryptLogNFromEnv(env);
   const deviceId = deviceIdFromEnv(env);
   try {
     return createNodeBackupEngine({
       db: options.db,
       cloud: options.cloud,
+      clouds,
       ...(options.account !== undefined ? { account: options.account } : {}),
       ...(scryptLogN !== undefined ? { scryptLogN } : {}),
       // The device is this computer: its host name, unless WALLET_BACKUP_DEVICE_ID names it.
@@ -99,16 +120,22 @@ export function logUnwritable(error: unknown, db: string, backupInCloud: boolean
 }
 
 export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: NodeBackupEngine) => Promise<T>): Promise<T> {
-  const engine = open(options, env);
+  // Clouds first: they refuse a bad URL, token file or account id before the log is opened.
+  const { clouds, finish } = await openClouds(options, env);
+  const engine = open(options, env, clouds);
   try {
     return await run(engine);
   } catch (error) {
     throw logUnwritable(error, options.db, false) ?? error;
   } finally {
-    await engine.close().catch((error: unknown) => {
-      // Closing a log whose disk is full or read-only can fail too: the error above already says why.
-      if (sqliteWriteFailure(error) === null) throw error;
-    });
+    try {
+      await engine.close().catch((error: unknown) => {
+        // Closing a log whose disk is full or read-only can fail too: the error above already says why.
+        if (sqliteWriteFailure(error) === null) throw error;
+      });
+    } finally {
+      await finish();
+    }
   }
 }
 
@@ -121,8 +148,8 @@ export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessE
 export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: BackupEngine) => Promise<T>): Promise<T> {
   const scryptLogN = scryptLogNFromEnv(env);
   const deviceId = deviceIdFromEnv(env);
-  // Clouds first: they refuse a bad account id before the log is opened (nothing to close then).
-  const clouds = createLocalFolderClouds({ root: options.cloud, ...(options.account !== undefined ? { account: options.account } : {}) });
+  // Clouds first: they refuse a bad URL, token file or account id before the log is opened (nothing to close then).
+  const { clouds, finish } = await openClouds(options, env);
   let eventLog: EventStore;
   if (!logExists(options.db)) eventLog = openMemoryEventStore();
   else {
@@ -143,6 +170,10 @@ export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.P
   try {
     return await run(engine);
   } finally {
-    await eventLog.close();
+    try {
+      await eventLog.close();
+    } finally {
+      await finish();
+    }
   }
 }

@@ -19,6 +19,8 @@ export interface DbOption {
 }
 export interface CloudOption {
   cloud: string;
+  /** With --cloud <provider>+https://…: the file holding the access token(s) (http-clouds.ts). */
+  tokenFile?: string;
 }
 export interface AccountOptions {
   provider: ProviderId;
@@ -34,6 +36,17 @@ export function addDb(command: Command): Command {
 }
 
 export function addCloud(command: Command): Command {
+  return command
+    .option(
+      '--cloud <dir|url>',
+      'the local folder standing in for the clouds, or one provider over HTTP: gdrive+https://host, huawei+https://host, icloud+https://host/<container>/<environment>',
+      DEFAULT_CLOUD,
+    )
+    .option('--token-file <file>', 'with a --cloud URL: the file holding the access token (iCloud: the API token, then the web auth token)');
+}
+
+/** --cloud for sim: a local folder only. */
+export function addCloudFolder(command: Command): Command {
   return command.option('--cloud <dir>', 'the local folder standing in for the clouds', DEFAULT_CLOUD);
 }
 

@@ -19,7 +19,7 @@ import type { ExportOptions } from './cmd-export.ts';
 import type { PathsOptions } from './cmd-paths.ts';
 import { cliVersion } from './version.ts';
 import { terminalSafe, terminalSafeLines } from '../text/terminal-safe.ts';
-import { addAccount, addCloud, addDb, addJson, addPasswordFile, parseAccount, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
+import { addAccount, addCloud, addCloudFolder, addDb, addJson, addPasswordFile, parseAccount, parseCount, parseWalletName, providerOption, type JsonOption } from './options.ts';
 import { commonHelp, examplesHelp } from './help-text.ts';
 
 /** `--help`'s examples: the program's, then each command's. */
@@ -171,7 +171,7 @@ export function buildProgram(io: CommandIo, run: ProgramRun): Command {
     .addOption(new Option('--hms <state>', 'HMS Core on the device (Huawei only)').choices(['missing', 'outdated', 'ok']))
     .option('--fail-next <n>', 'the next N cloud calls fail with a network error', parseCount)
     .option('--reset', 'back to the defaults (signed in as --account, 15 MiB, HMS ok, no failures)');
-  [addCloud, addJson].forEach((add) => add(sim));
+  [addCloudFolder, addJson].forEach((add) => add(sim));
   sim.action(act<SimOptions & JsonOption>('sim', async () => (await import('./cmd-sim.ts')).simCommand));
 
   const audit = program
