@@ -38,7 +38,7 @@ let accounts = 0;
 /** A fresh iCloud user; each device signs in on its own (its own web auth token, rotated per answer). */
 function cloudKitCloud(): Cloud {
   const user = `user-${++accounts}@example.com`;
-  const open = () => createCloudKitCloud({ container: ck.container, environment: 'development', apiToken: ck.apiToken, webAuthToken: ck.signIn(user), baseUrl: ck.url, retry: FAST });
+  const open = () => createCloudKitCloud({ container: ck.container, environment: 'development', apiToken: ck.apiToken, webAuthToken: ck.signIn(user), baseUrl: ck.url });
   return { provider: 'icloud', account: ck.userRecordName(user), driveFor: open, checker: open };
 }
 
@@ -49,7 +49,7 @@ function huaweiCloud(): Cloud {
   const open = (client: string) => {
     const token = `AT-${account}-${++tokens}`;
     huawei.addToken(token, account, client);
-    return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => HMS_CONNECTION_RESULT.SUCCESS, baseUrl: huawei.url, retry: FAST });
+    return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => HMS_CONNECTION_RESULT.SUCCESS, baseUrl: huawei.url });
   };
   return { provider: 'huawei', account, driveFor: (i) => open(clientOf(account, i)), checker: () => open('checker') };
 }
