@@ -76,6 +76,9 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     device: { id: 'model-device' },
     inspect: recorder.inspect,
     beforeEffect: (effect) => drive.beforeEffect(effect),
+    // Machines v3: 2 tries per step, no waits (a transient failure after one retry spends it).
+    retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0, totalMs: 3_600_000 },
+    sleep: drive.sleep,
     ...(options.machines ? { machines: options.machines } : {}),
   });
   const plan = planFor(path);
@@ -128,6 +131,8 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     for (let i = 1; i < path.steps.length && problems.length === 0; i++) {
       const event = path.steps[i]!.event;
       if (!USER_EVENTS.has(event.type)) continue;
+      // A CANCEL while the step backs off was the interrupted backoff (scripted-drive.ts), not an act on a resting flow.
+      if (event.type === 'CANCEL' && path.steps[i - 1]!.event.type === 'NETWORK.RETRYING') continue;
       const view = flow!.view();
       const here = JSON.stringify(path.steps[i - 1]!.state);
       if (rows.length !== i || JSON.stringify(view.state) !== here || !view.meta.waitsFor?.includes(event.type)) {
