@@ -80,6 +80,9 @@ export function networkVariant(snapshot: SnapshotLike): ModelEvent {
 /** The reason of the transient failure the model's world makes (test/model/harness/world.ts). */
 export const MODEL_RETRY_REASON = 'connection dropped';
 
+/** Tries per step in the model's world (the harness engine's RetryPolicy.attempts): one retry, then the budget is spent. */
+export const MODEL_RETRY_ATTEMPTS = 2;
+
 /**
  * Machines version 3: a running cloud step meets a transient failure with budget left
  * (NETWORK.RETRYING, the try it is, the delay the world's policy decides), and its backingOff
@@ -89,8 +92,11 @@ export function retryVariants(snapshot: SnapshotLike): ModelEvent[] {
   const effect = runningEffect(snapshot);
   if (effect === 'none') return [{ type: 'BACKOFF.DONE' }];
   const retry = (snapshot.context as { retry?: { attempt: number } | null }).retry;
+  const attempt = (retry?.attempt ?? 0) + 1;
+  // The try that fails is `attempt`; with the budget spent it is NETWORK.FAILED instead.
+  if (attempt >= MODEL_RETRY_ATTEMPTS) return [{ type: 'BACKOFF.DONE' }];
   return [
-    { type: 'NETWORK.RETRYING', operation: effect, attempt: (retry?.attempt ?? 0) + 1, delayMs: 0, reason: MODEL_RETRY_REASON },
+    { type: 'NETWORK.RETRYING', operation: effect, attempt, delayMs: 0, reason: MODEL_RETRY_REASON },
     { type: 'BACKOFF.DONE' },
   ];
 }

@@ -22,6 +22,7 @@ import { createStepRecorder, type ExecutedStep, type ModelPath } from '../../../
 import type { StoredRow } from '../../../src/ports/event-store.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
 import { compareRow } from './compare-row.ts';
+import { MODEL_RETRY_ATTEMPTS } from '../../../src/model/variants-common.ts';
 import { planFor } from './plan.ts';
 import { createScriptedDrive } from './scripted-drive.ts';
 import { backUp, startFlow } from './start-flow.ts';
@@ -77,7 +78,7 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     inspect: recorder.inspect,
     beforeEffect: (effect) => drive.beforeEffect(effect),
     // Machines v3: 2 tries per step, no waits (a transient failure after one retry spends it).
-    retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0, totalMs: 3_600_000 },
+    retry: { attempts: MODEL_RETRY_ATTEMPTS, baseDelayMs: 0, maxDelayMs: 0, totalMs: 3_600_000 },
     sleep: drive.sleep,
     ...(options.machines ? { machines: options.machines } : {}),
   });
