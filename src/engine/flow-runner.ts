@@ -15,7 +15,7 @@ import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 import { assertNoSecrets, findSecret } from '../log/redact.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
-import type { FlowView } from './flow-types.ts';
+import type { FlowView, RetryView } from './flow-types.ts';
 import type { RetryPolicy } from '../ports/retry.ts';
 import { BACKOFF_EFFECT } from '../../machines/retry-states.ts';
 import { networkRetryHint } from './cloud-outcome.ts';
@@ -126,7 +126,8 @@ export class FlowRunner<Slot> {
 
   view(): FlowView {
     const snapshot = this.snapshot;
-    return { state: snapshot.value, status: snapshot.status, meta: activeMeta(snapshot), busy: this.running > 0 };
+    const retry = (snapshot.context as { retry?: RetryView | null }).retry ?? null;
+    return { state: snapshot.value, status: snapshot.status, meta: activeMeta(snapshot), busy: this.running > 0, retry };
   }
 
   /** Sends a person's input. Refused (EngineError) when the machine cannot take it now. */

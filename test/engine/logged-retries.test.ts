@@ -99,6 +99,7 @@ describe('logged retries (machines version 3)', () => {
     expect(flow.view().state).toEqual({ loadingKeyring: 'networkError' });
     expect(flow.view().meta).toEqual({ waitsFor: ['RETRY', 'CANCEL'], reason: 'network' });
     expect(flow.context().retry).toEqual({ operation: 'loadKeyring', attempt: 2, delayMs: 100, reason: 'connection dropped' });
+    expect(flow.view().retry).toEqual(flow.context().retry);
     expect((await payloads(store, 'NETWORK.RETRYING')).map((p) => p.attempt)).toEqual([1, 2]);
     expect(await payloads(store, 'NETWORK.FAILED')).toEqual([{ operation: 'loadKeyring' }]);
     // The person's RETRY: a fresh budget of three tries (two more failures are retried, the third try succeeds).
@@ -106,6 +107,7 @@ describe('logged retries (machines version 3)', () => {
     clouds.gdrive.faults.failNext('any', 'network', DROPPED);
     expect((await flow.retry()).state).toBe('choosingPassword');
     expect(flow.context().retry).toBeNull();
+    expect(flow.view().retry).toBeNull();
     expect((await payloads(store, 'NETWORK.RETRYING')).map((p) => p.attempt)).toEqual([1, 2, 1, 2]);
     await expectLogConsistent(store);
   });
