@@ -286,15 +286,13 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
   /** records/modify of one operation, tried once; per-record THROTTLED/TRY_AGAIN_LATER are transient. */
   async function modifyOne(operation: string, op: Record<string, unknown>, neededBytes: number): Promise<CkRecord> {
     try {
-      return await (async () => {
-        // [modify]: desiredKeys limits what the answer echoes, so the bytes do not come back.
-        const answer = await inZone(operation, 'private/records/modify', { operations: [op], atomic: true, desiredKeys: ['size'] });
-        failOn(operation, answer, neededBytes);
-        const record = (answer.body.records as CkRecord[] | undefined)?.[0];
-        if (!record) throw corruptError(provider, `${operation} answered without a record`);
-        if (record.serverErrorCode && !['EXISTS', 'CONFLICT', 'NOT_FOUND'].includes(record.serverErrorCode)) recordFailure(operation, record, neededBytes);
-        return record;
-      })();
+      // [modify]: desiredKeys limits what the answer echoes, so the bytes do not come back.
+      const answer = await inZone(operation, 'private/records/modify', { operations: [op], atomic: true, desiredKeys: ['size'] });
+      failOn(operation, answer, neededBytes);
+      const record = (answer.body.records as CkRecord[] | undefined)?.[0];
+      if (!record) throw corruptError(provider, `${operation} answered without a record`);
+      if (record.serverErrorCode && !['EXISTS', 'CONFLICT', 'NOT_FOUND'].includes(record.serverErrorCode)) recordFailure(operation, record, neededBytes);
+      return record;
     } catch (error) {
       if (error instanceof TransientFailure) throw transientError(networkError(provider, error.reason).message, error);
       throw error;

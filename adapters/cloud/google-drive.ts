@@ -145,49 +145,47 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
   async function exchange(operation: string, url: string, init: () => RequestInit, readBody?: (response: Response) => Promise<Uint8Array>): Promise<Answer> {
     let refreshed = false;
     try {
-      return await (async () => {
-          for (;;) {
-            const bearer = await token();
-            const request = init();
-            let response: Response;
-            try {
-              response = await doFetch(url, { ...request, headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${bearer}` } });
-            } catch (error) {
-              // fetch rejects with a TypeError for a refused, reset or dropped connection.
-              if (error instanceof TypeError) throw new TransientFailure('connection dropped', null, { cause: error });
-              throw error;
-            }
-            if (response.status === 401) {
-              await discard(response);
-              if (refreshed) throw new NotSignedIn('the refreshed token was refused too');
-              refreshed = true;
-              await options.onTokenRejected?.();
-              continue;
-            }
-            if (response.status === 429 || response.status >= 500) {
-              const wait = retryAfterMs(response.headers.get('retry-after'), now());
-              await discard(response);
-              throw new TransientFailure(`HTTP ${response.status}`, wait);
-            }
-            if (response.status === 403) {
-              const reasons = await errorReasons(response);
-              if (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded')) {
-                throw new TransientFailure(`HTTP 403 ${reasons.join(',')}`, retryAfterMs(response.headers.get('retry-after'), now()));
-              }
-              return { status: 403, response, reasons };
-            }
-            if (response.status === 200 && readBody !== undefined) {
-              // A download cut off mid-body is a dropped connection too: retried as a whole.
-              try {
-                return { status: 200, response, reasons: [], body: await readBody(response) };
-              } catch (error) {
-                if (error instanceof TypeError) throw new TransientFailure('connection dropped while reading', null, { cause: error });
-                throw error;
-              }
-            }
-            return { status: response.status, response, reasons: [] };
+      for (;;) {
+        const bearer = await token();
+        const request = init();
+        let response: Response;
+        try {
+          response = await doFetch(url, { ...request, headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${bearer}` } });
+        } catch (error) {
+          // fetch rejects with a TypeError for a refused, reset or dropped connection.
+          if (error instanceof TypeError) throw new TransientFailure('connection dropped', null, { cause: error });
+          throw error;
+        }
+        if (response.status === 401) {
+          await discard(response);
+          if (refreshed) throw new NotSignedIn('the refreshed token was refused too');
+          refreshed = true;
+          await options.onTokenRejected?.();
+          continue;
+        }
+        if (response.status === 429 || response.status >= 500) {
+          const wait = retryAfterMs(response.headers.get('retry-after'), now());
+          await discard(response);
+          throw new TransientFailure(`HTTP ${response.status}`, wait);
+        }
+        if (response.status === 403) {
+          const reasons = await errorReasons(response);
+          if (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded')) {
+            throw new TransientFailure(`HTTP 403 ${reasons.join(',')}`, retryAfterMs(response.headers.get('retry-after'), now()));
           }
-      })();
+          return { status: 403, response, reasons };
+        }
+        if (response.status === 200 && readBody !== undefined) {
+          // A download cut off mid-body is a dropped connection too: retried as a whole.
+          try {
+            return { status: 200, response, reasons: [], body: await readBody(response) };
+          } catch (error) {
+            if (error instanceof TypeError) throw new TransientFailure('connection dropped while reading', null, { cause: error });
+            throw error;
+          }
+        }
+        return { status: response.status, response, reasons: [] };
+      }
     } catch (error) {
       if (error instanceof NotSignedIn) throw notSignedInError(provider);
       if (error instanceof TransientFailure) {
