@@ -20,6 +20,7 @@ import type { RetryPolicy } from '../ports/retry.ts';
 import { BACKOFF_EFFECT } from '../../machines/retry-states.ts';
 import { networkRetryHint } from './cloud-outcome.ts';
 import { nextRetry } from './retry-schedule.ts';
+import { createInterrupt, type Interrupt } from './backoff-sleep.ts';
 
 
 export interface MachineEvent {
@@ -34,8 +35,8 @@ export interface FlowHandle<Slot> {
   readonly flowId: string;
   readonly slot: Slot;
   context(): Record<string, unknown>;
-  /** Aborted when a person's CANCEL interrupts this effect (only the backoff effect listens). */
-  readonly signal: AbortSignal;
+  /** Fired when a person's CANCEL interrupts this effect (only the backoff effect listens). */
+  readonly interrupt: Interrupt;
 }
 
 /** The engine's retry policy, and the clock and jitter it is applied with. */
@@ -89,7 +90,7 @@ export class FlowRunner<Slot> {
   private idleWaiters: Array<() => void> = [];
   private unexpected: unknown = null;
   /** The effect running now, and how to interrupt it. */
-  private current: { effect: string; interrupt: AbortController } | null = null;
+  private current: { effect: string; interrupt: () => void } | null = null;
   /** The retry budget of the step that keeps failing: its state, when its first try began, tries failed. */
   private budget: { step: string; startedAt: number; failed: number } | null = null;
 
@@ -136,7 +137,7 @@ export class FlowRunner<Slot> {
     // interrupts the wait, whose effect answers CANCEL (backoff-effect.ts). If the wait had just
     // ended, the CANCEL is taken where the flow rests next, like any input.
     if (event.type === 'CANCEL' && this.current?.effect === BACKOFF_EFFECT) {
-      this.current.interrupt.abort();
+      this.current.interrupt();
       await this.idle();
       if (this.snapshot.status !== 'active' && activeMeta(this.snapshot).outcome === 'cancelled') return;
     }
@@ -206,8 +207,8 @@ export class FlowRunner<Slot> {
     const effect = this.options.effects[effectName];
     if (!effect) throw new EngineError('unknown-effect', `No effect named ${effectName} for ${this.options.machine.id}.`);
     let outcome: MachineEvent;
-    const interrupt = new AbortController();
-    this.current = { effect: effectName, interrupt };
+    const interrupt = createInterrupt();
+    this.current = { effect: effectName, interrupt: interrupt.fire };
     const startedAt = this.options.retry?.clock() ?? 0;
     try {
       await this.options.beforeEffect?.(effectName);
@@ -218,7 +219,7 @@ export class FlowRunner<Slot> {
           flowId: this.flowId,
           slot: this.options.slot,
           context: () => this.snapshot.context as Record<string, unknown>,
-          signal: interrupt.signal,
+          interrupt: interrupt.interrupt,
         }),
       );
     } catch (error) {

@@ -17,7 +17,7 @@ export type {
   Subscribable,
   Unsubscribable,
 } from './flow-types.ts';
-export type { BackoffSleep } from './backoff-effect.ts';
+export type { BackoffSleep, Interrupt } from './backoff-sleep.ts';
 export { EngineError, type EngineErrorCode } from './engine-error.ts';
 export { LOGGED_EVENT_FIELDS } from './redaction-rules.ts';
 export { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';

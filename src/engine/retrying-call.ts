@@ -4,7 +4,7 @@
  * listing changes nothing. The answer says how many tries were made.
  */
 import { networkRetryHint } from './cloud-outcome.ts';
-import type { BackoffSleep } from './backoff-effect.ts';
+import { createInterrupt, type BackoffSleep } from './backoff-sleep.ts';
 import type { MachineEvent, RunnerRetry } from './flow-runner.ts';
 import { nextRetry } from './retry-schedule.ts';
 
@@ -14,7 +14,7 @@ export async function retryingCall(
   sleep: BackoffSleep,
 ): Promise<{ event: MachineEvent; tries: number }> {
   const startedAt = retry.clock();
-  const never = new AbortController().signal;
+  const never = createInterrupt().interrupt;
   for (let tries = 1; ; tries++) {
     const event = await call();
     const hint = event.type === 'NETWORK.FAILED' ? networkRetryHint(event) : null;

@@ -11,7 +11,7 @@ import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { openMemoryEventStore } from '../../adapters/store/memory-event-store.ts';
 import { auditLog } from '../../src/audit/index.ts';
 import { createBackupEngine, type BackupEngineOptions } from '../../src/engine/index.ts';
-import type { BackoffSleep } from '../../src/engine/backoff-effect.ts';
+import type { BackoffSleep } from '../../src/engine/backoff-sleep.ts';
 import { CloudError, type CloudDrive } from '../../src/ports/cloud-drive.ts';
 import type { RetryPolicy } from '../../src/ports/retry.ts';
 import { ALICE, MNEMONIC_12, PASSWORD, TEST_LOG_N } from './engine-helpers.ts';
@@ -141,10 +141,10 @@ describe('logged retries (machines version 3)', () => {
   it('a person\'s CANCEL while the step backs off interrupts the wait: the flow ends cancelled, logged, and the step is not tried again', async () => {
     let sleeping: () => void = () => undefined;
     const asleep = new Promise<void>((resolve) => (sleeping = resolve));
-    const held: BackoffSleep = (_ms, signal) =>
+    const held: BackoffSleep = (_ms, interrupt) =>
       new Promise((resolve) => {
         sleeping();
-        signal.addEventListener('abort', () => resolve('interrupted'), { once: true });
+        interrupt.onInterrupt(() => resolve('interrupted'));
       });
     const { engine, clouds, store } = setup({ sleep: held });
     const flow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC_12 });

@@ -16,7 +16,7 @@
 import type { MemoryCloud } from '../../../adapters/cloud/memory.ts';
 import { networkError } from '../../../adapters/cloud/drive-errors.ts';
 import { CloudError, type CloudDrive } from '../../../src/ports/cloud-drive.ts';
-import type { BackoffSleep } from '../../../src/engine/backoff-effect.ts';
+import type { BackoffSleep } from '../../../src/engine/backoff-sleep.ts';
 
 export interface ScriptedDrive extends CloudDrive {
   /** The next drive call waits for this before it runs. */
