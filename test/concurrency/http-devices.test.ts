@@ -13,13 +13,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudKitCloud } from '../../adapters/cloud/cloudkit.ts';
 import { createHuaweiDriveCloud, HMS_CONNECTION_RESULT } from '../../adapters/cloud/huawei-drive.ts';
-import type { RetryPolicy } from '../../src/ports/retry.ts';
 import { startCloudKitEmulator, type CloudKitEmulator } from '../support/cloudkit-emulator.ts';
 import { startHuaweiDriveEmulator, type HeldRequest, type HuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
 import { scheduledDrive } from './devices.ts';
 import { interleavingProperty, LOST_BACKUP, overwritingCreate, runDirs, type Cloud, type InterleavingOf } from './interleavings.ts';
 
-const FAST: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, totalMs: 5_000 };
 const TWO = { min: 2, max: 2 };
 const THREE = { min: 3, max: 3 };
 
