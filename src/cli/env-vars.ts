@@ -6,6 +6,10 @@ export const PASSWORD_ENV = 'WALLET_BACKUP_PASSWORD';
 export const SCRYPT_LOG_N_ENV = 'WALLET_BACKUP_SCRYPT_LOG_N';
 export const DEVICE_ID_ENV = 'WALLET_BACKUP_DEVICE_ID';
 export const DEBUG_ENV = 'DEBUG';
+export const RETRY_ATTEMPTS_ENV = 'WALLET_BACKUP_RETRY_ATTEMPTS';
+export const RETRY_BASE_MS_ENV = 'WALLET_BACKUP_RETRY_BASE_MS';
+export const RETRY_MAX_MS_ENV = 'WALLET_BACKUP_RETRY_MAX_MS';
+export const RETRY_TOTAL_MS_ENV = 'WALLET_BACKUP_RETRY_TOTAL_MS';
 
 /** Each variable with one line on what it does (password-source.ts, open-engine.ts, run.ts). */
 export const ENV_VARS: ReadonlyArray<readonly [name: string, line: string]> = [
@@ -13,4 +17,8 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, line: string]> = [
   [SCRYPT_LOG_N_ENV, 'TESTS ONLY: lowers the scrypt work factor (2^N) of new keyrings below the production 2^17; every backup warns'],
   [DEVICE_ID_ENV, "this device's id in the event log and the cloud checkpoints (default: the host name); printable text only"],
   [DEBUG_ENV, 'set (DEBUG=1) to print the stack trace of an error'],
+  [RETRY_ATTEMPTS_ENV, 'tries of a cloud step after transient failures, the first included (default 5; 1 = never retry)'],
+  [RETRY_BASE_MS_ENV, 'backoff before the first retry in ms, doubling each retry (default 500)'],
+  [RETRY_MAX_MS_ENV, 'longest backoff in ms (default 8000)'],
+  [RETRY_TOTAL_MS_ENV, 'no retry starts later than this many ms after the step\'s first try (default 30000)'],
 ];

@@ -21,6 +21,7 @@ import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
 import { CliError } from './cli-error.ts';
 import { isTerminalSafe, terminalSafe } from '../text/terminal-safe.ts';
 import { DEVICE_ID_ENV, SCRYPT_LOG_N_ENV } from './env-vars.ts';
+import { retryPolicyFromEnv } from './retry-env.ts';
 
 export { SCRYPT_LOG_N_ENV };
 
@@ -63,6 +64,7 @@ function deviceIdFromEnv(env: NodeJS.ProcessEnv): string {
 function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine {
   const scryptLogN = scryptLogNFromEnv(env);
   const deviceId = deviceIdFromEnv(env);
+  const retry = retryPolicyFromEnv(env);
   try {
     return createNodeBackupEngine({
       db: options.db,
@@ -71,6 +73,7 @@ function open(options: EngineOptions, env: NodeJS.ProcessEnv): NodeBackupEngine 
       ...(scryptLogN !== undefined ? { scryptLogN } : {}),
       // The device is this computer: its host name, unless WALLET_BACKUP_DEVICE_ID names it.
       deviceId,
+      retry,
     });
   } catch (error) {
     const unwritable = logUnwritable(error, options.db, false);
@@ -121,6 +124,7 @@ export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessE
 export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: BackupEngine) => Promise<T>): Promise<T> {
   const scryptLogN = scryptLogNFromEnv(env);
   const deviceId = deviceIdFromEnv(env);
+  const retry = retryPolicyFromEnv(env);
   // Clouds first: they refuse a bad account id before the log is opened (nothing to close then).
   const clouds = createLocalFolderClouds({ root: options.cloud, ...(options.account !== undefined ? { account: options.account } : {}) });
   let eventLog: EventStore;
@@ -139,6 +143,7 @@ export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.P
     kdf: createNodeScrypt(),
     ...(scryptLogN !== undefined ? { scryptLogN } : {}),
     device: { id: deviceId },
+    retry,
   });
   try {
     return await run(engine);
