@@ -26,7 +26,11 @@ export type ProviderCheckEvent =
 export type UserEvent = { type: 'RETRY' } | { type: 'CANCEL' };
 
 /** Any effect that talks to the cloud can fail on the network; the user may retry. */
-export type NetworkEvent = { type: 'NETWORK.FAILED'; operation: string };
+export type NetworkEvent =
+  | { type: 'NETWORK.FAILED'; operation: string }
+  /** Version 3: a transient failure with retry budget left; the step backs off (retry-states.ts). */
+  | { type: 'NETWORK.RETRYING'; operation: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'BACKOFF.DONE' };
 
 export type BackupEvent =
   | ProviderCheckEvent

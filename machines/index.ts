@@ -10,4 +10,8 @@ export * from './unexpected-failure.ts';
 export * from './backup-v2.machine.ts';
 export * from './restore-v2.machine.ts';
 export * from './provider-switch-v2.machine.ts';
+export * from './retry-states.ts';
+export * from './backup-v3.machine.ts';
+export * from './restore-v3.machine.ts';
+export * from './provider-switch-v3.machine.ts';
 export * from './registry.ts';

@@ -15,6 +15,9 @@ import { RESTORE_MACHINE_ID, RESTORE_MACHINE_VERSION, restoreMachine } from './r
 import { BACKUP_MACHINE_V2_VERSION, backupMachineV2 } from './backup-v2.machine.ts';
 import { RESTORE_MACHINE_V2_VERSION, restoreMachineV2 } from './restore-v2.machine.ts';
 import { PROVIDER_SWITCH_MACHINE_V2_VERSION, providerSwitchMachineV2 } from './provider-switch-v2.machine.ts';
+import { BACKUP_MACHINE_V3_VERSION, backupMachineV3 } from './backup-v3.machine.ts';
+import { RESTORE_MACHINE_V3_VERSION, restoreMachineV3 } from './restore-v3.machine.ts';
+import { PROVIDER_SWITCH_MACHINE_V3_VERSION, providerSwitchMachineV3 } from './provider-switch-v3.machine.ts';
 
 export interface MachineRelease {
   id: string;
@@ -30,6 +33,9 @@ export const MACHINE_RELEASES: readonly MachineRelease[] = [
   { id: BACKUP_MACHINE_ID, version: BACKUP_MACHINE_V2_VERSION, machine: backupMachineV2 },
   { id: RESTORE_MACHINE_ID, version: RESTORE_MACHINE_V2_VERSION, machine: restoreMachineV2 },
   { id: PROVIDER_SWITCH_MACHINE_ID, version: PROVIDER_SWITCH_MACHINE_V2_VERSION, machine: providerSwitchMachineV2 },
+  { id: BACKUP_MACHINE_ID, version: BACKUP_MACHINE_V3_VERSION, machine: backupMachineV3 },
+  { id: RESTORE_MACHINE_ID, version: RESTORE_MACHINE_V3_VERSION, machine: restoreMachineV3 },
+  { id: PROVIDER_SWITCH_MACHINE_ID, version: PROVIDER_SWITCH_MACHINE_V3_VERSION, machine: providerSwitchMachineV3 },
 ];
 
 /** The release new flows run: the highest version of each machine. */

@@ -5,7 +5,7 @@
  * `fetch`, so an app type-checking this entry needs fetch's types (lib "DOM", React Native's or
  * @types/node). The retry policy every adapter takes is src/ports/retry.ts.
  */
-export { DEFAULT_RETRY_POLICY, type RetryNotice, type RetryPolicy } from './ports/retry.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './ports/retry.ts';
 export {
   CLOUDKIT_BASE_URL,
   CLOUDKIT_ZONE,

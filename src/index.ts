@@ -16,6 +16,7 @@ export * from './ports/cloud-drive.ts';
 export * from './ports/event-store.ts';
 export * from './ports/kdf.ts';
 export * from './ports/providers.ts';
+export * from './ports/retry.ts';
 export type { StateMeta, Outcome } from '../machines/state-meta.ts';
 export type { PasswordHint, MnemonicProblem, RecordProblem, PhraseWordCount } from '../machines/events.ts';
 

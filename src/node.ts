@@ -24,6 +24,7 @@ export {
   type LocalSimState,
 } from '../adapters/cloud/local-folder.ts';
 
+import type { RetryPolicy } from './ports/retry.ts';
 export interface NodeBackupEngineOptions {
   /** Path of the SQLite event log (created and migrated if needed), or ':memory:'. */
   db: string;
@@ -37,6 +38,8 @@ export interface NodeBackupEngineOptions {
   scryptLogN?: number;
   /** Names this device in the log's input rows and in the cloud checkpoints (audit's log-replaced check). */
   deviceId?: string;
+  /** The engine's retry policy for transient cloud failures (default DEFAULT_RETRY_POLICY). */
+  retry?: RetryPolicy;
 }
 
 export interface NodeBackupEngine extends BackupEngine {
@@ -56,6 +59,7 @@ export function createNodeBackupEngine(options: NodeBackupEngineOptions): NodeBa
     kdf: createNodeScrypt(),
     ...(options.scryptLogN !== undefined ? { scryptLogN: options.scryptLogN } : {}),
     ...(options.deviceId !== undefined ? { device: { id: options.deviceId } } : {}),
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
   });
   return Object.assign(engine, { eventLog, clouds, close: () => eventLog.close() });
 }

@@ -61,10 +61,9 @@
  */
 import { base64 } from '@scure/base';
 import { CloudError, type CloudDrive, type CreateResult, type DriveQuota, type DriveStatus, type ReadLimit } from '../../src/ports/cloud-drive.ts';
-import { DEFAULT_RETRY_POLICY } from '../../src/ports/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
 import type { HttpTransportOptions } from '../http/transport.ts';
-import { REAL_CLOCK, TransientFailure, withRetry } from '../http/retry.ts';
+import { TransientFailure, transientError } from '../http/retry.ts';
 import { corruptError, networkError, notSignedInError, quotaExceededError, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isUnderFolder } from './paths.ts';
 
@@ -160,8 +159,6 @@ export function pathOfRecordName(name: string): string | null {
 export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitCloud {
   const provider = 'icloud' as const;
   const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const clock = options.clock ?? REAL_CLOCK;
   const base = `${(options.baseUrl ?? CLOUDKIT_BASE_URL).replace(/\/+$/, '')}/database/1/${encodeURIComponent(options.container)}/${encodeURIComponent(options.environment)}`;
   let webAuthToken: string | null = options.webAuthToken ?? null;
   let zoneReady = false;
@@ -216,9 +213,9 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
   }
 
   /**
-   * A call with the current token under the retry policy; a refused token is traded once for the
-   * app's fresh one (getWebAuthToken), then it is not-signed-in. Transient failures that outlast
-   * the policy become CloudError('network').
+   * A call with the current token, tried once; a refused token is traded once for the app's
+   * fresh one (getWebAuthToken), then it is not-signed-in. A transient failure becomes a
+   * transient CloudError('network'), for the engine's retry policy.
    */
   async function call(operation: string, subpath: string, body: unknown, maxBytes = META_MAX_BYTES): Promise<CkAnswer> {
     for (let renewed = false; ; renewed = true) {
@@ -227,9 +224,9 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
       if (token === null) throw notSignedInError(provider);
       let answer: CkAnswer;
       try {
-        answer = await withRetry(operation, policy, () => exchange(operation, subpath, token, body, maxBytes), { clock, onRetry: options.onRetry });
+        answer = await exchange(operation, subpath, token, body, maxBytes);
       } catch (error) {
-        if (error instanceof TransientFailure) throw networkError(provider, `${error.reason}, tried ${policy.attempts} times`);
+        if (error instanceof TransientFailure) throw transientError(networkError(provider, error.reason).message, error);
         throw error;
       }
       // [errors]: 421 AUTHENTICATION_REQUIRED, 401 AUTHENTICATION_FAILED.
@@ -280,7 +277,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
     }
   }
 
-  /** A per-record error in a 200 answer [modify]: transient ones are retried like HTTP 429/503. */
+  /** A per-record error in a 200 answer [modify]: transient ones are transient like HTTP 429/503. */
   function recordFailure(operation: string, record: CkRecord, neededBytes: number): never {
     const code = record.serverErrorCode ?? 'UNKNOWN';
     if (code === 'QUOTA_EXCEEDED') throw quotaExceededError(provider, neededBytes);
@@ -289,20 +286,18 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
     throw new CloudError('network', `iCloud refused ${operation} (${code}). Retry later.`);
   }
 
-  /** records/modify of one operation; per-record THROTTLED/TRY_AGAIN_LATER retried under the policy. */
+  /** records/modify of one operation, tried once; per-record THROTTLED/TRY_AGAIN_LATER are transient. */
   async function modifyOne(operation: string, op: Record<string, unknown>, neededBytes: number): Promise<CkRecord> {
     try {
-      return await withRetry(operation, policy, async () => {
-        // [modify]: desiredKeys limits what the answer echoes, so the bytes do not come back.
-        const answer = await inZone(operation, 'private/records/modify', { operations: [op], atomic: true, desiredKeys: ['size'] });
-        failOn(operation, answer, neededBytes);
-        const record = (answer.body.records as CkRecord[] | undefined)?.[0];
-        if (!record) throw corruptError(provider, `${operation} answered without a record`);
-        if (record.serverErrorCode && !['EXISTS', 'CONFLICT', 'NOT_FOUND'].includes(record.serverErrorCode)) recordFailure(operation, record, neededBytes);
-        return record;
-      }, { clock, onRetry: options.onRetry });
+      // [modify]: desiredKeys limits what the answer echoes, so the bytes do not come back.
+      const answer = await inZone(operation, 'private/records/modify', { operations: [op], atomic: true, desiredKeys: ['size'] });
+      failOn(operation, answer, neededBytes);
+      const record = (answer.body.records as CkRecord[] | undefined)?.[0];
+      if (!record) throw corruptError(provider, `${operation} answered without a record`);
+      if (record.serverErrorCode && !['EXISTS', 'CONFLICT', 'NOT_FOUND'].includes(record.serverErrorCode)) recordFailure(operation, record, neededBytes);
+      return record;
     } catch (error) {
-      if (error instanceof TransientFailure) throw networkError(provider, `${error.reason}, tried ${policy.attempts} times`);
+      if (error instanceof TransientFailure) throw transientError(networkError(provider, error.reason).message, error);
       throw error;
     }
   }
@@ -319,7 +314,7 @@ export function createCloudKitCloud(options: CloudKitCloudOptions): CloudKitClou
       try {
         recordFailure(operation, record, 0);
       } catch (error) {
-        if (error instanceof TransientFailure) throw networkError(provider, error.reason);
+        if (error instanceof TransientFailure) throw transientError(networkError(provider, error.reason).message, error);
         throw error;
       }
     }

@@ -51,11 +51,10 @@
  */
 import type { CloudDrive, CreateResult, DriveQuota, DriveStatus, ReadLimit } from '../../src/ports/cloud-drive.ts';
 import { CloudError } from '../../src/ports/cloud-drive.ts';
-import { DEFAULT_RETRY_POLICY } from '../../src/ports/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
 import { multipartRelated } from '../http/multipart.ts';
 import type { HttpTransportOptions } from '../http/transport.ts';
-import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry } from '../http/retry.ts';
+import { retryAfterMs, TransientFailure, transientError } from '../http/retry.ts';
 import { networkError, notSignedInError, quotaExceededError, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isDrivePath, isUnderFolder } from './paths.ts';
 
@@ -129,8 +128,7 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
   const base = (options.baseUrl ?? GOOGLE_DRIVE_BASE_URL).replace(/\/$/, '');
   const uploadBase = (options.uploadBaseUrl ?? base).replace(/\/$/, '');
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const clock = options.clock ?? REAL_CLOCK;
+  const now = options.now ?? (() => Date.now());
 
   async function token(): Promise<string> {
     const current = await options.getAccessToken();
@@ -139,65 +137,59 @@ export function createGoogleDriveCloud(options: GoogleDriveOptions): CloudDrive 
   }
 
   /**
-   * One exchange under the retry policy. 401 refreshes the token once per call; retryable
-   * statuses and dropped connections become TransientFailure; everything else is returned to the
-   * caller (2xx, 404, 409, 403 storage full, other 4xx), whose body it may read.
+   * One exchange, tried once. 401 refreshes the token once per call (auth, not a retry);
+   * transient statuses and dropped connections become a transient CloudError('network') for the
+   * engine to retry; everything else is returned to the caller (2xx, 404, 409, 403 storage full,
+   * other 4xx), whose body it may read.
    */
   async function exchange(operation: string, url: string, init: () => RequestInit, readBody?: (response: Response) => Promise<Uint8Array>): Promise<Answer> {
     let refreshed = false;
     try {
-      return await withRetry(
-        operation,
-        policy,
-        async () => {
-          for (;;) {
-            const bearer = await token();
-            const request = init();
-            let response: Response;
-            try {
-              response = await doFetch(url, { ...request, headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${bearer}` } });
-            } catch (error) {
-              // fetch rejects with a TypeError for a refused, reset or dropped connection.
-              if (error instanceof TypeError) throw new TransientFailure('connection dropped', null, { cause: error });
-              throw error;
-            }
-            if (response.status === 401) {
-              await discard(response);
-              if (refreshed) throw new NotSignedIn('the refreshed token was refused too');
-              refreshed = true;
-              await options.onTokenRejected?.();
-              continue;
-            }
-            if (response.status === 429 || response.status >= 500) {
-              const wait = retryAfterMs(response.headers.get('retry-after'), clock.now());
-              await discard(response);
-              throw new TransientFailure(`HTTP ${response.status}`, wait);
-            }
-            if (response.status === 403) {
-              const reasons = await errorReasons(response);
-              if (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded')) {
-                throw new TransientFailure(`HTTP 403 ${reasons.join(',')}`, retryAfterMs(response.headers.get('retry-after'), clock.now()));
-              }
-              return { status: 403, response, reasons };
-            }
-            if (response.status === 200 && readBody !== undefined) {
-              // A download cut off mid-body is a dropped connection too: retried as a whole.
-              try {
-                return { status: 200, response, reasons: [], body: await readBody(response) };
-              } catch (error) {
-                if (error instanceof TypeError) throw new TransientFailure('connection dropped while reading', null, { cause: error });
-                throw error;
-              }
-            }
-            return { status: response.status, response, reasons: [] };
+      for (;;) {
+        const bearer = await token();
+        const request = init();
+        let response: Response;
+        try {
+          response = await doFetch(url, { ...request, headers: { ...(request.headers as Record<string, string>), authorization: `Bearer ${bearer}` } });
+        } catch (error) {
+          // fetch rejects with a TypeError for a refused, reset or dropped connection.
+          if (error instanceof TypeError) throw new TransientFailure('connection dropped', null, { cause: error });
+          throw error;
+        }
+        if (response.status === 401) {
+          await discard(response);
+          if (refreshed) throw new NotSignedIn('the refreshed token was refused too');
+          refreshed = true;
+          await options.onTokenRejected?.();
+          continue;
+        }
+        if (response.status === 429 || response.status >= 500) {
+          const wait = retryAfterMs(response.headers.get('retry-after'), now());
+          await discard(response);
+          throw new TransientFailure(`HTTP ${response.status}`, wait);
+        }
+        if (response.status === 403) {
+          const reasons = await errorReasons(response);
+          if (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded')) {
+            throw new TransientFailure(`HTTP 403 ${reasons.join(',')}`, retryAfterMs(response.headers.get('retry-after'), now()));
           }
-        },
-        { clock, ...(options.onRetry ? { onRetry: options.onRetry } : {}) },
-      );
+          return { status: 403, response, reasons };
+        }
+        if (response.status === 200 && readBody !== undefined) {
+          // A download cut off mid-body is a dropped connection too: retried as a whole.
+          try {
+            return { status: 200, response, reasons: [], body: await readBody(response) };
+          } catch (error) {
+            if (error instanceof TypeError) throw new TransientFailure('connection dropped while reading', null, { cause: error });
+            throw error;
+          }
+        }
+        return { status: response.status, response, reasons: [] };
+      }
     } catch (error) {
       if (error instanceof NotSignedIn) throw notSignedInError(provider);
       if (error instanceof TransientFailure) {
-        throw new CloudError('network', networkError(provider, `${operation} failed (${error.reason})`).message, undefined, { cause: error });
+        throw transientError(networkError(provider, `${operation} failed (${error.reason})`).message, error);
       }
       throw error;
     }

@@ -35,11 +35,10 @@
  * and writes pick the same winner. docs/huawei-drive.md gives the reasoning and its limit.
  */
 import { CloudError, type CloudDrive, type CreateResult, type DriveQuota, type DriveStatus, type HmsCoreState } from '../../src/ports/cloud-drive.ts';
-import { DEFAULT_RETRY_POLICY } from '../../src/ports/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../http/bounded-body.ts';
 import { multipartRelated } from '../http/multipart.ts';
 import type { HttpTransportOptions } from '../http/transport.ts';
-import { REAL_CLOCK, retryAfterMs, TransientFailure, withRetry } from '../http/retry.ts';
+import { retryAfterMs, TransientFailure, transientError } from '../http/retry.ts';
 import { networkError, notSignedInError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isDrivePath, isUnderFolder } from './paths.ts';
 
@@ -208,8 +207,7 @@ function randomNonce(): string {
 export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive {
   const baseUrl = (options.baseUrl ?? HUAWEI_DRIVE_BASE_URL).replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const clock = options.clock ?? REAL_CLOCK;
+  const now = options.now ?? (() => Date.now());
 
   async function hmsState(): Promise<HmsCoreState> {
     return hmsStateOf(await options.checkHmsCore());
@@ -225,7 +223,8 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
 
   /**
    * One Drive call: `send` makes the request with a token. Transient failures (dropped
-   * connections, 429, 5xx, DATA_MIGRATING) are retried under the policy; a refused token is
+   * connections, 429, 5xx, DATA_MIGRATING) are tried once and thrown as a transient
+   * CloudError('network') for the engine's retry policy; a refused token is
    * reported once through onTokenRejected and tried again with the next token; then
    * not-signed-in. Returns the response (2xx or 404) for `use` to read, bounded.
    */
@@ -238,7 +237,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
     let refreshed = false;
     for (;;) {
       try {
-        return await withRetry(operation, policy, () => attempt(operation, send(token), use), { clock, onRetry: options.onRetry });
+        return await attempt(operation, send(token), use);
       } catch (error) {
         if (error instanceof AuthRejected) {
           if (refreshed) throw notSignedInError('huawei');
@@ -247,7 +246,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
           token = await usableToken();
           continue;
         }
-        if (error instanceof TransientFailure) throw networkError('huawei', `${operation} kept failing (${error.reason})`);
+        if (error instanceof TransientFailure) throw transientError(networkError('huawei', `${operation} failed (${error.reason})`).message, error);
         throw error;
       }
     }
@@ -271,7 +270,7 @@ export function createHuaweiDriveCloud(options: HuaweiDriveOptions): CloudDrive 
     }
     const failure = await failureOf(response);
     const suffix = suffixOf(failure.code);
-    const after = retryAfterMs(response.headers.get('retry-after'), clock.now());
+    const after = retryAfterMs(response.headers.get('retry-after'), now());
     const reason = `HTTP ${failure.status}${failure.code === null ? '' : ` ${failure.code}`}`;
     if (failure.status === 401 || (suffix !== null && AUTH_SUFFIXES.has(suffix))) throw new AuthRejected(reason);
     // 429 4291/4292 (USER/APP_REQUEST_TOO_MANY) and 5xx: "try again later" (status-code page).

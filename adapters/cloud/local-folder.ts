@@ -92,7 +92,9 @@ export function createLocalFolderCloud(options: LocalFolderCloudOptions): CloudD
     const account = requireUsableDrive(provider, status);
     if (state.failNextOps > 0) {
       await writeSimState(root, provider, { failNextOps: state.failNextOps - 1 });
-      throw networkError(provider, 'the connection failed (simulated by failNextOps in device.json)');
+      // A simulated dropped connection: transient, as a real one is, so the engine's retry policy applies.
+      const failed = networkError(provider, 'the connection failed (simulated by failNextOps in device.json)');
+      throw new CloudError('network', failed.message, undefined, { transient: true, reason: 'connection failed (simulated)' });
     }
     return { folder: accountFolder(root, provider, account), quotaBytes: state.quotaBytes };
   }

@@ -8,7 +8,7 @@
  * every error branch of the engine can be reached deterministically.
  * Browser-safe: no node imports.
  */
-import type { CloudDrive, CloudErrorCode, DriveQuota, DriveStatus, HmsCoreState } from '../../src/ports/cloud-drive.ts';
+import { CloudError, type CloudDrive, type CloudErrorCode, type DriveQuota, type DriveStatus, type HmsCoreState } from '../../src/ports/cloud-drive.ts';
 import type { ProviderId } from '../../src/ports/providers.ts';
 import { cloudErrorFor, networkError, quotaExceededError, requireUsableDrive, tooLargeError } from './drive-errors.ts';
 import { checkDrivePath, checkDrivePrefix, enclosingFolders, isUnderFolder } from './paths.ts';
@@ -40,6 +40,11 @@ export interface ScriptedFaultOptions {
   message?: string;
   /** For 'quota-exceeded': the bytes the error says are missing (default 1). */
   neededBytes?: number;
+  /**
+   * For 'network': a transient failure (a dropped connection, a 503) with this reason, which the
+   * engine's retry policy retries; without it a network fault is one no retry helps.
+   */
+  transient?: { reason: string; retryAfterMs?: number | null };
 }
 
 export interface FaultControl {
@@ -164,6 +169,10 @@ export function createMemoryCloud(options: MemoryCloudOptions): MemoryCloud {
   function scriptedError(fault: QueuedFault): Error {
     const error = cloudErrorFor(fault.code, provider, fault.options.neededBytes);
     if (fault.options.message !== undefined) error.message = fault.options.message;
+    const transient = fault.options.transient;
+    if (fault.code === 'network' && transient !== undefined) {
+      return new CloudError('network', error.message, undefined, { transient: true, retryAfterMs: transient.retryAfterMs ?? null, reason: transient.reason });
+    }
     return error;
   }
 

@@ -1,17 +1,17 @@
 /**
- * Runs a cloud call under a RetryPolicy (src/ports/retry.ts): truncated exponential backoff with
- * full jitter, bounded in attempts and total time, honouring a wait the provider asks for.
- *
- * Written here rather than taken from a backoff package: the ones on npm (exponential-backoff,
- * p-retry) cannot honour a server's Retry-After, bound the total time, or run on an injected
- * clock, which the fault tests need; p-retry 9 also needs Node 22.
+ * Transient failures of an HTTP adapter: a dropped connection, 429, 5xx, a provider's "try again
+ * later" (each adapter cites which answers are transient for its provider). An adapter tries
+ * each call once and throws them as CloudError('network') marked transient, with the wait the
+ * provider asked for; whether and when to try again is the engine's decision, under its
+ * RetryPolicy, as logged transitions (src/engine/retry-schedule.ts, machines/retry-states.ts).
  */
-import type { RetryNotice, RetryPolicy } from '../../src/ports/retry.ts';
+import { CloudError } from '../../src/ports/cloud-drive.ts';
 
 /** A failure the call may be tried again after; `afterMs` is the wait the provider asked for. */
 export class TransientFailure extends Error {
   override readonly name = 'TransientFailure';
   constructor(
+    /** An HTTP status and the provider's reason, or the connection fault: no URL, no token. */
     readonly reason: string,
     readonly afterMs: number | null,
     options?: { cause?: unknown },
@@ -20,48 +20,9 @@ export class TransientFailure extends Error {
   }
 }
 
-export interface RetryClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  /** A number in [0, 1): the jitter. */
-  random(): number;
-}
-
-export const REAL_CLOCK: RetryClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-};
-
-/** The backoff before retry number `retry` (1 = the first retry): full jitter over a capped exponential. */
-export function backoffMs(policy: RetryPolicy, retry: number, random: number): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random * cap);
-}
-
-/**
- * Calls `attempt` until it returns, throws something other than TransientFailure, or the policy
- * is spent; then the last TransientFailure is thrown (the caller maps it to its CloudError).
- */
-export async function withRetry<T>(
-  operation: string,
-  policy: RetryPolicy,
-  attempt: () => Promise<T>,
-  options: { clock?: RetryClock; onRetry?: (notice: RetryNotice) => void } = {},
-): Promise<T> {
-  const clock = options.clock ?? REAL_CLOCK;
-  const started = clock.now();
-  for (let tried = 1; ; tried++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof TransientFailure) || tried >= policy.attempts) throw error;
-      const delayMs = Math.max(backoffMs(policy, tried, clock.random()), error.afterMs ?? 0);
-      if (clock.now() + delayMs - started > policy.totalMs) throw error;
-      options.onRetry?.({ operation, attempt: tried, delayMs, reason: error.reason });
-      await clock.sleep(delayMs);
-    }
-  }
+/** The CloudError('network') for a transient failure: `message` for people, the hint for the engine. */
+export function transientError(message: string, failure: TransientFailure): CloudError {
+  return new CloudError('network', message, undefined, { cause: failure, transient: true, retryAfterMs: failure.afterMs, reason: failure.reason });
 }
 
 /** HTTP Retry-After (RFC 9110, section 10.2.3): delay-seconds or an HTTP-date; null if absent or unreadable. */

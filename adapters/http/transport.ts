@@ -1,14 +1,11 @@
-/** The options every HTTP cloud adapter takes for its transport: what fetch to use and how to retry. */
-import type { RetryNotice, RetryPolicy } from '../../src/ports/retry.ts';
-import type { RetryClock } from './retry.ts';
-
+/**
+ * The options every HTTP cloud adapter takes for its transport. No retry options: an adapter
+ * tries each call once and marks transient failures; the engine's RetryPolicy retries them as
+ * logged transitions (BackupEngineOptions.retry).
+ */
 export interface HttpTransportOptions {
   /** The fetch to call (default: the global one). */
   fetch?: typeof fetch;
-  /** How transient failures are retried (default: DEFAULT_RETRY_POLICY). */
-  retry?: RetryPolicy;
-  /** Told before each retry (no secret, no URL query in it). */
-  onRetry?: (notice: RetryNotice) => void;
-  /** Time and jitter for the retries; tests pass a fake one. */
-  clock?: RetryClock;
+  /** The time in ms (default Date.now), to read an HTTP-date Retry-After; tests pass a fixed one. */
+  now?: () => number;
 }

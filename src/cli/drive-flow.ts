@@ -1,7 +1,9 @@
 /**
  * Drives a flow from the terminal until it finishes: at each waiting state the command's own
- * answer runs first (a password, a wallet choice, a confirmation); otherwise network failures and
- * failed read-backs are retried automatically (twice), and anything else ends the command.
+ * answer runs first (a password, a wallet choice, a confirmation); anything else ends the command.
+ * The CLI retries nothing itself: transient network failures are the engine's retries, under its
+ * policy (retry-env.ts), logged; a step that still fails, or a read-back that does not match,
+ * ends the command with its exit code, saying how many tries the flow made.
  *
  * Ending a command while the flow still waits cancels the flow first, so the log records the
  * CANCEL and no flow is left half-open; the CliError then carries the flow's facts for --json.
@@ -9,9 +11,6 @@
 import type { FlowBase, FlowView } from '../engine/index.ts';
 import { CliError, isCliError } from './cli-error.ts';
 import { contextOf, flowFacts, waitingProblem, type FlowContextView, type FlowSetup } from './flow-problems.ts';
-
-/** Automatic retries after a network failure or a failed read-back, per command. */
-export const AUTO_RETRIES = 2;
 
 /** A command's answer to a waiting state, or undefined when it has none for it. */
 export type WaitAnswer = (view: FlowView, context: FlowContextView) => Promise<FlowView | undefined>;
@@ -22,9 +21,14 @@ async function cancelIfWaiting(flow: FlowBase): Promise<void> {
   if (view.status === 'active' && !view.busy && (view.meta.waitsFor ?? []).includes('CANCEL')) await flow.cancel();
 }
 
+/** How many tries the step that failed on the network made: the engine's retries (context.retry, machines v3) and the last try. */
+function triesOf(context: FlowContextView): number {
+  const retry = context.retry;
+  return retry && typeof retry.attempt === 'number' ? retry.attempt + 1 : 1;
+}
+
 export async function driveFlow(flow: FlowBase, setup: FlowSetup, answer: WaitAnswer): Promise<FlowView> {
   let view = await flow.settled();
-  let retries = 0;
   while (view.status === 'active') {
     const context = contextOf(flow);
     try {
@@ -33,13 +37,7 @@ export async function driveFlow(flow: FlowBase, setup: FlowSetup, answer: WaitAn
         view = answered;
         continue;
       }
-      const retryable = view.meta.reason === 'network' || view.meta.reason === 'verify-mismatch';
-      if (retryable && retries < AUTO_RETRIES) {
-        retries++;
-        view = await flow.retry();
-        continue;
-      }
-      const problem = waitingProblem(view, context, setup, retries + 1);
+      const problem = waitingProblem(view, context, setup, triesOf(context));
       if (problem) throw problem;
       throw new Error(`flow ${flow.id} waits at ${JSON.stringify(view.state)} for ${(view.meta.waitsFor ?? []).join(', ')}, which this command cannot answer`);
     } catch (error) {

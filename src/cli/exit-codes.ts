@@ -233,12 +233,12 @@ export const PROBLEMS = {
       `Sign in with ${d.account} again, then retry.`,
   },
 
-  // 10: network (the CLI already retried).
+  // 10: network (the engine already retried transient failures under its policy, logged).
   network: {
     exitCode: 10,
     summary: 'network failure after retries',
     message: (d: { provider: ProviderId; attempts: number }) =>
-      `Could not reach ${name(d.provider)} (${d.attempts} attempts). Check the connection, then retry.`,
+      `Could not reach ${name(d.provider)} (${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}). Check the connection, then retry.`,
   },
 
   // 11: the device's own event log cannot be written (read-only file or media, full disk).

@@ -39,6 +39,8 @@ export interface FlowContextView {
   binding?: boolean;
   /** Backup v2: another device bound this epoch first; the person is asked for its password. */
   keyringTaken?: boolean;
+  /** Machines v3: the engine's last retry of the step that keeps failing (machines/retry-states.ts). */
+  retry?: { operation: string; attempt: number; delayMs: number; reason: string } | null;
   newEpochRequested?: boolean;
   from?: ProviderId | null;
   /** Version 2 machines: why an effect failed unexpectedly (EFFECT.FAILED). */

@@ -1,13 +1,12 @@
 /**
- * engine.listBackups with the CLI's policy: network failures retried twice, and every other
- * refusal (not signed in, wrong account, HMS Core, a corrupt manifest) turned into its CliError.
+ * engine.listBackups (whose transient network failures the engine retries under its policy;
+ * the CLI retries nothing itself), and every refusal (not signed in, wrong account, HMS Core, a corrupt manifest) turned into its CliError.
  * Used by `list` and by `confirm-offline` (which checks the wallet exists first).
  */
 import type { BackupEngine, BackupListing } from '../engine/index.ts';
 import { MANIFEST_PATH } from '../format/index.ts';
 import type { ProviderId } from '../ports/providers.ts';
 import { CliError } from './cli-error.ts';
-import { AUTO_RETRIES } from './drive-flow.ts';
 
 export type Listing = Extract<BackupListing, { ok: true }>;
 
@@ -38,10 +37,8 @@ export async function listBackupsOrFail(
   account: string,
   page: { names?: boolean; offset?: number; limit?: number } = {},
 ): Promise<Listing> {
-  for (let attempt = 1; ; attempt++) {
-    const listing = await engine.listBackups({ provider, expectedAccount: account, ...page });
-    if (listing.ok) return listing;
-    if (listing.problem === 'NETWORK.FAILED' && attempt <= AUTO_RETRIES) continue;
-    throw listingProblem(listing.problem, listing.detail, provider, account, attempt);
-  }
+  const listing = await engine.listBackups({ provider, expectedAccount: account, ...page });
+  if (listing.ok) return listing;
+  const tries = typeof listing.detail.tries === 'number' ? listing.detail.tries : 1;
+  throw listingProblem(listing.problem, listing.detail, provider, account, tries);
 }

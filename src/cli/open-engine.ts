@@ -25,6 +25,7 @@ import { MAX_SCRYPT_LOG_N } from '../format/index.ts';
 import { CliError } from './cli-error.ts';
 import { isTerminalSafe, terminalSafe } from '../text/terminal-safe.ts';
 import { DEVICE_ID_ENV, SCRYPT_LOG_N_ENV } from './env-vars.ts';
+import { retryPolicyFromEnv } from './retry-env.ts';
 
 export { SCRYPT_LOG_N_ENV };
 
@@ -83,6 +84,7 @@ function deviceIdFromEnv(env: NodeJS.ProcessEnv): string {
 function open(options: EngineOptions, env: NodeJS.ProcessEnv, clouds: CloudDrives): NodeBackupEngine {
   const scryptLogN = scryptLogNFromEnv(env);
   const deviceId = deviceIdFromEnv(env);
+  const retry = retryPolicyFromEnv(env);
   try {
     return createNodeBackupEngine({
       db: options.db,
@@ -92,6 +94,7 @@ function open(options: EngineOptions, env: NodeJS.ProcessEnv, clouds: CloudDrive
       ...(scryptLogN !== undefined ? { scryptLogN } : {}),
       // The device is this computer: its host name, unless WALLET_BACKUP_DEVICE_ID names it.
       deviceId,
+      retry,
     });
   } catch (error) {
     const unwritable = logUnwritable(error, options.db, false);
@@ -148,6 +151,7 @@ export async function withEngine<T>(options: EngineOptions, env: NodeJS.ProcessE
 export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.ProcessEnv, run: (engine: BackupEngine) => Promise<T>): Promise<T> {
   const scryptLogN = scryptLogNFromEnv(env);
   const deviceId = deviceIdFromEnv(env);
+  const retry = retryPolicyFromEnv(env);
   // Clouds first: they refuse a bad URL, token file or account id before the log is opened (nothing to close then).
   const { clouds, finish } = await openClouds(options, env);
   let eventLog: EventStore;
@@ -166,6 +170,7 @@ export async function withReadingEngine<T>(options: EngineOptions, env: NodeJS.P
     kdf: createNodeScrypt(),
     ...(scryptLogN !== undefined ? { scryptLogN } : {}),
     device: { id: deviceId },
+    retry,
   });
   try {
     return await run(engine);

@@ -23,6 +23,11 @@ import { isProviderId, type ProviderId } from '../ports/providers.ts';
 import { createRedactor } from '../log/redact.ts';
 import { normalizePassword } from '../format/index.ts';
 import { withCloud } from './cloud-outcome.ts';
+import { backoffEffect } from './backoff-effect.ts';
+import { timerSleep, type BackoffSleep } from './backoff-sleep.ts';
+import { checkRetryPolicy } from './retry-schedule.ts';
+import { retryingCall } from './retrying-call.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../ports/retry.ts';
 import { backupEffects, emptyBackupSlot, wipeBackupSlot, type BackupSlot } from './backup-effects.ts';
 import { readAccountListing, type AccountListing, type ListedWallet, type ListingProblem } from './cloud-listing.ts';
 import { restoreEffects, emptyRestoreSlot, wipeRestoreSecrets, type RestoreSlot } from './restore-effects.ts';
@@ -65,6 +70,17 @@ export interface BackupEngineOptions {
    * such a failure where nothing real can cause one, and for tracing effects.
    */
   beforeEffect?: (effect: string) => void | Promise<void>;
+  /**
+   * How often and how long a cloud step is tried again after a transient failure (a dropped
+   * connection, 429, 5xx, a provider's "try again later"); default DEFAULT_RETRY_POLICY. Each
+   * retry is a logged transition (NETWORK.RETRYING, then BACKOFF.DONE); when the budget is spent
+   * the step waits for the person's RETRY (NETWORK.FAILED). listBackups uses the same policy.
+   */
+  retry?: RetryPolicy;
+  /** The backoff's wait (default setTimeout); tests pass one that does not wait. */
+  sleep?: BackoffSleep;
+  /** The backoff's jitter, a number in [0, 1) (default Math.random). */
+  random?: () => number;
 }
 
 export interface BackupRequest {
@@ -168,6 +184,11 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   const newFlowId = options.newFlowId ?? randomFlowId;
   const deviceId = options.device?.id ?? null;
   const redact = createRedactor(LOGGED_EVENT_FIELDS);
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const policyProblem = checkRetryPolicy(policy);
+  if (policyProblem !== null) throw new EngineError('bad-input', `The retry policy is not usable: ${policyProblem}.`);
+  const retry = { policy, clock: () => now().getTime(), random: options.random ?? Math.random };
+  const sleep = options.sleep ?? timerSleep;
   const rows = new Subject<StoredRow>();
   // Issue 4: the log's head goes into the cloud after each completed backup (src/log/checkpoint.ts).
   const checkpoints = createCheckpointWriter(store, deviceId, now);
@@ -191,12 +212,14 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
   }
 
   function common<Slot>(
-    rest: Omit<FlowRunnerOptions<Slot>, 'flowId' | 'store' | 'redact' | 'now' | 'onRow' | 'inspect' | 'loggedInput' | 'beforeEffect'>,
+    rest: Omit<FlowRunnerOptions<Slot>, 'flowId' | 'store' | 'redact' | 'now' | 'onRow' | 'inspect' | 'loggedInput' | 'beforeEffect' | 'retry'>,
   ): FlowRunnerOptions<Slot> {
     const input = rest.input;
     const loggedInput = deviceId === null ? { ...input } : { ...input, deviceId };
     return {
       ...rest,
+      effects: { ...rest.effects, backoff: backoffEffect<Slot>(sleep) },
+      retry,
       flowId: newFlowId(),
       loggedInput: redact({ type: 'xstate.init', ...loggedInput }),
       store,
@@ -321,22 +344,28 @@ export function createBackupEngine(options: BackupEngineOptions): BackupEngine {
 
     async listBackups(request) {
       const drive = driveFor(request.provider);
-      const check = await checkProvider({ drive, expectedAccount: request.expectedAccount ?? null });
+      const checked = await retryingCall(() => checkProvider({ drive, expectedAccount: request.expectedAccount ?? null }), retry, sleep);
+      const check = checked.event;
       if (check.type !== 'PROVIDER.READY') {
         const { type, ...detail } = check;
-        return { ok: false, problem: type, detail };
+        return { ok: false, problem: type, detail: type === 'NETWORK.FAILED' ? { ...detail, tries: checked.tries } : detail };
       }
       const account = check.account as string;
       let listing: AccountListing | null = null;
-      const listed = await withCloud('listBackups', async () => {
-        const offset = Math.max(0, request.offset ?? 0);
-        const limit = Math.max(0, request.limit ?? Number.MAX_SAFE_INTEGER);
-        listing = await readAccountListing(drive, account, { names: request.names === false ? null : { offset, limit } });
-        return { type: 'LISTED' };
-      });
+      const read = await retryingCall(
+        () =>
+          withCloud('listBackups', async () => {
+            const offset = Math.max(0, request.offset ?? 0);
+            const limit = Math.max(0, request.limit ?? Number.MAX_SAFE_INTEGER);
+            listing = await readAccountListing(drive, account, { names: request.names === false ? null : { offset, limit } });
+            return { type: 'LISTED' };
+          }),
+        retry,
+        sleep,
+      );
       if (listing === null) {
-        const { type, ...detail } = listed;
-        return { ok: false, problem: type, detail };
+        const { type, ...detail } = read.event;
+        return { ok: false, problem: type, detail: type === 'NETWORK.FAILED' ? { ...detail, tries: read.tries } : detail };
       }
       const { wallets, epochs, problems }: AccountListing = listing;
       const confirmed = new Set(

@@ -15,7 +15,12 @@ import { leafMeta, type StateMeta } from '../../machines/state-meta.ts';
 import { assertNoSecrets, findSecret } from '../log/redact.ts';
 import { MIN_PASSWORD_LENGTH, passwordLength } from '../format/index.ts';
 import { EngineError } from './engine-error.ts';
-import type { FlowView } from './flow-types.ts';
+import type { FlowView, RetryView } from './flow-types.ts';
+import type { RetryPolicy } from '../ports/retry.ts';
+import { BACKOFF_EFFECT } from '../../machines/retry-states.ts';
+import { networkRetryHint } from './cloud-outcome.ts';
+import { nextRetry } from './retry-schedule.ts';
+import { createInterrupt, type Interrupt } from './backoff-sleep.ts';
 
 
 export interface MachineEvent {
@@ -30,6 +35,17 @@ export interface FlowHandle<Slot> {
   readonly flowId: string;
   readonly slot: Slot;
   context(): Record<string, unknown>;
+  /** Fired when a person's CANCEL interrupts this effect (only the backoff effect listens). */
+  readonly interrupt: Interrupt;
+}
+
+/** The engine's retry policy, and the clock and jitter it is applied with. */
+export interface RunnerRetry {
+  policy: RetryPolicy;
+  /** Milliseconds, for the total-time bound. */
+  clock: () => number;
+  /** A number in [0, 1): the jitter. */
+  random: () => number;
 }
 
 export interface FlowRunnerOptions<Slot> {
@@ -54,6 +70,8 @@ export interface FlowRunnerOptions<Slot> {
   onRow: (row: StoredRow) => void;
   /** Runs before each effect, inside it: what it throws ends the flow as the effect's own failure would (tests inject faults with it). */
   beforeEffect?: (effect: string) => void | Promise<void>;
+  /** Transient network failures of a step become NETWORK.RETRYING while this budget lasts (machines version 3). */
+  retry?: RunnerRetry;
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
 
@@ -71,6 +89,10 @@ export class FlowRunner<Slot> {
   private readonly snapshots: BehaviorSubject<SnapshotFrom<AnyStateMachine>>;
   private idleWaiters: Array<() => void> = [];
   private unexpected: unknown = null;
+  /** The effect running now, and how to interrupt it. */
+  private current: { effect: string; interrupt: () => void } | null = null;
+  /** The retry budget of the step that keeps failing: its state, when its first try began, tries failed. */
+  private budget: { step: string; startedAt: number; failed: number } | null = null;
 
   private constructor(options: FlowRunnerOptions<Slot>) {
     this.options = options;
@@ -105,11 +127,20 @@ export class FlowRunner<Slot> {
 
   view(): FlowView {
     const snapshot = this.snapshot;
-    return { state: snapshot.value, status: snapshot.status, meta: activeMeta(snapshot), busy: this.running > 0 };
+    const retry = (snapshot.context as { retry?: RetryView | null }).retry ?? null;
+    return { state: snapshot.value, status: snapshot.status, meta: activeMeta(snapshot), busy: this.running > 0, retry };
   }
 
   /** Sends a person's input. Refused (EngineError) when the machine cannot take it now. */
   async send(event: MachineEvent, beforeSend?: () => void): Promise<void> {
+    // A person's CANCEL while a step backs off does not wait for the delay and the next try: it
+    // interrupts the wait, whose effect answers CANCEL (backoff-effect.ts). If the wait had just
+    // ended, the CANCEL is taken where the flow rests next, like any input.
+    if (event.type === 'CANCEL' && this.current?.effect === BACKOFF_EFFECT) {
+      this.current.interrupt();
+      await this.idle();
+      if (this.snapshot.status !== 'active' && activeMeta(this.snapshot).outcome === 'cancelled') return;
+    }
     await this.idle();
     if (this.snapshot.status !== 'active') {
       throw new EngineError('flow-finished', `This flow has already finished (${JSON.stringify(this.snapshot.value)}); start a new one.`);
@@ -176,13 +207,21 @@ export class FlowRunner<Slot> {
     const effect = this.options.effects[effectName];
     if (!effect) throw new EngineError('unknown-effect', `No effect named ${effectName} for ${this.options.machine.id}.`);
     let outcome: MachineEvent;
+    const interrupt = createInterrupt();
+    this.current = { effect: effectName, interrupt: interrupt.fire };
+    const startedAt = this.options.retry?.clock() ?? 0;
     try {
       await this.options.beforeEffect?.(effectName);
-      outcome = await effect({
-        flowId: this.flowId,
-        slot: this.options.slot,
-        context: () => this.snapshot.context as Record<string, unknown>,
-      });
+      outcome = this.retryOrFail(
+        effectName,
+        startedAt,
+        await effect({
+          flowId: this.flowId,
+          slot: this.options.slot,
+          context: () => this.snapshot.context as Record<string, unknown>,
+          interrupt: interrupt.interrupt,
+        }),
+      );
     } catch (error) {
       // No step expects this error. A machine that can take EFFECT.FAILED (version 2 and later)
       // ends the flow in `failed`, logged with the cause; an older one leaves it to the caller.
@@ -190,8 +229,38 @@ export class FlowRunner<Slot> {
       if (!this.snapshot.can(failed)) throw error;
       this.unexpected = error;
       outcome = failed;
+    } finally {
+      this.current = null;
     }
     await this.dispatch(outcome);
+  }
+
+  /**
+   * A transient network failure of a step whose machine backs off (version 3) becomes
+   * NETWORK.RETRYING while the policy's budget lasts: tries, and total time since the step's
+   * first try (retry-schedule.ts). Otherwise the outcome stands; the budget ends with any answer
+   * but a failure (and a backoff's BACKOFF.DONE), so the person's RETRY starts a fresh one.
+   */
+  private retryOrFail(effectName: string, startedAt: number, outcome: MachineEvent): MachineEvent {
+    if (outcome.type !== 'NETWORK.FAILED') {
+      if (effectName !== BACKOFF_EFFECT) this.budget = null;
+      return outcome;
+    }
+    const step = JSON.stringify(this.snapshot.value);
+    const budget = this.budget?.step === step ? this.budget : { step, startedAt, failed: 0 };
+    budget.failed += 1;
+    this.budget = budget;
+    const hint = networkRetryHint(outcome);
+    const retry = this.options.retry;
+    if (hint !== null && retry !== undefined) {
+      const decision = nextRetry(retry.policy, { attempt: budget.failed, elapsedMs: retry.clock() - budget.startedAt, retryAfterMs: hint.retryAfterMs }, retry.random());
+      if (decision.retry) {
+        const retrying = { type: 'NETWORK.RETRYING', operation: outcome.operation, attempt: budget.failed, delayMs: decision.delayMs, reason: hint.reason };
+        if (this.snapshot.can(retrying)) return retrying;
+      }
+    }
+    this.budget = null;
+    return outcome;
   }
 
   /** The error an effect threw that ended this flow in `failed`, for the app (its stack, its cause). */

@@ -48,6 +48,21 @@ export interface FlowView {
   status: 'active' | 'done' | 'error' | 'stopped';
   meta: StateMeta;
   busy: boolean;
+  /**
+   * Machines v3: the engine's last retry of the step that keeps failing (null when it is not
+   * retrying): an app shows "retrying in {delayMs} ms (try {attempt + 1} of {policy.attempts})".
+   */
+  retry: RetryView | null;
+}
+
+/** NETWORK.RETRYING's facts (machines/retry-states.ts): no URL, no token. */
+export interface RetryView {
+  operation: string;
+  /** The try that failed (1 = the first). */
+  attempt: number;
+  delayMs: number;
+  /** An HTTP status and the provider's reason, or the connection fault. */
+  reason: string;
 }
 
 export interface FlowBase {

@@ -13,9 +13,11 @@ export type {
   ProviderSwitchFlow,
   RestoreFlow,
   RestoreResult,
+  RetryView,
   Subscribable,
   Unsubscribable,
 } from './flow-types.ts';
+export type { BackoffSleep, Interrupt } from './backoff-sleep.ts';
 export { EngineError, type EngineErrorCode } from './engine-error.ts';
 export { LOGGED_EVENT_FIELDS } from './redaction-rules.ts';
 export { accountsWithBackups, activeProvider, cloudOnlyWallets, type CloudOnlyWallet } from './device-history.ts';

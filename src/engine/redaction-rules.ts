@@ -54,4 +54,7 @@ export const LOGGED_EVENT_FIELDS: Record<string, readonly string[]> = {
   // Version 2 machines.
   'KEYRING.TAKEN': ['epoch'],
   'EFFECT.FAILED': ['effect', 'error', 'code', 'message'],
+  // Version 3 machines: the engine's retries (reason: an HTTP status and a provider's reason code).
+  'NETWORK.RETRYING': ['operation', 'attempt', 'delayMs', 'reason'],
+  'BACKOFF.DONE': [],
 };

@@ -6,7 +6,7 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { BackupContext } from '../../machines/backup.machine.ts';
-import { backupMachineV2 } from '../../machines/backup-v2.machine.ts';
+import { backupMachineV3 } from '../../machines/backup-v3.machine.ts';
 import type { MachineModel } from './model-types.ts';
 import {
   CORRUPTION_REASONS,
@@ -18,6 +18,7 @@ import {
   accountChangedVariants,
   effectFailedVariants,
   networkVariant,
+  retryVariants,
   OTHER_WORD_COUNTS,
   shortestPathsOnly,
   providerCheckVariants,
@@ -45,6 +46,7 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
     ...providerCheckVariants(context.provider, context.expectedAccount),
     ...PROVIDERS.filter((p) => p !== context.provider).map((active) => ({ type: 'PROVIDER.INACTIVE', active })),
     networkVariant(snapshot),
+    ...retryVariants(snapshot),
     { type: 'KEYRING.NONE' },
     { type: 'KEYRING.FOUND', epoch: 1 },
     ...corrupt.map((reason) => ({ type: 'KEYRING.CORRUPT', reason })),
@@ -73,8 +75,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
 const base = { walletName: 'Main', newEpoch: false, expectedAccount: MODEL_ACCOUNT, offlineCopyConfirmed: false };
 
 export const backupModel: MachineModel = {
-  id: backupMachineV2.id,
-  machine: backupMachineV2,
+  id: backupMachineV3.id,
+  machine: backupMachineV3,
   scenarios: [
     { name: 'gdrive', input: { provider: 'gdrive', ...base }, simplePaths: true },
     // No expected account: the app does not know one; HMS Core can be missing or outdated.

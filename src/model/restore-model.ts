@@ -6,7 +6,7 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { RestoreContext } from '../../machines/restore.machine.ts';
-import { restoreMachineV2 } from '../../machines/restore-v2.machine.ts';
+import { restoreMachineV3 } from '../../machines/restore-v3.machine.ts';
 import type { MachineModel } from './model-types.ts';
 import {
   CORRUPTION_REASONS,
@@ -21,6 +21,7 @@ import {
   OTHER_WORD_COUNTS,
   shortestPathsOnly,
   networkVariant,
+  retryVariants,
   providerCheckVariants,
   runningEffect,
   wrongPasswordVariants,
@@ -37,6 +38,7 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
   return [
     ...providerCheckVariants(context.provider, context.expectedAccount),
     networkVariant(snapshot),
+    ...retryVariants(snapshot),
     ...accountChangedVariants(),
     { type: 'BACKUPS.FOUND', wallets: [{ walletId: MODEL_WALLET_ID, epoch: 1 }] },
     { type: 'BACKUPS.NONE', knownAccounts: [] },
@@ -58,8 +60,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
 }
 
 export const restoreModel: MachineModel = {
-  id: restoreMachineV2.id,
-  machine: restoreMachineV2,
+  id: restoreMachineV3.id,
+  machine: restoreMachineV3,
   scenarios: [
     { name: 'gdrive', input: { provider: 'gdrive', expectedAccount: MODEL_ACCOUNT }, simplePaths: true },
     { name: 'huawei', input: { provider: 'huawei', expectedAccount: null }, simplePaths: true },

@@ -5,15 +5,16 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ProviderSwitchContext } from '../../machines/provider-switch.machine.ts';
-import { providerSwitchMachineV2 } from '../../machines/provider-switch-v2.machine.ts';
+import { providerSwitchMachineV3 } from '../../machines/provider-switch-v3.machine.ts';
 import type { MachineModel } from './model-types.ts';
-import { MODEL_ACCOUNT, USER_VARIANTS, effectFailedVariants, networkVariant, shortestPathsOnly, providerCheckVariants, type ModelEvent } from './variants-common.ts';
+import { MODEL_ACCOUNT, USER_VARIANTS, effectFailedVariants, networkVariant, retryVariants, shortestPathsOnly, providerCheckVariants, type ModelEvent } from './variants-common.ts';
 
 function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
   const context = snapshot.context as ProviderSwitchContext;
   return [
     ...providerCheckVariants(context.provider, context.expectedAccount),
     networkVariant(snapshot),
+    ...retryVariants(snapshot),
     { type: 'CONFIRM' },
     ...effectFailedVariants(snapshot),
     ...USER_VARIANTS,
@@ -21,8 +22,8 @@ function events(snapshot: AnyMachineSnapshot): ModelEvent[] {
 }
 
 export const providerSwitchModel: MachineModel = {
-  id: providerSwitchMachineV2.id,
-  machine: providerSwitchMachineV2,
+  id: providerSwitchMachineV3.id,
+  machine: providerSwitchMachineV3,
   scenarios: [
     { name: 'first', input: { from: null, provider: 'gdrive', expectedAccount: MODEL_ACCOUNT }, simplePaths: true },
     { name: 'change', input: { from: 'icloud', provider: 'gdrive', expectedAccount: null }, simplePaths: true },

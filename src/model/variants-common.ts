@@ -20,7 +20,7 @@ export const MODEL_WALLET_ID = 'w-0123456789abcdef';
 export const PROVIDERS: readonly ProviderId[] = ['icloud', 'gdrive', 'huawei'];
 
 /** Payload fields whose value only the world decides (epochs, ids, sizes, paths); a run must reproduce every other field. */
-export const WORLD_FIELDS: readonly string[] = ['epoch', 'walletId', 'bytes', 'neededBytes', 'path', 'wallets'];
+export const WORLD_FIELDS: readonly string[] = ['epoch', 'walletId', 'bytes', 'neededBytes', 'path', 'wallets', 'delayMs'];
 
 /** The payload fields a description of a path shows. */
 export const DISCRIMINATING_FIELDS = ['words', 'reason', 'hints', 'active', 'tooShort', 'mismatch', 'operation', 'knownAccounts'] as const;
@@ -75,6 +75,30 @@ export function providerCheckVariants(provider: ProviderId, expectedAccount: str
 
 export function networkVariant(snapshot: SnapshotLike): ModelEvent {
   return { type: 'NETWORK.FAILED', operation: runningEffect(snapshot) };
+}
+
+/** The reason of the transient failure the model's world makes (test/model/harness/world.ts). */
+export const MODEL_RETRY_REASON = 'connection dropped';
+
+/** Tries per step in the model's world (the harness engine's RetryPolicy.attempts): one retry, then the budget is spent. */
+export const MODEL_RETRY_ATTEMPTS = 2;
+
+/**
+ * Machines version 3: a running cloud step meets a transient failure with budget left
+ * (NETWORK.RETRYING, the try it is, the delay the world's policy decides), and its backingOff
+ * answers BACKOFF.DONE. Offered wherever the machine can take them (retry-states.ts).
+ */
+export function retryVariants(snapshot: SnapshotLike): ModelEvent[] {
+  const effect = runningEffect(snapshot);
+  if (effect === 'none') return [{ type: 'BACKOFF.DONE' }];
+  const retry = (snapshot.context as { retry?: { attempt: number } | null }).retry;
+  const attempt = (retry?.attempt ?? 0) + 1;
+  // The try that fails is `attempt`; with the budget spent it is NETWORK.FAILED instead.
+  if (attempt >= MODEL_RETRY_ATTEMPTS) return [{ type: 'BACKOFF.DONE' }];
+  return [
+    { type: 'NETWORK.RETRYING', operation: effect, attempt, delayMs: 0, reason: MODEL_RETRY_REASON },
+    { type: 'BACKOFF.DONE' },
+  ];
 }
 
 /** The signed-in account changed under a running cloud step: to another account, or signed out (R11). */

@@ -74,10 +74,31 @@ export class CloudError extends Error {
     message: string,
     /** quota-exceeded: how many more bytes the write needed. */
     readonly neededBytes?: number,
-    options?: { cause?: unknown },
+    options?: CloudErrorOptions,
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.transient = options?.transient === true;
+    this.retryAfterMs = options?.retryAfterMs ?? null;
+    this.retryReason = options?.reason ?? null;
   }
+  /** network only: a failure the same call may succeed after (a dropped connection, 429, 5xx, a provider's "try again later"). */
+  readonly transient: boolean;
+  /** The wait the provider asked for (HTTP Retry-After, CloudKit retryAfter), in ms; null when it named none. */
+  readonly retryAfterMs: number | null;
+  /** Why, for the log: an HTTP status and the provider's reason code, never a URL, a query or a token. */
+  readonly retryReason: string | null;
+}
+
+/**
+ * The retry hint an adapter attaches to a 'network' CloudError. The adapter tries each call once
+ * (a refused token refreshed once is auth, not a retry); whether and when to try again is the
+ * engine's decision, under its RetryPolicy (src/ports/retry.ts), as logged transitions.
+ */
+export interface CloudErrorOptions {
+  cause?: unknown;
+  transient?: boolean;
+  retryAfterMs?: number | null;
+  reason?: string;
 }
 
 export function isCloudError(error: unknown, code?: CloudErrorCode): error is CloudError {

@@ -3,7 +3,8 @@
  * connection, 429, 5xx, a provider's "try again later"): truncated exponential backoff with
  * full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), bounded in attempts and
  * in total time, and never shorter than the wait a provider asks for (HTTP Retry-After, CloudKit
- * `retryAfter`). One policy for every adapter; the engine's options carry it (issue 13, item 6).
+ * `retryAfter`). One policy, in the engine's options (BackupEngineOptions.retry), applied by the
+ * engine as logged transitions; adapters try each call once (issue 13, item 6).
  */
 export interface RetryPolicy {
   /** Tries in all, the first included (1 = never retry). */
@@ -17,14 +18,3 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000, totalMs: 30_000 };
 
-/** What an adapter reports before each retry (for logs and tests; no secret, no URL query). */
-export interface RetryNotice {
-  /** The adapter's name for the call, e.g. 'files.create'. */
-  operation: string;
-  /** The try that failed (1 = the first). */
-  attempt: number;
-  /** The wait before the next try. */
-  delayMs: number;
-  /** Why: an HTTP status and the provider's reason, or the network error's code. */
-  reason: string;
-}

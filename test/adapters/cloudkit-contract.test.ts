@@ -38,7 +38,6 @@ describeCloudDriveContract(
         getWebAuthToken: async () => null,
         onWebAuthToken: (fresh) => void secrets.add(fresh),
         baseUrl: ck.url,
-        retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 },
       });
     };
     let inner = signedIn(account);

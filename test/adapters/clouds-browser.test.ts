@@ -14,7 +14,6 @@ import { startDriveEmulator } from '../support/drive-fault-proxy.ts';
 import { startHuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 };
 const PATH = 'wallet-backup/keyrings/epoch-1.age';
 const BYTES = Uint8Array.from([0, 255, 1, 254, 128]);
 
@@ -44,7 +43,7 @@ describe('the ./clouds entry on the browser platform', () => {
     const emulator = await startDriveEmulator();
     closers.push(() => emulator.close());
     const token = emulator.issueToken();
-    const drive = clouds.createGoogleDriveCloud({ getAccessToken: async () => token, baseUrl: emulator.url, retry: ONE_TRY });
+    const drive = clouds.createGoogleDriveCloud({ getAccessToken: async () => token, baseUrl: emulator.url });
     expect(await drive.create(PATH, BYTES)).toBe('created');
     expect(await drive.list('wallet-backup')).toEqual([PATH]);
     expect(await drive.read(PATH, { maxBytes: 10 })).toEqual(BYTES);
@@ -55,7 +54,7 @@ describe('the ./clouds entry on the browser platform', () => {
     const emulator = await startHuaweiDriveEmulator();
     closers.push(() => emulator.close());
     emulator.addToken('AT-browser', 'alice@example.com');
-    const drive = clouds.createHuaweiDriveCloud({ getAccessToken: async () => 'AT-browser', checkHmsCore: async () => clouds.HMS_CONNECTION_RESULT.SUCCESS, baseUrl: emulator.url, retry: ONE_TRY });
+    const drive = clouds.createHuaweiDriveCloud({ getAccessToken: async () => 'AT-browser', checkHmsCore: async () => clouds.HMS_CONNECTION_RESULT.SUCCESS, baseUrl: emulator.url });
     expect(await drive.create(PATH, BYTES)).toBe('created');
     expect(await drive.list('wallet-backup')).toEqual([PATH]);
     expect(await drive.read(PATH, { maxBytes: 10 })).toEqual(BYTES);
@@ -71,7 +70,6 @@ describe('the ./clouds entry on the browser platform', () => {
       apiToken: ck.apiToken,
       webAuthToken: ck.signIn('alice@example.com'),
       baseUrl: ck.url,
-      retry: ONE_TRY,
     });
     expect(await drive.create(PATH, BYTES)).toBe('created');
     expect(await drive.list('wallet-backup')).toEqual([PATH]);

@@ -30,7 +30,6 @@ describeCloudDriveContract(
       getAccessToken: async () => (current === null ? null : tokenFor(current)),
       getAccount: async () => current,
       baseUrl: emulator.url,
-      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 },
     });
     return {
       drive,

@@ -6,8 +6,6 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGoogleDriveCloud, type GoogleDriveOptions } from '../../adapters/cloud/google-drive.ts';
-import type { RetryClock } from '../../adapters/http/retry.ts';
-import type { RetryNotice } from '../../src/ports/retry.ts';
 import { startDriveEmulator, type DriveEmulator } from '../support/drive-fault-proxy.ts';
 import { bytesOf, cloudErrorOf } from './cloud-drive-contract.ts';
 
@@ -19,11 +17,11 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** Waits recorded, none slept: retries run at once, the backoff stays visible to the test. */
-function fakeClock(): RetryClock & { slept: number[] } {
-  let now = 0;
-  const slept: number[] = [];
-  return { slept, now: () => now, random: () => 0.5, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
+/** The transient network CloudError a call threw (tried once: the engine retries, not the adapter). */
+async function transientOf(call: Promise<unknown>) {
+  const error = await cloudErrorOf(call, 'network');
+  expect(error.transient).toBe(true);
+  return error;
 }
 
 let pathCounter = 0;
@@ -35,17 +33,12 @@ function folder(): string {
 
 function drive(overrides: Partial<GoogleDriveOptions> & { token?: string } = {}) {
   const token = overrides.token ?? emulator.issueToken();
-  const retries: RetryNotice[] = [];
-  const clock = fakeClock();
   const cloud = createGoogleDriveCloud({
     getAccessToken: async () => token,
     baseUrl: emulator.url,
-    retry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000, totalMs: 10_000 },
-    onRetry: (notice) => retries.push(notice),
-    clock,
     ...overrides,
   });
-  return { cloud, retries, clock, token };
+  return { cloud, token };
 }
 
 afterEach(() => {
@@ -302,12 +295,13 @@ describe('Google Drive adapter: create-if-absent and duplicates', () => {
     expect((await emulator.files()).filter((file) => file.name === path).map((file) => file.bytes)).toEqual([bytesOf('made')]);
   });
 
-  it('a create whose answer was lost (connection dropped after the file landed) is retried with the same id: one file, created', async () => {
-    const { cloud, retries } = drive();
+  it('a create whose answer was lost (connection dropped after the file landed) is transient; the next create finds it: one file, exists', async () => {
+    const { cloud } = drive();
     const path = `${folder()}/keyrings/epoch-1.age`;
     emulator.fail('files.create', { kind: 'drop-after' });
-    expect(await cloud.create(path, bytesOf('once'))).toBe('created');
-    expect(retries.map((notice) => notice.operation)).toEqual(['files.create']);
+    await transientOf(cloud.create(path, bytesOf('once')));
+    // The engine's upload reads an 'exists' keyring back and knows its own bytes (backup-effects.ts).
+    expect(await cloud.create(path, bytesOf('once'))).toBe('exists');
     const stored = (await emulator.files()).filter((file) => file.name === path);
     expect(stored.map((file) => file.bytes)).toEqual([bytesOf('once')]);
   });
@@ -315,20 +309,20 @@ describe('Google Drive adapter: create-if-absent and duplicates', () => {
 
 describe('Google Drive adapter: faults', () => {
   it('403 storageQuotaExceeded is quota-exceeded with the bytes needed, never retried, and stores nothing', async () => {
-    const { cloud, retries } = drive();
+    const { cloud } = drive();
     const path = `${folder()}/big.age`;
     emulator.setQuotaLimit(emulator.usedBytes() + 100);
     const error = await cloudErrorOf(cloud.write(path, new Uint8Array(250)), 'quota-exceeded');
     expect(error.neededBytes).toBe(150);
-    expect(retries).toEqual([]);
+    expect(error.transient).toBe(false);
     expect(await cloud.read(path, { maxBytes: 1000 })).toBeNull();
   });
 
   it('storage full is matched on reason, not domain: a storageQuotaExceeded with another domain is still storage full', async () => {
-    const { cloud, retries } = drive();
+    const { cloud } = drive();
     emulator.fail('files.create', { kind: 'status', status: 403, reason: 'storageQuotaExceeded' });
-    await cloudErrorOf(cloud.create(`${folder()}/x.age`, bytesOf('x')), 'quota-exceeded');
-    expect(retries).toEqual([]);
+    const error = await cloudErrorOf(cloud.create(`${folder()}/x.age`, bytesOf('x')), 'quota-exceeded');
+    expect(error.transient).toBe(false);
   });
 
   it('replacing a file only needs the growth: storage full names the difference, and a same-size replace fits', async () => {
@@ -388,59 +382,66 @@ describe('Google Drive adapter: faults', () => {
     expect(await cloud.status()).toEqual({ account: null, hms: 'ok' });
   });
 
-  it('429 and 503 bursts are retried with backoff honouring Retry-After, then succeed', async () => {
-    const { cloud, retries, clock } = drive();
+  it('429 and 503 are transient, with the Retry-After Drive asked for and the status as reason; the next call succeeds', async () => {
+    const { cloud } = drive();
     emulator.fail('files.list', { kind: 'status', status: 429, reason: 'rateLimitExceeded', retryAfter: '3' });
     emulator.fail('files.list', { kind: 'status', status: 503, reason: 'backendError' });
-    expect(await cloud.list(folder())).toEqual([]);
-    expect(retries.map((notice) => notice.reason)).toEqual(['HTTP 429', 'HTTP 503']);
-    expect(clock.slept[0]).toBe(3000);
-    expect(clock.slept[1]).toBeLessThanOrEqual(200);
+    const dir = folder();
+    const throttled = await transientOf(cloud.list(dir));
+    expect([throttled.retryReason, throttled.retryAfterMs]).toEqual(['HTTP 429', 3000]);
+    const unavailable = await transientOf(cloud.list(dir));
+    expect([unavailable.retryReason, unavailable.retryAfterMs]).toEqual(['HTTP 503', null]);
+    expect(await cloud.list(dir)).toEqual([]);
   });
 
-  it('403 userRateLimitExceeded and rateLimitExceeded are retried; success follows', async () => {
-    const { cloud, retries } = drive();
+  it('403 userRateLimitExceeded and rateLimitExceeded are transient; success follows', async () => {
+    const { cloud } = drive();
     emulator.fail('about.get', { kind: 'status', status: 403, reason: 'userRateLimitExceeded' });
     emulator.fail('about.get', { kind: 'status', status: 403, reason: 'rateLimitExceeded' });
+    expect((await transientOf(cloud.quota())).retryReason).toBe('HTTP 403 userRateLimitExceeded');
+    expect((await transientOf(cloud.quota())).retryReason).toBe('HTTP 403 rateLimitExceeded');
     expect((await cloud.quota()).totalBytes).toBeGreaterThan(0);
-    expect(retries.map((notice) => notice.reason)).toEqual(['HTTP 403 userRateLimitExceeded', 'HTTP 403 rateLimitExceeded']);
   });
 
-  it('retries exhausted is network, after exactly the policy\'s attempts, with no URL or token in the message', async () => {
-    const { cloud, retries, token } = drive();
-    emulator.fail('files.list', { kind: 'status', status: 500 }, 4);
-    const error = await cloudErrorOf(cloud.list(folder()), 'network');
-    expect(retries).toHaveLength(3);
+  it('each call is tried once: a 500 is one transient network error, with no URL or token in its message or reason', async () => {
+    const { cloud, token } = drive();
+    emulator.fail('files.list', { kind: 'status', status: 500 }, 2);
+    const dir = folder();
+    const error = await transientOf(cloud.list(dir));
     expect(error.message).not.toContain(token);
     expect(error.message).not.toContain('http');
+    expect(error.retryReason).toBe('HTTP 500');
+    // The second scripted 500 is still there: the adapter did not try again on its own.
+    await transientOf(cloud.list(dir));
+    expect(await cloud.list(dir)).toEqual([]);
   });
 
-  it('a dropped connection is retried, then succeeds', async () => {
-    const { cloud, retries } = drive();
+  it('a dropped connection is transient; the next call succeeds', async () => {
+    const { cloud } = drive();
     emulator.fail('files.list', { kind: 'drop-before' });
-    expect(await cloud.list(folder())).toEqual([]);
-    expect(retries.map((notice) => notice.reason)).toEqual(['connection dropped']);
+    const dir = folder();
+    expect((await transientOf(cloud.list(dir))).retryReason).toBe('connection dropped');
+    expect(await cloud.list(dir)).toEqual([]);
   });
 
-  it('a download cut off mid-body is retried as a whole and returns the whole file', async () => {
-    const { cloud, retries } = drive();
+  it('a download cut off mid-body is transient; the next read returns the whole file', async () => {
+    const { cloud } = drive();
     const path = `${folder()}/cut.age`;
     const bytes = Uint8Array.from({ length: 4000 }, (_, index) => index % 251);
     await cloud.write(path, bytes);
     emulator.fail('files.get', { kind: 'cut-body' });
+    expect((await transientOf(cloud.read(path, { maxBytes: 10_000 }))).retryReason).toBe('connection dropped while reading');
     expect(await cloud.read(path, { maxBytes: 10_000 })).toEqual(bytes);
-    expect(retries.map((notice) => notice.reason)).toEqual(['connection dropped while reading']);
   });
 
   it('404 is never retried: a download that finds the file gone lists the path again, a delete of a gone file is done', async () => {
-    const { cloud, retries } = drive();
+    const { cloud } = drive();
     const path = `${folder()}/vanishing.age`;
     await cloud.write(path, bytesOf('x'));
     emulator.fail('files.get', { kind: 'status', status: 404, reason: 'notFound' });
     emulator.fail('files.delete', { kind: 'status', status: 404, reason: 'notFound' });
     expect(await cloud.read(path, { maxBytes: 10 })).toEqual(bytesOf('x'));
     await cloud.delete(path);
-    expect(retries).toEqual([]);
   });
 
   it('a huge download is refused with too-large, declared or not, without reading it all', async () => {

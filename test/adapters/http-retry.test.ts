@@ -1,83 +1,24 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, retryAfterMs, TransientFailure, withRetry, type RetryClock } from '../../adapters/http/retry.ts';
+import { retryAfterMs, TransientFailure, transientError } from '../../adapters/http/retry.ts';
 import { BodyTooLarge, readBoundedBody } from '../../adapters/http/bounded-body.ts';
-import type { RetryNotice, RetryPolicy } from '../../src/ports/retry.ts';
+import { CloudError } from '../../src/ports/cloud-drive.ts';
 
-const POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 100, maxDelayMs: 250, totalMs: 10_000 };
-
-/** A clock that only moves when the code under test sleeps; jitter fixed at `random`. */
-function fakeClock(random = 0.999): RetryClock & { slept: number[] } {
-  let now = 0;
-  const slept: number[] = [];
-  return { slept, now: () => now, random: () => random, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
-}
-
-describe('withRetry', () => {
-  it('retries transient failures with capped exponential backoff, then returns the answer', async () => {
-    const clock = fakeClock();
-    const notices: RetryNotice[] = [];
-    let calls = 0;
-    const result = await withRetry('files.list', POLICY, async () => {
-      calls += 1;
-      if (calls < 4) throw new TransientFailure('HTTP 503', null);
-      return 'page';
-    }, { clock, onRetry: (n) => notices.push(n) });
-    expect(result).toBe('page');
-    expect(clock.slept).toEqual([99, 199, 249]);
-    expect(notices.map((n) => [n.attempt, n.reason])).toEqual([[1, 'HTTP 503'], [2, 'HTTP 503'], [3, 'HTTP 503']]);
+describe('transient failures', () => {
+  it('become a network CloudError marked transient, with the wait the provider asked for and a reason without the message', () => {
+    const error = transientError('Could not reach Google Drive: files.get failed (HTTP 503). Check the connection, then retry.', new TransientFailure('HTTP 503', 2_000));
+    expect(error).toBeInstanceOf(CloudError);
+    expect(error.code).toBe('network');
+    expect(error.transient).toBe(true);
+    expect(error.retryAfterMs).toBe(2_000);
+    expect(error.retryReason).toBe('HTTP 503');
+    expect(error.cause).toBeInstanceOf(TransientFailure);
   });
 
-  it('waits at least what the provider asked for (Retry-After)', async () => {
-    const clock = fakeClock(0);
-    let calls = 0;
-    await withRetry('about.get', POLICY, async () => {
-      if (++calls === 1) throw new TransientFailure('HTTP 429', 2_000);
-      return null;
-    }, { clock });
-    expect(clock.slept).toEqual([2_000]);
-  });
-
-  it('gives up after the attempts, throwing the last transient failure', async () => {
-    const clock = fakeClock();
-    let calls = 0;
-    const failing = withRetry('files.get', POLICY, async () => {
-      calls += 1;
-      throw new TransientFailure(`HTTP 500 #${calls}`, null);
-    }, { clock });
-    await expect(failing).rejects.toThrow('HTTP 500 #4');
-    expect(calls).toBe(4);
-  });
-
-  it('never starts a retry past the total time', async () => {
-    const clock = fakeClock(0);
-    let calls = 0;
-    const failing = withRetry('files.get', { ...POLICY, totalMs: 5_000 }, async () => {
-      calls += 1;
-      throw new TransientFailure('HTTP 429', 6_000);
-    }, { clock });
-    await expect(failing).rejects.toBeInstanceOf(TransientFailure);
-    expect(calls).toBe(1);
-    expect(clock.slept).toEqual([]);
-  });
-
-  it('does not retry an error that is not transient', async () => {
-    let calls = 0;
-    const failing = withRetry('files.create', POLICY, async () => {
-      calls += 1;
-      throw new Error('storage full');
-    }, { clock: fakeClock() });
-    await expect(failing).rejects.toThrow('storage full');
-    expect(calls).toBe(1);
-  });
-
-  it('backoff stays within [0, min(max, base * 2^(n-1)))', () => {
-    for (let retry = 1; retry < 12; retry++) {
-      const cap = Math.min(POLICY.maxDelayMs, POLICY.baseDelayMs * 2 ** (retry - 1));
-      expect(backoffMs(POLICY, retry, 0)).toBe(0);
-      expect(backoffMs(POLICY, retry, 0.999999)).toBeLessThan(cap);
-    }
+  it('a network error with no hint is not transient', () => {
+    const error = new CloudError('network', 'refused');
+    expect([error.transient, error.retryAfterMs, error.retryReason]).toEqual([false, null, null]);
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {

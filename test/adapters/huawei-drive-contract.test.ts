@@ -39,7 +39,6 @@ describeCloudDriveContract(
       getAccount: async () => current,
       checkHmsCore: async () => HMS_CODE[hms],
       baseUrl: emulator.url,
-      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalMs: 1000 },
     });
     const accounts = new Set<string>(account === null ? [] : [account]);
     return {

@@ -12,13 +12,11 @@ import { createNobleScrypt } from '../../adapters/kdf/noble-scrypt.ts';
 import { openMemoryEventStore } from '../../adapters/store/memory-event-store.ts';
 import { createBackupEngine } from '../../src/engine/index.ts';
 import type { CloudDrive } from '../../src/ports/cloud-drive.ts';
-import type { RetryNotice } from '../../src/ports/retry.ts';
 import { HUAWEI_CODES, startHuaweiDriveEmulator, type HuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
 import { bytesOf, cloudErrorOf, everyCloudCall } from './cloud-drive-contract.ts';
 
 const ALICE = 'alice@example.com';
 const TOKEN = 'AT-alice-secret-1';
-const FAST_RETRY = { attempts: 4, baseDelayMs: 1, maxDelayMs: 4, totalMs: 5_000 };
 const CAP = { maxBytes: 1 << 20 };
 
 const emulators: HuaweiDriveEmulator[] = [];
@@ -30,7 +28,6 @@ async function setup(overrides: Partial<HuaweiDriveOptions> = {}) {
   const emulator = await startHuaweiDriveEmulator();
   emulators.push(emulator);
   emulator.addToken(TOKEN, ALICE);
-  const notices: RetryNotice[] = [];
   let hmsCode: number = HMS_CONNECTION_RESULT.SUCCESS;
   let token: string | null = TOKEN;
   let rejections = 0;
@@ -41,14 +38,11 @@ async function setup(overrides: Partial<HuaweiDriveOptions> = {}) {
     },
     checkHmsCore: async () => hmsCode,
     baseUrl: emulator.url,
-    retry: FAST_RETRY,
-    onRetry: (notice) => notices.push(notice),
     ...overrides,
   });
   return {
     emulator,
     drive,
-    notices,
     setHms: (code: number) => {
       hmsCode = code;
     },
@@ -62,7 +56,7 @@ async function setup(overrides: Partial<HuaweiDriveOptions> = {}) {
 /** A second device on the same account (its own token). */
 function secondDrive(emulator: HuaweiDriveEmulator, token = 'AT-alice-device-2', client = 'device-2'): CloudDrive {
   emulator.addToken(token, ALICE, client);
-  return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => 0, baseUrl: emulator.url, retry: FAST_RETRY });
+  return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => 0, baseUrl: emulator.url });
 }
 
 describe('HUAWEI Drive adapter: names', () => {
@@ -157,7 +151,6 @@ describe('HUAWEI Drive adapter: sign-in and HMS Core (R11, R13)', () => {
       },
       checkHmsCore: async () => 0,
       baseUrl: harness.emulator.url,
-      retry: FAST_RETRY,
     });
     let refreshed = false;
     let calls = 0;
@@ -191,54 +184,44 @@ describe('HUAWEI Drive adapter: faults', () => {
     expect(await drive.create('wallet-backup/keyrings/epoch-1.age', new Uint8Array(30))).toBe('created');
   });
 
-  for (const [name, fault] of [
-    ['DATA_MIGRATING (403 21084031)', { kind: 'error', status: 403, code: HUAWEI_CODES.DATA_MIGRATING }],
-    ['APP_REQUEST_TOO_MANY (429 22074292)', { kind: 'error', status: 429, code: HUAWEI_CODES.APP_REQUEST_TOO_MANY }],
-    ['a server error (500)', { kind: 'error', status: 500, code: '21005006' }],
-    ['a dropped connection', { kind: 'drop' }],
+  for (const [name, fault, reason] of [
+    ['DATA_MIGRATING (403 21084031)', { kind: 'error', status: 403, code: HUAWEI_CODES.DATA_MIGRATING }, 'HTTP 403 21084031'],
+    ['APP_REQUEST_TOO_MANY (429 22074292)', { kind: 'error', status: 429, code: HUAWEI_CODES.APP_REQUEST_TOO_MANY }, 'HTTP 429 22074292'],
+    ['a server error (500)', { kind: 'error', status: 500, code: '21005006' }, 'HTTP 500 21005006'],
+    ['a dropped connection', { kind: 'drop' }, null],
   ] as const) {
-    it(`${name} is retried with backoff, reported through onRetry, and the call succeeds`, async () => {
-      const { drive, emulator, notices } = await setup();
+    it(`${name} is a transient network error, tried once, naming no token; the next call succeeds`, async () => {
+      const { drive, emulator } = await setup();
       await drive.write('k', bytesOf('v'));
-      emulator.failNext('files.get', fault);
       emulator.failNext('files.list', fault);
+      const error = await cloudErrorOf(drive.read('k', CAP), 'network');
+      expect(error.transient).toBe(true);
+      if (reason !== null) expect(error.retryReason).toBe(reason);
+      expect(`${error.message} ${error.retryReason}`).not.toContain(TOKEN);
       expect(await drive.read('k', CAP)).toEqual(bytesOf('v'));
-      expect(notices.map((notice) => notice.operation)).toEqual(['files.list', 'files.get']);
-      for (const notice of notices) expect(JSON.stringify(notice)).not.toContain(TOKEN);
     });
   }
 
-  it('a 429 with Retry-After waits at least that long before the retry', async () => {
-    const sleeps: number[] = [];
-    const { drive, emulator, notices } = await setup({ clock: { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms), random: () => 0 } });
-    emulator.failNext('about.get', { kind: 'error', status: 429, code: HUAWEI_CODES.APP_REQUEST_TOO_MANY, retryAfterSeconds: 3 });
-    expect((await drive.quota()).usedBytes).toBe(0);
-    expect(sleeps).toEqual([3000]);
-    expect(notices[0]).toMatchObject({ operation: 'about.get', attempt: 1, delayMs: 3000, reason: 'HTTP 429 22074292' });
-  });
-
-  it('retries spent (a burst of 429s longer than the policy) end in network, and a second call then succeeds', async () => {
-    const { drive, emulator, notices } = await setup();
-    for (let index = 0; index < FAST_RETRY.attempts; index += 1) emulator.failNext('files.list', { kind: 'error', status: 429, code: HUAWEI_CODES.APP_REQUEST_TOO_MANY });
-    const error = await cloudErrorOf(drive.list(''), 'network');
-    expect(error.message).toMatch(/Huawei Cloud/);
-    expect(notices).toHaveLength(FAST_RETRY.attempts - 1);
-    expect(await drive.list('')).toEqual([]);
-  });
-
-  it('dropped connections on every try end in network, not a hang or a TypeError', async () => {
+  it('a 429 with Retry-After carries that wait for the engine', async () => {
     const { drive, emulator } = await setup();
-    for (let index = 0; index < FAST_RETRY.attempts; index += 1) emulator.failNext('any', { kind: 'drop' });
-    await cloudErrorOf(drive.quota(), 'network');
+    emulator.failNext('about.get', { kind: 'error', status: 429, code: HUAWEI_CODES.APP_REQUEST_TOO_MANY, retryAfterSeconds: 3 });
+    const error = await cloudErrorOf(drive.quota(), 'network');
+    expect([error.transient, error.retryAfterMs, error.retryReason]).toEqual([true, 3000, 'HTTP 429 22074292']);
+    expect((await drive.quota()).usedBytes).toBe(0);
   });
 
-  it('storage full and an unexpected refusal (400) are never retried', async () => {
-    const { drive, emulator, notices } = await setup();
+  it('dropped connections end in network, not a hang or a TypeError', async () => {
+    const { drive, emulator } = await setup();
+    emulator.failNext('any', { kind: 'drop' });
+    expect((await cloudErrorOf(drive.quota(), 'network')).transient).toBe(true);
+  });
+
+  it('storage full and an unexpected refusal (400) are not transient', async () => {
+    const { drive, emulator } = await setup();
     emulator.failNext('files.list', { kind: 'error', status: 400, code: HUAWEI_CODES.PARAM_INVALID });
-    await cloudErrorOf(drive.list(''), 'network');
+    expect((await cloudErrorOf(drive.list(''), 'network')).transient).toBe(false);
     emulator.setCapacity(ALICE, 0);
-    await cloudErrorOf(drive.create('k', bytesOf('x')), 'quota-exceeded');
-    expect(notices).toEqual([]);
+    expect((await cloudErrorOf(drive.create('k', bytesOf('x')), 'quota-exceeded')).transient).toBe(false);
   });
 
   it('partial and empty pages before the end (nextCursor) still list every file', async () => {
@@ -399,13 +382,14 @@ describe('HUAWEI Drive adapter: duplicate names and create races (R4, R5)', () =
     );
   });
 
-  it('a create whose response was lost (dropped after the upload) and retried leaves one file and still says created', async () => {
+  it('a create whose response was lost (dropped after the upload) is transient; the next create finds it: one file, exists', async () => {
     const { drive, emulator } = await setup();
-    // The first upload is stored, then its connection drops before the answer; the adapter retries
-    // the POST, so two copies of its bytes exist, and it must still say created and keep one.
+    // The first upload is stored, then its connection drops before the answer: the adapter tries
+    // once; the engine's retry creates again and finds the file (its upload effect then reads the
+    // keyring back and knows its own bytes, backup-effects.ts).
     emulator.failNext('files.create', { kind: 'drop', afterApplying: true });
-    expect(await drive.create('k', bytesOf('mine'))).toBe('created');
-    expect(emulator.log.filter((entry) => entry.op === 'files.create').map((entry) => entry.status)).toEqual([0, 200]);
+    expect((await cloudErrorOf(drive.create('k', bytesOf('mine')), 'network')).transient).toBe(true);
+    expect(await drive.create('k', bytesOf('mine'))).toBe('exists');
     expect(emulator.files(ALICE)).toHaveLength(1);
     expect(await drive.read('k', CAP)).toEqual(bytesOf('mine'));
   });

@@ -60,20 +60,23 @@ describe('E5: incremental replay through the recording machine', () => {
 });
 
 describe('E5: machine versions (machines/registry.ts)', () => {
-  it('E5: every machine a log can name is in the registry: every version 1, and version 2 of backup, restore and providerSwitch (the release new flows run)', () => {
+  it('E5: every machine a log can name is in the registry: every version 1, versions 2 and 3 of backup, restore and providerSwitch (3 is the release new flows run)', () => {
     expect(MACHINE_RELEASES.map((r) => `${r.id}@${r.version}`).sort()).toEqual([
       'backup@1',
       'backup@2',
+      'backup@3',
       'offlineCopy@1',
       'providerSwitch@1',
       'providerSwitch@2',
+      'providerSwitch@3',
       'restore@1',
       'restore@2',
+      'restore@3',
     ]);
     expect(['backup', 'restore', 'providerSwitch', 'offlineCopy'].map((id) => `${id}@${currentRelease(id).version}`)).toEqual([
-      'backup@2',
-      'restore@2',
-      'providerSwitch@2',
+      'backup@3',
+      'restore@3',
+      'providerSwitch@3',
       'offlineCopy@1',
     ]);
   });
@@ -86,8 +89,8 @@ describe('E5: machine versions (machines/registry.ts)', () => {
     expect(report.ok).toBe(false);
     const refusal = errors(report);
     expect(refusal).toHaveLength(1); // one refusal for the flow, no crash, no noise from its other rows
-    expect(refusal[0]).toMatchObject({ kind: 'unknown-version', flowId, position: 0, actual: 'backup@7', expected: 'backup@1, backup@2' });
-    expect(refusal[0]!.message).toContain('known versions: 1, 2');
+    expect(refusal[0]).toMatchObject({ kind: 'unknown-version', flowId, position: 0, actual: 'backup@7', expected: 'backup@1, backup@2, backup@3' });
+    expect(refusal[0]!.message).toContain('known versions: 1, 2, 3');
     expect(report.machines['backup@7']).toBe(1);
     expect(report.rows).toBe(log.length);
   });

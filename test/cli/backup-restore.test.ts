@@ -117,8 +117,8 @@ describe('wallet-backup backup / restore', () => {
     const result = await box.run(['history']);
     expectExit(result, 0);
     // New flows run the current releases: backup and restore version 2, offlineCopy version 1.
-    expect(result.stdout).toContain('backup@2');
-    expect(result.stdout).toContain('restore@2');
+    expect(result.stdout).toContain('backup@3');
+    expect(result.stdout).toContain('restore@3');
     expect(result.stdout).toContain('offlineCopy@1');
     expect(result.stdout).not.toContain('backup@1');
     expect(result.stdout).not.toContain('restore@1');

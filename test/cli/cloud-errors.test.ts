@@ -99,13 +99,36 @@ describe('wallet-backup cloud errors', () => {
     expect(result.stderr).toContain(`wallet record wallet-backup/wallets/epoch-1/${walletId}.age failed authentication`);
   });
 
-  it('network failures are retried twice, then exit 10', async () => {
+  /** A retry policy with no waits: 3 tries per step (the engine's, set through the environment). */
+  const FAST_RETRY = { WALLET_BACKUP_RETRY_ATTEMPTS: '3', WALLET_BACKUP_RETRY_BASE_MS: '0', WALLET_BACKUP_RETRY_MAX_MS: '0' };
+
+  it('a dropped connection is retried by the engine, as logged transitions, and the backup finishes', async () => {
+    expectExit(await box.run(['sim', '--provider', 'gdrive', '--fail-next', '2']), 0);
+    const result = await box.run(['backup', ...alice, '--mnemonic-file', box.file('retried.txt', PHRASES.zoo)], { password: PASSWORD, env: FAST_RETRY });
+    expectExit(result, 0);
+    const sim = await box.run(['sim', '--provider', 'gdrive', '--json']);
+    expect(JSON.parse(sim.stdout)).toMatchObject({ device: { failNextOps: 0 } });
+    const history = await box.run(['history']);
+    expect(history.stdout).toContain('NETWORK.RETRYING');
+    expect(history.stdout).toContain('BACKOFF.DONE');
+  });
+
+  it('network failures beyond the engine\'s retry policy exit 10, naming the tries; the CLI retries nothing itself', async () => {
     expectExit(await box.run(['sim', '--provider', 'gdrive', '--fail-next', '5']), 0);
-    const result = await box.run(['backup', ...alice, '--mnemonic-file', box.file('third.txt', PHRASES.zoo)], { password: PASSWORD });
+    const result = await box.run(['backup', ...alice, '--mnemonic-file', box.file('third.txt', PHRASES.zoo)], { password: PASSWORD, env: FAST_RETRY });
     expectExit(result, 10);
     expect(result.stderr).toContain('Could not reach Google Drive (3 attempts)');
-    // Three calls failed (first try + two retries); two failures remain scripted.
+    // Three calls failed (the first try and the engine's two retries); two failures remain scripted.
     const sim = await box.run(['sim', '--provider', 'gdrive', '--json']);
     expect(JSON.parse(sim.stdout)).toMatchObject({ device: { failNextOps: 2 } });
+  });
+
+  it('a retry policy from the environment that is not whole numbers, or cannot be applied, is bad input', async () => {
+    const words = await box.run(['list', ...alice], { env: { WALLET_BACKUP_RETRY_ATTEMPTS: 'many' } });
+    expect(words.stderr).toContain('WALLET_BACKUP_RETRY_ATTEMPTS=many is not a whole number');
+    const none = await box.run(['list', ...alice], { env: { WALLET_BACKUP_RETRY_ATTEMPTS: '0' } });
+    expect(none.stderr).toContain('attempts must be at least 1');
+    expect(words.code).toBe(none.code);
+    expect(words.code).toBe((await box.run(['list', '--no-such-flag'])).code);
   });
 });

@@ -13,13 +13,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudKitCloud } from '../../adapters/cloud/cloudkit.ts';
 import { createHuaweiDriveCloud, HMS_CONNECTION_RESULT } from '../../adapters/cloud/huawei-drive.ts';
-import type { RetryPolicy } from '../../src/ports/retry.ts';
 import { startCloudKitEmulator, type CloudKitEmulator } from '../support/cloudkit-emulator.ts';
 import { startHuaweiDriveEmulator, type HeldRequest, type HuaweiDriveEmulator } from '../support/huawei-drive-emulator.ts';
 import { scheduledDrive } from './devices.ts';
 import { interleavingProperty, LOST_BACKUP, overwritingCreate, runDirs, type Cloud, type InterleavingOf } from './interleavings.ts';
 
-const FAST: RetryPolicy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, totalMs: 5_000 };
 const TWO = { min: 2, max: 2 };
 const THREE = { min: 3, max: 3 };
 
@@ -38,7 +36,7 @@ let accounts = 0;
 /** A fresh iCloud user; each device signs in on its own (its own web auth token, rotated per answer). */
 function cloudKitCloud(): Cloud {
   const user = `user-${++accounts}@example.com`;
-  const open = () => createCloudKitCloud({ container: ck.container, environment: 'development', apiToken: ck.apiToken, webAuthToken: ck.signIn(user), baseUrl: ck.url, retry: FAST });
+  const open = () => createCloudKitCloud({ container: ck.container, environment: 'development', apiToken: ck.apiToken, webAuthToken: ck.signIn(user), baseUrl: ck.url });
   return { provider: 'icloud', account: ck.userRecordName(user), driveFor: open, checker: open };
 }
 
@@ -49,7 +47,7 @@ function huaweiCloud(): Cloud {
   const open = (client: string) => {
     const token = `AT-${account}-${++tokens}`;
     huawei.addToken(token, account, client);
-    return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => HMS_CONNECTION_RESULT.SUCCESS, baseUrl: huawei.url, retry: FAST });
+    return createHuaweiDriveCloud({ getAccessToken: async () => token, checkHmsCore: async () => HMS_CONNECTION_RESULT.SUCCESS, baseUrl: huawei.url });
   };
   return { provider: 'huawei', account, driveFor: (i) => open(clientOf(account, i)), checker: () => open('checker') };
 }

@@ -59,7 +59,6 @@ function googleDriveCloud(): Cloud {
     return createGoogleDriveCloud({
       getAccessToken: async () => token,
       baseUrl: driveEmulator.url,
-      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, totalMs: 2000 },
     });
   };
   return { ...MEMORY_TARGET, driveFor: open, checker: open };

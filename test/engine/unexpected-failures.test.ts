@@ -45,7 +45,7 @@ describe('an effect that fails in a way no step expects', () => {
     const last = rows.at(-1)!;
     expect(last.eventType).toBe('EFFECT.FAILED');
     expect(JSON.parse(last.payload)).toMatchObject({ effect: 'upload', code: 'not-a-file' });
-    expect(last.machineVersion).toBe(2);
+    expect(last.machineVersion).toBe(3);
   });
 
   it('a log that refuses the final row: the error reaches the caller and the flow stands at done (the backup is in the cloud)', async () => {

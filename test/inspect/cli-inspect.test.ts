@@ -58,7 +58,7 @@ describe('wallet-backup inspect', () => {
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
     expect((await fetch(`${url}assets/style.css`)).status).toBe(200);
     const machines = (await (await fetch(`${url}api/machines`)).json()) as { machines: Array<{ id: string; version: number }> };
-    // Every released version, the ones old logs name and the version 2 new flows run.
+    // Every released version, the ones old logs name and the version 3 new flows run.
     expect(machines.machines.map((m) => `${m.id}@${m.version}`)).toEqual([
       'backup@1',
       'restore@1',
@@ -67,8 +67,11 @@ describe('wallet-backup inspect', () => {
       'backup@2',
       'restore@2',
       'providerSwitch@2',
+      'backup@3',
+      'restore@3',
+      'providerSwitch@3',
     ]);
-    for (const version of [1, 2]) {
+    for (const version of [1, 2, 3]) {
       const svg = await fetch(`${url}api/machines/backup/${version}.svg`);
       expect(svg.status).toBe(200);
       expect(svg.headers.get('content-type')).toContain('image/svg+xml');

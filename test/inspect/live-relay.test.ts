@@ -39,8 +39,8 @@ describe('LiveRelay', () => {
   it('turns an inspected flow into an actor and its transitions, with diagram ids', async () => {
     const relay = new LiveRelay();
     const messages = (await framesOfFirstBackup()).map((f) => relay.accept(f, 'app1')).filter((m): m is LiveMessage => m !== null);
-    // The engine runs the current release of the backup machine (version 2).
-    expect(messages[0]).toMatchObject({ kind: 'actor', machineId: 'backup', machineVersion: 2, known: true });
+    // The engine runs the current release of the backup machine (version 3).
+    expect(messages[0]).toMatchObject({ kind: 'actor', machineId: 'backup', machineVersion: 3, known: true });
     expect(messages[0]!.sessionId).toMatch(/^app1\//);
     const transitions = messages.filter((m) => m.kind === 'transition');
     expect(transitions[0]).toMatchObject({ event: 'xstate.init', payload: { provider: 'icloud' }, leafIds: ['backup.checkingMnemonic'] });

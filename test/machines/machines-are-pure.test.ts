@@ -20,9 +20,10 @@ function allNodes(machine: AnyStateMachine): AnyStateNode[] {
 }
 
 const ENGINE_EFFECTS: Record<string, string[]> = {
-  backup: ['checkMnemonic', 'checkProvider', 'loadKeyring', 'createKeyring', 'unlockKeyring', 'encryptWallet', 'upload', 'verifyUpload', 'publishManifest'],
-  restore: ['checkProvider', 'listBackups', 'unlockKeyring', 'decryptWallet', 'validateMnemonic'],
-  providerSwitch: ['checkProvider'],
+  // 'backoff': the wait of a version-3 cloud step's backingOff (src/engine/backoff-effect.ts), added to every flow's effects.
+  backup: ['checkMnemonic', 'checkProvider', 'loadKeyring', 'createKeyring', 'unlockKeyring', 'encryptWallet', 'upload', 'verifyUpload', 'publishManifest', 'backoff'],
+  restore: ['checkProvider', 'listBackups', 'unlockKeyring', 'decryptWallet', 'validateMnemonic', 'backoff'],
+  providerSwitch: ['checkProvider', 'backoff'],
   offlineCopy: [],
 };
 

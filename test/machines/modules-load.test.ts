@@ -19,6 +19,9 @@ describe('machine modules', () => {
       'backup@2',
       'restore@2',
       'providerSwitch@2',
+      'backup@3',
+      'restore@3',
+      'providerSwitch@3',
     ]);
   });
 });

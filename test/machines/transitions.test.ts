@@ -17,6 +17,9 @@ import { createActor, initialTransition, type AnyStateMachine, type StateValue }
 import {
   backupMachine,
   backupMachineV2,
+  backupMachineV3,
+  restoreMachineV3,
+  providerSwitchMachineV3,
   currentRelease,
   findMachine,
   MACHINE_RELEASES,
@@ -630,6 +633,9 @@ describe('released machines (E5)', () => {
       ['backup', 2, backupMachineV2],
       ['restore', 2, restoreMachineV2],
       ['providerSwitch', 2, providerSwitchMachineV2],
+      ['backup', 3, backupMachineV3],
+      ['restore', 3, restoreMachineV3],
+      ['providerSwitch', 3, providerSwitchMachineV3],
     ]);
     for (const release of MACHINE_RELEASES) {
       expect(findMachine(release.id, release.version)).toEqual({ ok: true, machine: release.machine });
@@ -638,16 +644,16 @@ describe('released machines (E5)', () => {
   });
 
   it('new flows run the highest version of each machine', () => {
-    expect(currentRelease('backup')).toEqual({ id: 'backup', version: 2, machine: backupMachineV2 });
-    expect(currentRelease('restore')).toEqual({ id: 'restore', version: 2, machine: restoreMachineV2 });
-    expect(currentRelease('providerSwitch')).toEqual({ id: 'providerSwitch', version: 2, machine: providerSwitchMachineV2 });
+    expect(currentRelease('backup')).toEqual({ id: 'backup', version: 3, machine: backupMachineV3 });
+    expect(currentRelease('restore')).toEqual({ id: 'restore', version: 3, machine: restoreMachineV3 });
+    expect(currentRelease('providerSwitch')).toEqual({ id: 'providerSwitch', version: 3, machine: providerSwitchMachineV3 });
     expect(currentRelease('offlineCopy')).toEqual({ id: 'offlineCopy', version: 1, machine: offlineCopyMachine });
     expect(() => currentRelease('unknown')).toThrow(/No released machine unknown/);
   });
 
   it('name an unknown machine, and the known versions of a known machine at an unknown version', () => {
     expect(findMachine('unknown', 1)).toEqual({ ok: false, reason: 'unknown-machine', known: [] });
-    expect(findMachine('restore', 3)).toEqual({ ok: false, reason: 'unknown-version', known: [1, 2] });
+    expect(findMachine('restore', 4)).toEqual({ ok: false, reason: 'unknown-version', known: [1, 2, 3] });
     expect(findMachine('offlineCopy', 2)).toEqual({ ok: false, reason: 'unknown-version', known: [1] });
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Issue 3: a wrong target or a wrong guard in a machine is caught. Each mutant is the current
- * release of a machine (version 2) with one transition changed; the engine of the device runs the mutant (the test-only
+ * release of a machine (version 3) with one transition changed; the engine of the device runs the mutant (the test-only
  * `machines` option of createBackupEngine), and the generated paths of the ORIGINAL machine that
  * take the changed transition (the shortest 15 of them) are run against it: every one must fail.
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
-import { backupMachineV2 as backupMachine, providerSwitchMachineV2 as providerSwitchMachine, restoreMachineV2 as restoreMachine } from '../../machines/index.ts';
+import { backupMachineV3 as backupMachine, providerSwitchMachineV3 as providerSwitchMachine, restoreMachineV3 as restoreMachine } from '../../machines/index.ts';
 import { generatePaths, stepsOfPath } from '../../src/model/index.ts';
 import { checkRun, disposeRun } from './harness/check-run.ts';
 import { mutateMachine } from './harness/mutate.ts';
@@ -59,6 +59,13 @@ const MUTANTS: Mutant[] = [
     original: backupMachine,
     mutant: mutateMachine(backupMachine, ['states', 'uploading', 'states', 'running', 'on', 'KEYRING.TAKEN'], (t) => ({ ...(t as object), target: '#backup.choosingPassword' })),
     changed: 'backup.uploading.running --KEYRING.TAKEN[0]--> backup.enteringPassword',
+  },
+  {
+    name: 'backup: the upload\'s backoff ends by going on to verifying, without trying the upload again (wrong target)',
+    machineId: 'backup',
+    original: backupMachine,
+    mutant: mutateMachine(backupMachine, ['states', 'uploading', 'states', 'backingOff', 'on', 'BACKOFF.DONE'], () => ({ target: '#backup.verifying' })),
+    changed: 'backup.uploading.backingOff --BACKOFF.DONE[0]--> backup.uploading.running',
   },
   {
     name: 'restore: a wrong password reads as a corrupt keyring (wrong target)',

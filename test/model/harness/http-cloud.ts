@@ -32,7 +32,6 @@ export interface HttpCloud extends MemoryCloud {
   dispose(): Promise<void>;
 }
 
-const ONE_TRY = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalMs: 5_000 };
 
 export function createHttpDriveCloud(emulator: DriveEmulator, options: { run: string; account: string | null }): HttpCloud {
   const driveOf = (account: string) => `${options.run}~${account}`;
@@ -50,7 +49,6 @@ export function createHttpDriveCloud(emulator: DriveEmulator, options: { run: st
     getAccessToken: async () => (signedIn === null ? null : tokenOf(signedIn)),
     getAccount: async () => signedIn,
     baseUrl: emulator.url,
-    retry: ONE_TRY,
   });
   const counts = { read: 0, write: 0, create: 0, list: 0, delete: 0, quota: 0, status: 0 };
   let mirror: Record<string, Record<string, Uint8Array>> = {};

@@ -22,6 +22,7 @@ import { createStepRecorder, type ExecutedStep, type ModelPath } from '../../../
 import type { StoredRow } from '../../../src/ports/event-store.ts';
 import type { ScryptKdf } from '../../../src/ports/kdf.ts';
 import { compareRow } from './compare-row.ts';
+import { MODEL_RETRY_ATTEMPTS } from '../../../src/model/variants-common.ts';
 import { planFor } from './plan.ts';
 import { createScriptedDrive } from './scripted-drive.ts';
 import { backUp, startFlow } from './start-flow.ts';
@@ -78,6 +79,9 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     device: { id: 'model-device' },
     inspect: recorder.inspect,
     beforeEffect: (effect) => drive.beforeEffect(effect),
+    // Machines v3: 2 tries per step, no waits (a transient failure after one retry spends it).
+    retry: { attempts: MODEL_RETRY_ATTEMPTS, baseDelayMs: 0, maxDelayMs: 0, totalMs: 3_600_000 },
+    sleep: drive.sleep,
     ...(options.machines ? { machines: options.machines } : {}),
   });
   const plan = planFor(path);
@@ -130,6 +134,8 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
     for (let i = 1; i < path.steps.length && problems.length === 0; i++) {
       const event = path.steps[i]!.event;
       if (!USER_EVENTS.has(event.type)) continue;
+      // A CANCEL while the step backs off was the interrupted backoff (scripted-drive.ts), not an act on a resting flow.
+      if (event.type === 'CANCEL' && path.steps[i - 1]!.event.type === 'NETWORK.RETRYING') continue;
       const view = flow!.view();
       const here = JSON.stringify(path.steps[i - 1]!.state);
       if (rows.length !== i || JSON.stringify(view.state) !== here || !view.meta.waitsFor?.includes(event.type)) {

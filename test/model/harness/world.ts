@@ -7,7 +7,11 @@
  *   PROVIDER.NOT_SIGNED_IN    signed out             PROVIDER.WRONG_ACCOUNT   Bob signed in
  *   PROVIDER.HMS_*            HMS Core missing / outdated on the Huawei device (also mid-flow)
  *   PROVIDER.INACTIVE         the person made another provider active on this device (a real switch flow)
- *   NETWORK.FAILED            the effect's first cloud call fails on the network (status() for checkProvider)
+ *   NETWORK.FAILED            the effect's first cloud call fails on the network (status() for checkProvider): a
+ *                             failure no retry helps, or right after a BACKOFF.DONE a transient one that spends
+ *                             the harness policy's budget of 2 tries (run-path.ts)
+ *   NETWORK.RETRYING          the effect's first cloud call fails transiently ('connection dropped'), budget left
+ *   CANCEL while backing off  the backoff is interrupted (scripted-drive.ts: the person's interrupt)
  *   UPLOAD.QUOTA_EXCEEDED     quota set below what the account already uses
  *   ACCOUNT.CHANGED           Bob signed in, or signed out, while the step runs
  *   VERIFY.MISMATCH           the read-back of the wallet record returns a flipped bit
@@ -22,6 +26,7 @@
  * Before every other outcome the world is healthy: Alice signed in, HMS Core ok, space free, no fault.
  */
 import { MEMORY_DEFAULT_QUOTA_BYTES, type MemoryCloud } from '../../../adapters/cloud/memory.ts';
+import { MODEL_RETRY_REASON } from '../../../src/model/variants-common.ts';
 import type { PasswordHint, ProviderId, RecordProblem } from '../../../machines/events.ts';
 import { KEYRINGS_FOLDER } from '../../../src/format/index.ts';
 import type { ModelPath } from '../../../src/model/index.ts';
@@ -130,6 +135,8 @@ export function createWorld(deps: WorldDeps): World {
     healthy();
     const event = steps[index]?.event;
     const from = steps[index - 1]?.state;
+    // Set before the backoff's sleep runs: this arrangement starts synchronously when the row is logged.
+    if (event?.type === 'CANCEL' && steps[index - 1]?.event.type === 'NETWORK.RETRYING') drive.interruptNextBackoff();
     if (event === undefined || USER_EVENTS.has(event.type)) return;
     const reason = event.reason as RecordProblem;
     switch (event.type) {
@@ -143,9 +150,16 @@ export function createWorld(deps: WorldDeps): World {
         return cloud.device.setHms('outdated');
       case 'PROVIDER.INACTIVE':
         return deps.switchDeviceTo(event.active as ProviderId);
-      case 'NETWORK.FAILED':
-        if (event.operation === 'checkProvider') drive.failStatusOnce();
-        else cloud.faults.failNext('any', 'network');
+      case 'NETWORK.FAILED': {
+        // After a retry the budget (2 tries) is spent by a transient failure; else a failure no retry helps.
+        const spent = steps[index - 1]?.event.type === 'BACKOFF.DONE' ? MODEL_RETRY_REASON : undefined;
+        if (event.operation === 'checkProvider') drive.failStatusOnce(spent);
+        else cloud.faults.failNext('any', 'network', spent === undefined ? {} : { transient: { reason: spent } });
+        return;
+      }
+      case 'NETWORK.RETRYING':
+        if (event.operation === 'checkProvider') drive.failStatusOnce(MODEL_RETRY_REASON);
+        else cloud.faults.failNext('any', 'network', { transient: { reason: MODEL_RETRY_REASON } });
         return;
       case 'ACCOUNT.CHANGED':
         return cloud.device.setAccount(event.account === null ? null : BOB);
