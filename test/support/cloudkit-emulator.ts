@@ -103,7 +103,7 @@ export interface CloudKitEmulator {
   close(): Promise<void>;
 }
 
-export async function startCloudKitEmulator(options: { container?: string; environment?: string; apiToken?: string; quotaBytes?: number } = {}): Promise<CloudKitEmulator> {
+export async function startCloudKitEmulator(options: { container?: string; environment?: string; apiToken?: string; quotaBytes?: number; port?: number } = {}): Promise<CloudKitEmulator> {
   const container = options.container ?? 'iCloud.org.example.wallet';
   const environment = options.environment ?? 'development';
   const apiToken = options.apiToken ?? 'api-token-for-tests';
@@ -407,7 +407,7 @@ export async function startCloudKitEmulator(options: { container?: string; envir
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

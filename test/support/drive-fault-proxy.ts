@@ -151,7 +151,7 @@ function decodeMedia(text: Buffer): Buffer {
   return asText.startsWith(B64) ? Buffer.from(asText.slice(B64.length), 'base64') : text;
 }
 
-export async function startDriveEmulator(): Promise<DriveEmulator> {
+export async function startDriveEmulator(options: { port?: number } = {}): Promise<DriveEmulator> {
   const upstream: Server = startServer(0, '127.0.0.1');
   await new Promise<void>((resolve) => (upstream.listening ? resolve() : upstream.once('listening', () => resolve())));
   const upstreamPort = (upstream.address() as AddressInfo).port;
@@ -417,7 +417,7 @@ export async function startDriveEmulator(): Promise<DriveEmulator> {
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => proxy.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   await send('/debug/clear', 'POST', null);
 

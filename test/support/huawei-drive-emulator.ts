@@ -106,7 +106,7 @@ export interface HuaweiDriveEmulator {
 const DEFAULT_CAPACITY = 15 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
-export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
+export async function startHuaweiDriveEmulator(options: { port?: number } = {}): Promise<HuaweiDriveEmulator> {
   const tokens = new Map<string, { account: string; expired: boolean; client: string }>();
   let gated: ((op: HuaweiOp) => boolean) | null = null;
   const gateQueue: HeldRequest[] = [];
@@ -362,7 +362,7 @@ export async function startHuaweiDriveEmulator(): Promise<HuaweiDriveEmulator> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
