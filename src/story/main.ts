@@ -9,18 +9,20 @@
  *   npm start                 the story
  *   npm start -- --quiet      only the chapter lines and the summary
  *   npm start -- --inspect    with the offline inspector live (src/inspect/story-inspector.ts)
+ *   npm start -- --http       over the Google Drive and HUAWEI Drive Kit adapters, against their
+ *                             emulators on 127.0.0.1 (worlds.ts)
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StoredRow } from '../ports/event-store.ts';
 import type { ProviderId } from '../ports/providers.ts';
 import { PROVIDER_NAMES } from '../ports/providers.ts';
-import { createLocalFolderClouds, writeSimState } from '../../adapters/cloud/local-folder.ts';
 import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
 import { createBackupEngine, type BackupEngine, type FlowView } from '../engine/index.ts';
 import { HINT_TEXT, type PasswordHint } from '../format/index.ts';
 import { narrateRow, summarizeLog } from './narration.ts';
+import { httpWorld, localWorld, type StoryWorld } from './worlds.ts';
 import { terminalSafeLines } from '../text/terminal-safe.ts';
 
 /** What the story prints, through the same boundary as the CLI's (src/cli/run.ts). */
@@ -28,6 +30,7 @@ const print = (text: string) => console.log(terminalSafeLines(text));
 const printError = (text: string) => console.error(terminalSafeLines(text));
 
 const quiet = process.argv.includes('--quiet');
+const overHttp = process.argv.includes('--http');
 /** Set by --inspect: the live inspector every engine of the story reports to. */
 let storyInspector: import('../inspect/story-inspector.ts').StoryInspector | null = null;
 /** WALLET_BACKUP_STORY_DIR moves the output (the story's own test runs it in a temp folder). */
@@ -49,6 +52,7 @@ const WALLETS = {
   newPhone: 'attack ecology mandate unit actor draw jump banner unable crush direct prefer',
 };
 
+let world: StoryWorld;
 let chapter = 0;
 function title(text: string): void {
   chapter++;
@@ -72,7 +76,7 @@ function openEngine(path: string): { engine: BackupEngine; close: () => Promise<
   const store = openSqliteEventStore({ path });
   const engine = createBackupEngine({
     eventLog: store,
-    clouds: createLocalFolderClouds({ root: cloudDir, account: ALICE }),
+    clouds: world.clouds(),
     kdf: createNodeScrypt(),
     device: { id: 'story-phone' },
     ...(storyInspector ? { inspect: storyInspector.inspect } : {}),
@@ -85,16 +89,14 @@ function openEngine(path: string): { engine: BackupEngine; close: () => Promise<
   return { engine, close: () => store.close() };
 }
 
-async function sim(provider: ProviderId, patch: Parameters<typeof writeSimState>[2]): Promise<void> {
-  await writeSimState(cloudDir, provider, patch);
-}
 
 async function main(): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   if (process.argv.includes('--inspect')) storyInspector = await (await import('../inspect/story-inspector.ts')).startStoryInspector(dbPath);
   print('wallet-backup-engine: the cloud-backup guide, told by the engine itself.');
-  print(`Event log: ${dbPath}\nCloud drives (a local folder per provider and account): ${cloudDir}`);
+  world = overHttp ? await httpWorld(ALICE, [BOB]) : localWorld(cloudDir, ALICE);
+  print(`Event log: ${dbPath}\n${world.where}`);
   print("Alice uses Huawei Cloud on her phone; the password KDF runs at production cost (scrypt 2^17).");
 
   const phone = openEngine(dbPath);
@@ -127,24 +129,24 @@ async function main(): Promise<void> {
   say('The third try is right: done.');
 
   title('Storage full: the upload fails with the bytes needed; Alice frees space and retries (R12).');
-  await sim(huawei, { quotaBytes: 1500 });
+  await world.setQuota(huawei, 1500);
   backup = await engine.backup({ provider: huawei, mnemonic: WALLETS.family, walletName: 'Family' });
   view = await backup.enterPassword(PASSWORD_2024);
   expectState(view, 'storageFull');
   say(`Her Huawei Cloud is full: ${String(backup.context().neededBytes)} more bytes are needed. Nothing half-written is left.`);
-  await sim(huawei, { quotaBytes: 15 * 1024 * 1024 });
+  await world.setQuota(huawei, 15 * 1024 * 1024);
   say('She deletes old photos and taps retry.');
   expectState(await backup.spaceFreed(), 'done');
 
   title('HMS Core missing: the backup fails loudly, never silently (R13); she installs it and retries.');
-  await sim(huawei, { hms: 'missing' });
+  await world.setHms(huawei, 'missing');
   backup = await engine.backup({ provider: huawei, mnemonic: WALLETS.gaming, walletName: 'Gaming' });
   expectState(backup.view(), 'hmsUnavailable');
   say('"HMS Core is not installed. Install it from Huawei AppGallery, restart the phone, then retry."');
-  await sim(huawei, { hms: 'outdated' });
+  await world.setHms(huawei, 'outdated');
   expectState(await backup.retry(), 'hmsUnavailable');
   say('She installed an old version: "HMS Core is outdated. Update it from Huawei AppGallery, then retry."');
-  await sim(huawei, { hms: 'ok' });
+  await world.setHms(huawei, 'ok');
   view = await backup.retry();
   expectState(view, 'enteringPassword');
   expectState(await backup.enterPassword(PASSWORD_2024), 'done');
@@ -180,12 +182,12 @@ async function main(): Promise<void> {
   await reinstalled.close();
 
   title('Signed in to the wrong account: backups are found only where they were made (R11).');
-  await sim(huawei, { account: BOB });
+  await world.signIn(huawei, BOB);
   restore = await engine.restore({ provider: huawei });
   expectState(restore.view(), 'noBackups');
   const known = (restore.context().knownAccounts as string[]) ?? [];
   say(`No backup in ${BOB}. This phone made backups under ${known.join(', ')}: sign in to it and retry.`);
-  await sim(huawei, { account: null });
+  await world.signIn(huawei, null);
   expectState(await restore.retry(), 'choosingWallet');
   say(`Signed back in as ${ALICE}, her wallets are listed again.`);
   await restore.cancel();
@@ -213,7 +215,8 @@ async function main(): Promise<void> {
   for (const w of cloudOnly) say(`  ${PROVIDER_NAMES[w.provider as ProviderId]} / ${w.account} / ${w.walletId}`);
   await reopened.close();
   print(`\nDone. Inspect it: npm run cli -- history --db ${dbPath}`);
-  print(`Audit it (chain, replay, checkpoints, each account's history): npm run cli -- audit --db ${dbPath} --cloud ${cloudDir}`);
+  if (overHttp) print(`Audit it (chain, replay): npm run cli -- audit --db ${dbPath} (the emulators' clouds are gone now)`);
+  else print(`Audit it (chain, replay, checkpoints, each account's history): npm run cli -- audit --db ${dbPath} --cloud ${cloudDir}`);
 }
 
 main()
@@ -221,4 +224,7 @@ main()
     printError(`\nThe story stopped: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   })
-  .finally(() => storyInspector?.finish());
+  .finally(async () => {
+    await storyInspector?.finish();
+    await world?.close();
+  });

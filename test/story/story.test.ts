@@ -10,9 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { expectInOrder } from '../expect-in-order.ts';
 
 describe('npm start', () => {
-  it('R4 R5 R8 R10 R11 R12 R13 R14 R15: narrates the guide in order and ends with an intact, replayable log', () => {
+  // '--http': the same story over the Google Drive and Drive Kit adapters against their emulators on 127.0.0.1.
+  it.each([[''], ['--http']])('R4 R5 R8 R10 R11 R12 R13 R14 R15: narrates the guide in order and ends with an intact, replayable log %s', (mode) => {
     const dir = mkdtempSync(join(tmpdir(), 'wbe-story-'));
-    const out = execFileSync('npx', ['tsx', 'src/story/main.ts'], {
+    const out = execFileSync('npx', ['tsx', 'src/story/main.ts', ...(mode ? [mode] : [])], {
       encoding: 'utf8',
       env: { ...process.env, WALLET_BACKUP_STORY_DIR: dir },
       timeout: 120_000,
@@ -39,5 +40,6 @@ describe('npm start', () => {
     expect(out).toContain('Replay: every flow reaches the same states');
     expect(out).not.toContain('Blue-harbour 2024');
     expect(out).not.toContain('legal winner thank');
+    if (mode === '--http') expect(out).toMatch(/Google Drive at http:\/\/127\.0\.0\.1:\d+ .*HUAWEI Drive Kit at http:\/\/127\.0\.0\.1:\d+/);
   });
 });
