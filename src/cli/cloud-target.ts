@@ -23,8 +23,13 @@ export type CloudTarget =
 const URL_FORM = /^([a-z]+)\+(https?:\/\/.*)$/;
 const CLOUDKIT_ENVIRONMENTS = ['development', 'production'] as const;
 
+/** The value as a message may show it: a user name, password, query or fragment (credentials, perhaps) replaced by "…". */
+function shownValue(value: string): string {
+  return value.replace(/(\/\/)[^/?#]*@/, '$1…@').replace(/[?#].*$/, '?…');
+}
+
 function badCloud(value: string, why: string): CliError {
-  return new CliError('bad-flags', { problem: `--cloud ${terminalSafe(JSON.stringify(value))}: ${why}` });
+  return new CliError('bad-flags', { problem: `--cloud ${terminalSafe(JSON.stringify(shownValue(value)))}: ${why}` });
 }
 
 export function parseCloudTarget(value: string): CloudTarget {
