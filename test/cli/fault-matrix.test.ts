@@ -19,6 +19,9 @@ import { FAULTS, faultEnv, faultsOf, startEmulatedCloud, type FaultName } from '
 import { PHRASES, cliEnv, runBinary, type CliResult } from './cli-sandbox.ts';
 
 const PAGE = resolve(import.meta.dirname, '../../docs/fault-matrix.md');
+const README = resolve(import.meta.dirname, '../../README.md');
+const README_START = '<!-- fault-matrix: produced by test/cli/fault-matrix.test.ts -->';
+const README_END = '<!-- fault-matrix end -->';
 const PASSWORD = 'correct horse battery';
 /** A fast policy: 3 tries, backoff of at most 20 ms, 5 s in all (a Retry-After of 1 s still waits 1 s). */
 const RETRY_ENV = { WALLET_BACKUP_RETRY_ATTEMPTS: '3', WALLET_BACKUP_RETRY_BASE_MS: '10', WALLET_BACKUP_RETRY_MAX_MS: '20', WALLET_BACKUP_RETRY_TOTAL_MS: '5000' };
@@ -28,6 +31,8 @@ interface Cell {
   fault: FaultName;
   command: string;
   engine: string;
+  /** The README's few words: the state it ended or waited in, and the retries. */
+  short: string;
   exit: number;
 }
 
@@ -38,19 +43,21 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** What this device's log says the engine did: the last flow's end state, the retries it logged, the token refreshes are invisible (inside the adapter). */
-function engineSummary(db: string): string {
+/** What this device's log says the engine did (a token refresh is inside the adapter, not logged): in full, and in a few words. */
+function engineSummary(db: string): { full: string; short: string } {
   const log = new Database(db, { readonly: true });
   try {
     const flow = log.prepare('SELECT flow_id, machine_id FROM events ORDER BY seq DESC LIMIT 1').get() as { flow_id: string; machine_id: string } | undefined;
-    if (flow === undefined) return 'no flow';
+    if (flow === undefined) return { full: 'no flow', short: 'no flow' };
     const rows = log.prepare('SELECT event_type, from_state, to_state FROM events WHERE flow_id = ? ORDER BY position').all(flow.flow_id) as Array<{ event_type: string; from_state: string | null; to_state: string }>;
     const retries = rows.filter((row) => row.event_type === 'NETWORK.RETRYING').length;
     const last = rows.at(-1)!;
     // A flow the CLI cancelled ends `cancelled`; the state it waited in says why.
     const waited = last.event_type === 'CANCEL' ? ` from ${stateName(last.from_state)}` : '';
     const retried = retries > 0 ? `, ${retries} retr${retries === 1 ? 'y' : 'ies'} logged` : '';
-    return `${flow.machine_id} ${stateName(last.to_state)}${waited}${retried}`;
+    const leaf = (json: string | null) => stateName(json).split('.').filter((part) => part !== 'running').at(-1)!;
+    const short = `${last.event_type === 'CANCEL' ? leaf(last.from_state) : leaf(last.to_state)}${retries > 0 ? ` (${retries} retr${retries === 1 ? 'y' : 'ies'})` : ''}`;
+    return { full: `${flow.machine_id} ${stateName(last.to_state)}${waited}${retried}`, short };
   } finally {
     log.close();
   }
@@ -97,7 +104,8 @@ async function runCell(provider: ProviderId, fault: FaultName): Promise<Cell> {
     for (const secret of [...token, PASSWORD, PHRASES.legal]) {
       expect(result.stdout + result.stderr).not.toContain(secret);
     }
-    let engine = command === 'list' ? (result.code === 0 ? 'lists both wallets' : 'listing refused') : engineSummary(join(dir, 'phone.db'));
+    const summary = command === 'list' ? { full: result.code === 0 ? 'lists both wallets' : 'listing refused', short: result.code === 0 ? 'listed' : 'refused' } : engineSummary(join(dir, 'phone.db'));
+    let engine = summary.full;
     if (command === 'backup' && result.code === 0) {
       // Done means another device can read it back: a fresh log restores it.
       const walletId = (JSON.parse(result.stdout) as { walletId: string }).walletId;
@@ -106,7 +114,7 @@ async function runCell(provider: ProviderId, fault: FaultName): Promise<Cell> {
       expect(readFileSync(join(dir, 'restored.txt'), 'utf8').trim()).toBe(PHRASES.legal);
       engine += '; restored by a second device';
     }
-    return { provider, fault, command, engine, exit: result.code };
+    return { provider, fault, command, engine, short: summary.short, exit: result.code };
   } finally {
     await cloud.close();
   }
@@ -119,6 +127,20 @@ function table(): string {
     ...cells.map((c) => `| ${PROVIDER_NAMES[c.provider]} | ${FAULTS[c.fault]} | \`${c.command}\` | ${c.engine} | ${c.exit} |`),
   ];
   return lines.join('\n');
+}
+
+/** The README's matrix: a row per fault, a column per provider, each cell the exit code and the few words. */
+function compactTable(): string {
+  const faults = [...new Set(cells.map((c) => c.fault))];
+  const cellOf = (provider: ProviderId, fault: FaultName) => {
+    const cell = cells.find((c) => c.provider === provider && c.fault === fault);
+    return cell === undefined ? 'n/a' : `${cell.exit}: ${cell.short}`;
+  };
+  return [
+    `| Fault | ${PROVIDERS.map((p) => PROVIDER_NAMES[p]).join(' | ')} |`,
+    `| --- |${PROVIDERS.map(() => ' --- |').join('')}`,
+    ...faults.map((fault) => `| ${FAULTS[fault]}${fault === 'partial-pages' ? ' (`list`)' : ''} | ${PROVIDERS.map((p) => cellOf(p, fault)).join(' | ')} |`),
+  ].join('\n');
 }
 
 const HEADER = `# Fault matrix
@@ -161,9 +183,18 @@ describe.each(PROVIDERS)('fault matrix over HTTP: %s', (provider) => {
 });
 
 describe('fault matrix page', () => {
-  it('docs/fault-matrix.md is the table this run produced', () => {
+  it('docs/fault-matrix.md and the README\'s matrix are the tables this run produced', () => {
     const page = `${HEADER}${table()}\n`;
-    if (process.env.UPDATE_FAULT_MATRIX === '1') writeFileSync(PAGE, page);
+    const readme = readFileSync(README, 'utf8');
+    const start = readme.indexOf(README_START);
+    const end = readme.indexOf(README_END);
+    expect(start, 'the README holds the matrix between its markers').toBeGreaterThan(0);
+    const withTable = `${readme.slice(0, start + README_START.length)}\n${compactTable()}\n${readme.slice(end)}`;
+    if (process.env.UPDATE_FAULT_MATRIX === '1') {
+      writeFileSync(PAGE, page);
+      writeFileSync(README, withTable);
+    }
     expect(readFileSync(PAGE, 'utf8')).toBe(page);
+    expect(readFileSync(README, 'utf8')).toBe(withTable);
   });
 });
