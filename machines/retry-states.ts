@@ -14,7 +14,7 @@
  * reset to null by any other answer of the step and by the person's RETRY.
  */
 import { assign, createMachine, type AnyStateMachine } from 'xstate';
-import { FAILED_STATE } from './unexpected-failure.ts';
+import { FAILED_STATE, type StateConfig } from './unexpected-failure.ts';
 
 export const BACKOFF_EFFECT = 'backoff';
 export const BACKING_OFF_STATE = 'backingOff';
@@ -31,12 +31,6 @@ export interface RetryFacts {
   reason: string;
 }
 
-type StateConfig = {
-  meta?: { effect?: string };
-  on?: Record<string, unknown>;
-  states?: Record<string, StateConfig>;
-  [key: string]: unknown;
-};
 
 type TransitionObject = { target?: string; actions?: unknown; [key: string]: unknown };
 

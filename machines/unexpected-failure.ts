@@ -23,7 +23,8 @@ export interface EffectFailure {
   message: string;
 }
 
-type StateConfig = {
+/** A state's config as the version helpers copy it (xstate checks the assembled machine). */
+export type StateConfig = {
   meta?: { effect?: string };
   on?: Record<string, unknown>;
   states?: Record<string, StateConfig>;
