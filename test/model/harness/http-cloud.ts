@@ -3,7 +3,10 @@
  * corruptions.ts) arranges, backed by the Google Drive adapter (adapters/cloud/google-drive.ts)
  * talking to google-drive-mock behind our fault proxy (test/support/drive-fault-proxy.ts). Each
  * outcome the world scripts is produced at the proxy, as a real Drive would produce it:
- *   NETWORK.FAILED          the next request's connection is dropped before it reaches the mock
+ *   NETWORK.RETRYING        the next request's connection is dropped before it reaches the mock
+ *                           (transient: the engine's policy retries it, logged; BACKOFF.DONE follows)
+ *   NETWORK.FAILED          after BACKOFF.DONE, a dropped connection again (the world's 2-try budget is
+ *                           spent); elsewhere an answer no retry helps (400 badRequest, not transient)
  *   UPLOAD.QUOTA_EXCEEDED   the proxy's storage limit set below the account's usage: 403 storageQuotaExceeded
  *                           (https://developers.google.com/drive/api/guides/handle-errors)
  *   ACCOUNT.CHANGED, PROVIDER.NOT_SIGNED_IN / WRONG_ACCOUNT   the device's sign-in (the adapter's
@@ -104,8 +107,17 @@ export function createHttpDriveCloud(emulator: DriveEmulator, options: { run: st
     },
     gate: { hold: unsupported('a held call') },
     faults: {
-      failNext(op, code) {
+      failNext(op, code, scripted = {}) {
         if (op !== 'any' || code !== 'network') unsupported(`a scripted ${code} on ${op}`)();
+        if (scripted.transient === undefined) {
+          // No retry helps: an answer the adapter does not handle (400 badRequest) is a network
+          // failure that is not transient, so the engine waits for the person at once.
+          emulator.fail('any', { kind: 'status', status: 400, reason: 'badRequest' });
+          return;
+        }
+        // Transient: the connection dropped before the request reached the mock. The adapter
+        // names it 'connection dropped', the reason the model's NETWORK.RETRYING carries.
+        if (scripted.transient.reason !== 'connection dropped') unsupported(`a transient failure named ${scripted.transient.reason}`)();
         emulator.fail('any', { kind: 'drop-before' });
       },
       quotaFull: unsupported('quotaFull'),
