@@ -2,15 +2,18 @@
  * Child process of figure 2 (bench/audit.ts): runs one side over one log and prints one JSON
  * line { rows, ms, maxRssKiB, ok } on stdout. Run alone so that its peak RSS is its own.
  *
- *   node --import tsx bench/audit-worker.ts audit|raw LOG.db
+ *   node --import tsx bench/audit-worker.ts audit|audit-no-memo|raw LOG.db
  *
  * audit: the `wallet-backup audit --db LOG.db --json` command itself (src/cli/run.ts runCli, as
  *        bin/wallet-backup.js runs it), timed from the command line to its report, peak RSS taken
  *        then; its JSON report is captured, then checked (ok, row count) and not printed.
+ * audit-no-memo: the same command with WALLET_BACKUP_AUDIT_MEMO=off (every row replayed by
+ *        xstate itself, without src/audit/transition-memo.ts): what the memo buys.
  * raw:   the baseline: better-sqlite3 reads every row of `events` in seq order through one
  *        iterate() cursor and JSON.parse()s its three JSON columns (from_state, payload, to_state).
  */
 import Database from 'better-sqlite3';
+import { AUDIT_MEMO_ENV } from '../src/cli/env-vars.ts';
 
 interface WorkerResult {
   mode: string;
@@ -79,22 +82,25 @@ async function audit(
   // The command's time and peak, its report (held as written) included; not this worker's check of it below.
   const ms = performance.now() - started;
   const maxRssKiB = process.resourceUsage().maxRSS;
-  const report = JSON.parse(chunks.join('')) as { ok: boolean; audit?: { ok: boolean; rows: number }; message?: string };
+  const report = JSON.parse(chunks.join('')) as { ok: boolean; audit?: { ok: boolean; rows: number; replay: { memo: boolean } }; message?: string };
   const rows = report.audit?.rows ?? 0;
   if (code !== 0 || !report.ok || report.audit?.ok !== true) {
     return { rows, ok: false, problem: `audit exited ${code}: ${report.message ?? 'the log did not verify'}`, ms, maxRssKiB };
   }
+  const memo = process.env[AUDIT_MEMO_ENV] !== 'off';
+  if (report.audit.replay.memo !== memo) return { rows, ok: false, problem: `the audit ran with the memo ${memo ? 'off' : 'on'}`, ms, maxRssKiB };
   return { rows, ok: true, ms, maxRssKiB };
 }
 
 async function main(): Promise<void> {
   const [mode, path] = process.argv.slice(2);
-  if ((mode !== 'audit' && mode !== 'raw') || !path) {
-    process.stderr.write('usage: node --import tsx bench/audit-worker.ts audit|raw LOG.db\n');
+  if ((mode !== 'audit' && mode !== 'audit-no-memo' && mode !== 'raw') || !path) {
+    process.stderr.write('usage: node --import tsx bench/audit-worker.ts audit|audit-no-memo|raw LOG.db\n');
     process.exitCode = 2;
     return;
   }
-  const outcome = mode === 'audit' ? await (await loadAudit())(path) : timedRawRead(path);
+  if (mode === 'audit-no-memo') process.env[AUDIT_MEMO_ENV] = 'off';
+  const outcome = mode === 'raw' ? timedRawRead(path) : await (await loadAudit())(path);
   const result: WorkerResult = { mode, ...outcome };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

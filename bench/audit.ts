@@ -30,8 +30,10 @@ const SEED = 1;
 /** The audit's memory target, whatever the log's size. */
 const RSS_LIMIT_MB = 200;
 
+type Mode = 'audit' | 'audit-no-memo' | 'raw';
+
 interface WorkerResult {
-  mode: 'audit' | 'raw';
+  mode: Mode;
   rows: number;
   ms: number;
   maxRssKiB: number;
@@ -63,7 +65,7 @@ function logOf(rows: number, options: BenchOptions): { path: string; generatedMs
   return { path, generatedMs: result.ms };
 }
 
-function runWorker(mode: 'audit' | 'raw', path: string): WorkerResult {
+function runWorker(mode: Mode, path: string): WorkerResult {
   const output = execFileSync(process.execPath, ['--import', 'tsx', WORKER, mode, path], {
     cwd: root,
     encoding: 'utf8',
@@ -80,10 +82,14 @@ interface SizeResult {
   rows: number;
   path: string;
   generatedMs: number | null;
-  rounds: Array<{ raw: WorkerResult; audit: WorkerResult; ratio: number }>;
+  rounds: Array<{ raw: WorkerResult; audit: WorkerResult; noMemo: WorkerResult; ratio: number; noMemoRatio: number; memoGain: number }>;
   auditRate: number;
+  noMemoRate: number;
   rawRate: number;
   ratio: number;
+  noMemoRatio: number;
+  /** Median over rounds of the audit's rate with the memo / without it. */
+  memoGain: number;
   auditRssMB: number;
   rawRssMB: number;
 }
@@ -93,14 +99,17 @@ const mb = (kib: number) => kib / 1024;
 
 async function measureSize(rows: number, rounds: number, options: BenchOptions): Promise<SizeResult> {
   const { path, generatedMs } = logOf(rows, options);
-  options.log(`audit: ${rows.toLocaleString('en-US')} rows, ${rounds} rounds of raw read + JSON.parse, then audit`);
+  options.log(`audit: ${rows.toLocaleString('en-US')} rows, ${rounds} rounds of raw read + JSON.parse, audit, audit without the memo`);
   runWorker('raw', path); // warm-up: the file into the page cache
   const done: SizeResult['rounds'] = [];
   for (let i = 0; i < rounds; i++) {
     const raw = runWorker('raw', path);
     const audit = runWorker('audit', path);
-    if (audit.rows !== raw.rows) throw new Error(`audit counted ${audit.rows} rows, the raw read ${raw.rows}`);
-    done.push({ raw, audit, ratio: rate(audit) / rate(raw) });
+    const noMemo = runWorker('audit-no-memo', path);
+    for (const side of [audit, noMemo]) {
+      if (side.rows !== raw.rows) throw new Error(`${side.mode} counted ${side.rows} rows, the raw read ${raw.rows}`);
+    }
+    done.push({ raw, audit, noMemo, ratio: rate(audit) / rate(raw), noMemoRatio: rate(noMemo) / rate(raw), memoGain: rate(audit) / rate(noMemo) });
   }
   return {
     rows,
@@ -108,8 +117,11 @@ async function measureSize(rows: number, rounds: number, options: BenchOptions):
     generatedMs,
     rounds: done,
     auditRate: median(done.map((r) => rate(r.audit))),
+    noMemoRate: median(done.map((r) => rate(r.noMemo))),
     rawRate: median(done.map((r) => rate(r.raw))),
     ratio: median(done.map((r) => r.ratio)),
+    noMemoRatio: median(done.map((r) => r.noMemoRatio)),
+    memoGain: median(done.map((r) => r.memoGain)),
     auditRssMB: Math.max(...done.map((r) => mb(r.audit.maxRssKiB))),
     rawRssMB: Math.max(...done.map((r) => mb(r.raw.maxRssKiB))),
   };
@@ -122,7 +134,7 @@ export async function benchAudit(options: BenchOptions): Promise<FigureResult> {
   const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
   const rssRow = (s: SizeResult): FigureRow => ({
     id: `audit.rss.${label(s.rows)}`,
-    figure: `2${s.rows === 100_000 ? 'a' : 'b'}. ... audit peak RSS, ${label(s.rows)} rows`,
+    figure: `2${s.rows === 100_000 ? 'b' : 'c'}. ... audit peak RSS, ${label(s.rows)} rows`,
     unit: 'MB',
     engine: round(s.auditRssMB, 0),
     baseline: round(s.rawRssMB, 0),
@@ -141,6 +153,16 @@ export async function benchAudit(options: BenchOptions): Promise<FigureResult> {
       target: '>= 0.5',
       met: speed.ratio >= 0.5,
     },
+    {
+      id: 'audit.no-memo',
+      figure: `2a. ... the same audit, transition memo off (${label(speed.rows)})`,
+      unit: 'rows/s',
+      engine: round(speed.noMemoRate, 0),
+      baseline: round(speed.rawRate, 0),
+      ratio: round(speed.noMemoRatio, 3),
+      target: 'info',
+      met: null,
+    },
     rssRow(small),
   ];
   if (big) rows.push(rssRow(big));
@@ -151,6 +173,10 @@ export async function benchAudit(options: BenchOptions): Promise<FigureResult> {
       `scripts/generate-log.ts (seed ${SEED}) in the temp dir; ratio = median of ${speed.rounds.length} alternating rounds ` +
       `(${speed.rounds.map((r) => r.ratio.toFixed(2)).join(' ')}). RSS: the child's peak (Node + tsx loader included); ` +
       `baseline column: the raw reader's.`,
+    `2a. The same command with WALLET_BACKUP_AUDIT_MEMO=off: every row replayed by xstate's transition, without ` +
+      `src/audit/transition-memo.ts. The memo makes the audit ${speed.memoGain.toFixed(2)}x as fast (median of the rounds' ` +
+      `audit / no-memo rates: ${speed.rounds.map((r) => r.memoGain.toFixed(2)).join(' ')}); the memo stays only while it buys ` +
+      `at least a fifth (>= 1.2x).`,
   ];
   if (options.quick) notes.push('   --quick: 100k rows only; the 1M-row figures need a full run.');
   return { rows, notes, detail: { sizes: big ? [small, big] : [small] } };

@@ -46,6 +46,11 @@ export interface AuditOptions {
   historyLimit?: number;
   /** Findings kept in the report (default 200; the rest are counted). */
   findingLimit?: number;
+  /**
+   * The transition memo (transition-memo.ts; default true). false: every row is replayed by xstate
+   * itself: slower, the same report (to check the memo, or measure what it buys: bench/audit.ts).
+   */
+  memo?: boolean;
 }
 
 export interface AuditReport {
@@ -73,6 +78,8 @@ export interface AuditReport {
   findings: Finding[];
   findingsOmitted: number;
   history: AuditHistory;
+  /** How the flows were replayed: rows replayed, and how many of them the transition memo answered. */
+  replay: { memo: boolean; rows: number; remembered: number };
 }
 
 const PROGRESS_EVERY = 2048;
@@ -97,7 +104,7 @@ function parsePayload(text: string): unknown {
 export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput>, options: AuditOptions = {}): Promise<AuditReport> {
   const findings = new FindingList(options.findingLimit ?? 200);
   const chain = new ChainTracker(options.digest);
-  const flows = new FlowTracker(options.flowSummaries ?? null);
+  const flows = new FlowTracker(options.flowSummaries ?? null, undefined, options.memo ?? true);
   const history = new HistoryBuilder(options.historyLimit ?? 200);
   const anchors = options.checkpoints !== undefined ? new AnchorCheck(options.checkpoints) : null;
   const add = (list: Finding[]) => {
@@ -183,5 +190,10 @@ export async function auditLog(rows: AsyncIterable<RowInput> | Iterable<RowInput
     findings: findings.items,
     findingsOmitted: findings.omitted,
     history: told,
+    replay: {
+      memo: flows.memo !== null,
+      rows: flows.replayed,
+      remembered: flows.memo === null ? 0 : flows.memo.stats.bySnapshot + flows.memo.stats.byTransition,
+    },
   };
 }

@@ -16,7 +16,7 @@ import { findMachine } from '../../machines/registry.ts';
 import { leafMeta } from '../../machines/state-meta.ts';
 import { NO_FINDINGS, placeOf, rowName, type Finding } from './findings.ts';
 import { replayStep } from './flow-replayer.ts';
-import { createTransitionMemo } from './transition-memo.ts';
+import { createTransitionMemo, type TransitionMemo } from './transition-memo.ts';
 
 type ReplayMode = 'live' | 'refused' | 'diverged';
 
@@ -134,14 +134,22 @@ export class FlowTracker {
   /** Flows per machine id@version, as found in the rows. */
   readonly machines = new Map<string, number>();
   flows = 0;
-  /** Replayed transitions remembered for this audit (exact; transition-memo.ts). */
-  readonly memo = createTransitionMemo();
+  /** Replayed transitions remembered for this audit (exact; transition-memo.ts); null: switched off. */
+  readonly memo: TransitionMemo | null;
+  /** Rows replayed through their flow's machine (by xstate or answered by the memo). */
+  replayed = 0;
 
-  /** `recentClosed`: finished flows remembered, to name a row appended after its flow's end. */
+  /**
+   * `recentClosed`: finished flows remembered, to name a row appended after its flow's end.
+   * `memo`: false replays every row through xstate (what the memo buys: bench/audit.ts).
+   */
   constructor(
     private readonly summaries: FlowSummaries | null = null,
     private readonly recentClosed: number = RECENT_CLOSED,
-  ) {}
+    memo = true,
+  ) {
+    this.memo = memo ? createTransitionMemo() : null;
+  }
 
   push(row: StoredRow, index: number, payload: unknown): FlowStep {
     const step: FlowStep = { findings: NO_FINDINGS, started: false, ended: null, context: null };
@@ -231,7 +239,8 @@ export class FlowTracker {
 
     let final = false;
     if (flow.mode === 'live' && flow.machine !== null) {
-      const result = replayStep(flow.machine, flow.snapshot, flow.state, row, payload, this.memo);
+      this.replayed += 1;
+      const result = replayStep(flow.machine, flow.snapshot, flow.state, row, payload, this.memo ?? undefined);
       if (result.ok) {
         const context = result.snapshot.context as Record<string, unknown>;
         if (context !== flow.snapshot?.context) flow.tags = tagsOf(context, flow.tags);

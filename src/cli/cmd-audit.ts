@@ -37,6 +37,8 @@ import { openPasswordSource } from './password-source.ts';
 import { progressBar, type Progress } from './progress-bar.ts';
 import { auditLines, errorSummary } from './audit-report.ts';
 import { steadyHeap } from './steady-heap.ts';
+import { AUDIT_MEMO_ENV } from './env-vars.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 export interface AuditOptions extends DbOption {
   cloud?: string;
@@ -99,7 +101,7 @@ async function* jsonlRows(input: CliInput, handle: FileHandle, progress: Progres
   }
 }
 
-async function auditJsonl(path: string, checkpoints: CheckpointEntry[] | undefined): Promise<AuditReport> {
+async function auditJsonl(path: string, checkpoints: CheckpointEntry[] | undefined, memo: boolean): Promise<AuditReport> {
   const input: CliInput = { what: 'JSONL export', path, maxBytes: MAX_JSONL_LINE_BYTES };
   const { handle, stats } = await openCliInput(input);
   try {
@@ -109,6 +111,7 @@ async function auditJsonl(path: string, checkpoints: CheckpointEntry[] | undefin
       return await auditLog(jsonlRows(input, handle, progress), {
         source: { kind: 'jsonl', path },
         digest: nodeDigest,
+        memo,
         onProgress: collect,
         ...(checkpoints !== undefined ? { checkpoints } : {}),
       });
@@ -120,7 +123,7 @@ async function auditJsonl(path: string, checkpoints: CheckpointEntry[] | undefin
   }
 }
 
-async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefined): Promise<AuditReport> {
+async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefined, memo: boolean): Promise<AuditReport> {
   let reader: SqliteLogReader;
   try {
     reader = openSqliteLogReader(path);
@@ -134,6 +137,7 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
       return await auditLog(reader.auditRows(), {
         source: { kind: 'sqlite', path },
         digest: nodeDigest,
+        memo,
         flowSummaries: reader.summaries,
         onProgress: (done) => {
           progress.update(done);
@@ -149,6 +153,14 @@ async function auditSqlite(path: string, checkpoints: CheckpointEntry[] | undefi
   }
 }
 
+/** WALLET_BACKUP_AUDIT_MEMO: on (the default) or off; anything else is bad input. */
+function memoFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const text = env[AUDIT_MEMO_ENV];
+  if (text === undefined || text === '' || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new CliError('bad-flags', { problem: `${AUDIT_MEMO_ENV}=${terminalSafe(text.slice(0, 40))} is neither on nor off.` });
+}
+
 export async function auditCommand(options: AuditOptions, io: CommandIo): Promise<CommandReport> {
   refuseSharedStdin([
     ['--from-jsonl', options.fromJsonl],
@@ -156,8 +168,10 @@ export async function auditCommand(options: AuditOptions, io: CommandIo): Promis
   ]);
   // Auditing must not create a log where there is none (nor ask for a password first).
   if (options.fromJsonl === undefined) requireLog(options.db, 'audit');
+  const memo = memoFromEnv(io.env);
   const checkpoints = await loadCheckpoints(options, io);
-  const report = options.fromJsonl !== undefined ? await auditJsonl(options.fromJsonl, checkpoints) : await auditSqlite(options.db, checkpoints);
+  const report =
+    options.fromJsonl !== undefined ? await auditJsonl(options.fromJsonl, checkpoints, memo) : await auditSqlite(options.db, checkpoints, memo);
   const root = options.cloud;
   const missing =
     root === undefined

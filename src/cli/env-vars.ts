@@ -11,8 +11,9 @@ export const RETRY_ATTEMPTS_ENV = 'WALLET_BACKUP_RETRY_ATTEMPTS';
 export const RETRY_BASE_MS_ENV = 'WALLET_BACKUP_RETRY_BASE_MS';
 export const RETRY_MAX_MS_ENV = 'WALLET_BACKUP_RETRY_MAX_MS';
 export const RETRY_TOTAL_MS_ENV = 'WALLET_BACKUP_RETRY_TOTAL_MS';
+export const AUDIT_MEMO_ENV = 'WALLET_BACKUP_AUDIT_MEMO';
 
-/** Each variable with one line on what it does (password-source.ts, open-engine.ts, run.ts). */
+/** Each variable with one line on what it does (password-source.ts, open-engine.ts, run.ts, cmd-audit.ts). */
 export const ENV_VARS: ReadonlyArray<readonly [name: string, line: string]> = [
   [PASSWORD_ENV, 'the backup password when --password-file is not given (else a masked prompt on a terminal)'],
   [SCRYPT_LOG_N_ENV, 'TESTS ONLY: lowers the scrypt work factor (2^N) of new keyrings below the production 2^17; every backup warns'],
@@ -23,4 +24,5 @@ export const ENV_VARS: ReadonlyArray<readonly [name: string, line: string]> = [
   [RETRY_BASE_MS_ENV, 'backoff before the first retry in ms, doubling each retry (default 500)'],
   [RETRY_MAX_MS_ENV, 'longest backoff in ms (default 8000)'],
   [RETRY_TOTAL_MS_ENV, 'no retry starts later than this many ms after the step\'s first try (default 30000)'],
+  [AUDIT_MEMO_ENV, "off: audit replays every row through xstate without the transition memo (slower, the same report; to check the memo); default on"],
 ];

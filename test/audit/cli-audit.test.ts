@@ -113,6 +113,23 @@ describe('wallet-backup audit on the log npm start leaves behind', () => {
     expect(result.stderr).toBe(''); // no progress bar without a terminal
   });
 
+  it('E5: WALLET_BACKUP_AUDIT_MEMO=off replays every row through xstate and reports the same; another value is bad input (exit 2)', async () => {
+    type Report = { audit: { replay: { memo: boolean; rows: number; remembered: number } } & Record<string, unknown> };
+    const withMemo = JSON.parse((await audit(['--db', db, '--json'])).stdout) as Report;
+    const off = await audit(['--db', db, '--json'], { WALLET_BACKUP_AUDIT_MEMO: 'off' });
+    expectExit(off, 0);
+    const without = JSON.parse(off.stdout) as Report;
+    expect(without.audit.replay).toEqual({ memo: false, rows: withMemo.audit.replay.rows, remembered: 0 });
+    expect(withMemo.audit.replay.memo).toBe(true);
+    expect(withMemo.audit.replay.remembered).toBeGreaterThan(0);
+    expect({ ...without.audit, replay: null }).toEqual({ ...withMemo.audit, replay: null });
+
+    const bad = await audit(['--db', db], { WALLET_BACKUP_AUDIT_MEMO: 'maybe\u001b[2J' });
+    expectExit(bad, 2);
+    expect(bad.stderr).toContain('WALLET_BACKUP_AUDIT_MEMO=maybe');
+    expect(bad.stderr).not.toContain('\u001b');
+  });
+
   it('E4: after sqlite3 edits one row by hand (triggers dropped first), audit exits 8 and names the row', async () => {
     const path = copyOfLog('edited.db');
     const seq = sqlite(path, `SELECT seq FROM events WHERE payload LIKE '%"Travel"%' ORDER BY seq LIMIT 1`);

@@ -11,6 +11,8 @@ import { replayStep, type ReplayStep } from '../../src/audit/flow-replayer.ts';
 import { createTransitionMemo, type TransitionMemo } from '../../src/audit/transition-memo.ts';
 import type { StoredRow } from '../../src/ports/event-store.ts';
 import { syntheticLog } from '../../scripts/synthetic-log.ts';
+import { auditLog, type AuditReport } from '../../src/audit/audit-log.ts';
+import { rechain } from './audit-helpers.ts';
 
 interface Replayed {
   results: ReplayStep[];
@@ -177,5 +179,35 @@ describe('transition memo (issue 6: audit replays remembered transitions without
     // a → b assigns: by transition for y and z, each with its own context.
     // b → c enters the top-level final state: by transition too, with each flow's own output.
     expect(memo.stats.byTransition).toBe(4);
+  });
+});
+
+describe('auditLog with the memo switched off (AuditOptions.memo: false, WALLET_BACKUP_AUDIT_MEMO=off)', () => {
+  /** The report without how it was replayed: what the memo must never change. */
+  const verdict = ({ replay: _replay, ...report }: AuditReport) => report;
+
+  it('E5: gives the same report on realistic logs, with every row replayed by xstate itself', async () => {
+    for (const seed of [1, 2]) {
+      const { rows } = syntheticLog({ seed, rows: 4_000, concurrency: 4, reuseStates: false });
+      const withMemo = await auditLog(rows);
+      const without = await auditLog(rows, { memo: false });
+      expect(withMemo.ok).toBe(true);
+      expect(verdict(without)).toEqual(verdict(withMemo));
+      expect(without.replay).toEqual({ memo: false, rows: withMemo.replay.rows, remembered: 0 });
+      expect(withMemo.replay.memo).toBe(true);
+      // Most rows of a long log repeat a transition already computed: that is what the memo is for.
+      expect(withMemo.replay.remembered).toBeGreaterThan(withMemo.replay.rows / 2);
+    }
+  });
+
+  it('E4 E5: gives the same findings on tampered logs', async () => {
+    const { rows } = syntheticLog({ seed: 7, rows: 3_000, concurrency: 3, reuseStates: false });
+    // Rows edited and re-chained (so only replay can tell), at places spread over the log.
+    const edited = rows.map((row, i) => (i % 499 === 17 && row.toState !== null ? { ...row, toState: JSON.stringify('uploading') } : row));
+    const rechained = rechain(edited);
+    const withMemo = await auditLog(rechained);
+    const without = await auditLog(rechained, { memo: false });
+    expect(withMemo.ok).toBe(false);
+    expect(verdict(without)).toEqual(verdict(withMemo));
   });
 });

@@ -19,6 +19,7 @@ const ENVIRONMENT = [
   'WALLET_BACKUP_RETRY_BASE_MS',
   'WALLET_BACKUP_RETRY_MAX_MS',
   'WALLET_BACKUP_RETRY_TOTAL_MS',
+  'WALLET_BACKUP_AUDIT_MEMO',
 ];
 
 /** The command names, from the program itself: a new command cannot go without help. */
