@@ -25,8 +25,8 @@
  *              machine run as an actor, `actor.getPersistedSnapshot()` serialised with JSON.stringify
  *              and upserted into a better-sqlite3 table by a subscriber on every snapshot (one
  *              autocommitted transaction per transition, same pragmas). It keeps the last snapshot
- *              only: no history, no chain, no redaction. The machine has no context, so its
- *              snapshot is as small as any machine's can be.
+ *              only: no history, no chain, no redaction. The machine (on every side) holds the
+ *              context a real backup flow holds while it waits (storageFullContext).
  *   emmett     @event-driven-io/emmett-sqlite's event store as its API gives it:
  *              getSQLiteEventStore({ fileName }).appendToStream(stream, [event]), one append per
  *              transition, the event carrying the engine's row (machine, states, event, payload,
@@ -56,6 +56,7 @@ import { join } from 'node:path';
 import { appendToStream as emmettAppend, createEventStoreSchema, getSQLiteEventStore, sqliteConnection } from '@event-driven-io/emmett-sqlite';
 import { createActor, createMachine } from 'xstate';
 import { createMemoryClouds } from '../adapters/cloud/memory.ts';
+import { backupMachineV3 } from '../machines/backup-v3.machine.ts';
 import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
 import { createBackupEngine, type BackupFlow } from '../src/engine/index.ts';
@@ -66,9 +67,21 @@ import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
 
 const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 
+/**
+ * What a backup flow holds while it waits after a full cloud: the real backup machine's own
+ * initial context (version 3, from its input) with the fields a flow has set by then. Both the
+ * engine and the XState peer run a machine holding it: the engine logs transitions (the context
+ * is what replay derives), the peer serialises it in every snapshot.
+ */
+function storageFullContext(): Record<string, unknown> {
+  const initial = createActor(backupMachineV3, { input: { provider: 'gdrive', walletName: 'Main' } }).getSnapshot().context as Record<string, unknown>;
+  return { ...initial, words: 12, account: 'alice@example.com', epoch: 1, walletId: 'w-3f2a9c1d5e7b8a60', neededBytes: 1337, failure: 'storage-full' };
+}
+
 /** Two waiting states, RETRY goes from one to the other: one person's input, one transition. */
 const bounceMachine = createMachine({
   id: 'backup',
+  context: storageFullContext(),
   initial: 'uploading',
   states: {
     uploading: {
