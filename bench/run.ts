@@ -6,24 +6,32 @@
  *   npm run bench                     every figure, 1M-row audit log (3 to 5 minutes on 2 cores)
  *   npm run bench -- --quick          100k-row audit log, fewer rounds (development)
  *   npm run bench -- --json           the same, as one JSON object on stdout
- *   npm run bench -- --only recording,latency   some figures (recording, audit, latency, model)
+ *   npm run bench -- --only recording,latency   some figures (recording, audit, latency, model, startup)
+ *   npm run bench -- --write          a full run, its output also written into README.md and
+ *                                     docs/benchmarks.md between their markers (lib/write-docs.ts)
  *
  * Progress goes to stderr; the table (or the JSON) to stdout.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAudit } from './audit.ts';
 import { benchLatency } from './latency.ts';
 import { machineInfo, machineLine } from './lib/machine.ts';
 import { formatTable, wrapNote } from './lib/format.ts';
+import { writeRun } from './lib/write-docs.ts';
 import type { BenchOptions, FigureResult } from './lib/types.ts';
 import { benchModel } from './model-paths.ts';
 import { benchRecording } from './recording.ts';
+import { benchStartup } from './startup.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
 
 const FIGURES: Record<string, (options: BenchOptions) => Promise<FigureResult>> = {
   recording: benchRecording,
   audit: benchAudit,
   latency: benchLatency,
   model: benchModel,
+  startup: benchStartup,
 };
 
 async function main(): Promise<void> {
@@ -32,12 +40,18 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       only: { type: 'string' },
+      write: { type: 'boolean', default: false },
     },
   });
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(FIGURES);
   const unknown = only.filter((name) => !(name in FIGURES));
   if (unknown.length > 0) {
     process.stderr.write(`Unknown figure ${unknown.join(', ')}; choose from ${Object.keys(FIGURES).join(', ')}.\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.write && (values.quick || values.json || values.only !== undefined)) {
+    process.stderr.write('--write takes a full run only: every figure, no --quick, --json or --only.\n');
     process.exitCode = 2;
     return;
   }
@@ -69,6 +83,7 @@ async function main(): Promise<void> {
     ...only.flatMap((name) => results[name]!.notes).flatMap((note) => wrapNote(note)),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+  if (values.write) log(`written into ${writeRun(ROOT, out.join('\n')).join(', ')}`);
 }
 
 await main();
