@@ -6,6 +6,8 @@ function formatValue(value: number | null, unit: string): string {
   switch (unit) {
     case 's':
       return `${value.toFixed(3)} s`;
+    case 'count':
+      return value.toLocaleString('en-US');
     case 'KiB':
       return `${value.toFixed(1)} KiB`;
     case 'MB':
