@@ -18,6 +18,8 @@
  * cost each durable commit one more statement and two more pages (issue 6: recording).
  */
 import type Database from 'better-sqlite3';
+import type { SqlConnection } from '../../src/ports/sqlite-driver.ts';
+import { betterSqliteConnection } from './better-sqlite3-driver.ts';
 
 export interface Migration {
   readonly version: number;
@@ -99,8 +101,9 @@ export class SchemaVersionError extends Error {
 
 export type MigrationOutcome = { from: number; to: number; applied: number[] };
 
-function userVersion(db: Database.Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
+/** The database's PRAGMA user_version: the last migration applied. */
+export function userVersion(connection: SqlConnection): number {
+  return connection.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
 }
 
 function checkList(migrations: readonly Migration[]): void {
@@ -110,29 +113,34 @@ function checkList(migrations: readonly Migration[]): void {
 }
 
 /**
- * Brings the database up to the newest version in `migrations`. Throws SchemaVersionError, before
- * changing anything, when the database is newer than the list.
+ * Brings the database up to the newest version in `migrations`, on a connection inside a write
+ * transaction (the caller's: SqliteDriver.write). Throws SchemaVersionError, before changing
+ * anything, when the database is newer than the list. `label` names the log in that error.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
+export function migrateConnection(connection: SqlConnection, label: string, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
   checkList(migrations);
   const latest = migrations.length;
-  const run = db.transaction((): MigrationOutcome => {
-    const from = userVersion(db);
-    if (from > latest) {
-      throw new SchemaVersionError(
-        from,
-        latest,
-        `The event log ${db.name} has schema version ${from}, newer than this build supports (${latest}). ` +
-          'Use a newer wallet-backup-engine; the log was not changed.',
-      );
-    }
-    const applied: number[] = [];
-    for (const migration of migrations.slice(from)) {
-      db.exec(migration.up);
-      db.pragma(`user_version = ${migration.version}`);
-      applied.push(migration.version);
-    }
-    return { from, to: latest, applied };
-  });
-  return run.immediate();
+  const from = userVersion(connection);
+  if (from > latest) {
+    throw new SchemaVersionError(
+      from,
+      latest,
+      `The event log ${label} has schema version ${from}, newer than this build supports (${latest}). ` +
+        'Use a newer wallet-backup-engine; the log was not changed.',
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations.slice(from)) {
+    connection.exec(migration.up);
+    connection.exec(`PRAGMA user_version = ${migration.version}`);
+    applied.push(migration.version);
+  }
+  return { from, to: latest, applied };
+}
+
+/** migrateConnection on a better-sqlite3 database, in one IMMEDIATE transaction of its own. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
+  checkList(migrations);
+  const connection = betterSqliteConnection(db);
+  return db.transaction(() => migrateConnection(connection, db.name, migrations)).immediate();
 }

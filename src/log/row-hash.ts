@@ -95,9 +95,12 @@ export function canonicalTextOrNull(prevHash: unknown, r: TransitionRecord): str
   }
 }
 
-function digest(text: string): string {
+/** SHA-256 of a row's canonical text (UTF-8), as lowercase hex: the row hash (@noble/hashes). */
+export function sha256Hex(text: string): string {
   return bytesToHex(sha256(encodeUtf8(text)));
 }
+
+const digest = sha256Hex;
 
 /**
  * The v1 hash of a record chained to `prevHash`. Throws a TypeError naming the field when the
