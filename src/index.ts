@@ -28,6 +28,11 @@ export * from './log/chain.ts';
 // Adapters that run anywhere.
 export { createMemoryCloud, createMemoryClouds, type MemoryCloud, type MemoryCloudOptions, type FaultControl } from '../adapters/cloud/memory.ts';
 export { openMemoryEventStore, type MemoryEventStore } from '../adapters/store/memory-event-store.ts';
+// The SQLite event log over any driver (better-sqlite3: ./node; SQLite in WebAssembly:
+// ./sqlite-wasm; an app's own, e.g. op-sqlite's executeSync, through the SqliteDriver port).
+export * from './ports/sqlite-driver.ts';
+export { createSqlEventStore, openSqlEventStore, type SqlEventStore, type SqlEventStoreOptions } from '../adapters/store/sql-event-store.ts';
+export { LATEST_SCHEMA_VERSION, SchemaVersionError } from '../adapters/store/sqlite-migrations.ts';
 export { createNobleScrypt } from '../adapters/kdf/noble-scrypt.ts';
 
 // The platform: the globals the core needs beyond ECMAScript (README, "React Native and browsers").

@@ -11,6 +11,7 @@ import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 import { createLocalFolderClouds } from '../adapters/cloud/local-folder.ts';
 
 export { openSqliteEventStore, type SqliteEventStore, type SqliteEventStoreOptions } from '../adapters/store/sqlite-event-store.ts';
+export { betterSqliteConnection, createBetterSqliteDriver, type BetterSqliteDriverOptions } from '../adapters/store/better-sqlite3-driver.ts';
 export { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 export {
   createLocalFolderCloud,
