@@ -12,6 +12,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { openSqliteEventStore } from '../../../adapters/store/sqlite-event-store.ts';
 import { MEMORY_DEFAULT_QUOTA_BYTES } from '../../../adapters/cloud/memory.ts';
 import { findMachine } from '../../../machines/registry.ts';
@@ -51,7 +52,10 @@ export async function checkRun(run: RunResult): Promise<void> {
   expect(logged.map((r) => [r.eventType, r.toState])).toEqual(path.steps.map((s) => [s.event.type, JSON.stringify(s.state)]));
   expect(await verifyChain(store.readAll())).toMatchObject({ ok: true });
 
-  expect(findBytesInFiles([run.dbPath, `${run.dbPath}-wal`], run.secrets)).toEqual([]);
+  // The database's bytes: the file and its WAL, or what the wasm driver exports (in memory, no file).
+  const wasm = store.driver.name === 'sqlite-wasm';
+  if (wasm) writeFileSync(run.dbPath, await store.driver.exportBytes!());
+  expect(findBytesInFiles(wasm ? [run.dbPath] : [run.dbPath, `${run.dbPath}-wal`], run.secrets)).toEqual([]);
 
   const release = findMachine(logged[0]!.machineId, logged[0]!.machineVersion);
   if (!release.ok) throw new Error(`no released machine ${logged[0]!.machineId} v${logged[0]!.machineVersion}`);

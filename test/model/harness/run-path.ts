@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import { createMemoryClouds, type MemoryCloud } from '../../../adapters/cloud/memory.ts';
 import { createNodeScrypt } from '../../../adapters/kdf/node-scrypt.ts';
 import { openMemoryEventStore } from '../../../adapters/store/memory-event-store.ts';
-import { openSqliteEventStore, type SqliteEventStore } from '../../../adapters/store/sqlite-event-store.ts';
+import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
+import type { SqlEventStore } from '../../../adapters/store/sql-event-store.ts';
+import { openSqliteEventStore } from '../../../adapters/store/sqlite-event-store.ts';
+import type { Sqlite3Static } from '../../../adapters/store/sqlite-wasm-driver.ts';
+import { openSqliteWasmEventStore } from '../../../adapters/store/sqlite-wasm-event-store.ts';
 import type { ProviderId } from '../../../machines/events.ts';
 import { createBackupEngine, type BackupEngineOptions } from '../../../src/engine/index.ts';
 import type { FlowBase } from '../../../src/engine/flow-types.ts';
@@ -37,6 +41,17 @@ export interface RunOptions {
   machines?: BackupEngineOptions['machines'];
   /** The path's cloud (default: a memory cloud); the HTTP run passes the Drive adapter over its emulator (http-cloud.ts). */
   cloudFor?: (provider: ProviderId) => MemoryCloud;
+  /** The device's log: better-sqlite3 on a file (default), or SQLite in WebAssembly in memory (issue 15). */
+  storeKind?: 'better-sqlite3' | 'sqlite-wasm';
+}
+
+let wasmModule: Promise<Sqlite3Static> | null = null;
+
+/** The device's event log: a file through better-sqlite3, or sqlite-wasm in memory. */
+async function openDeviceLog(kind: RunOptions['storeKind'], dbPath: string): Promise<SqlEventStore> {
+  if (kind !== 'sqlite-wasm') return openSqliteEventStore({ path: dbPath });
+  wasmModule ??= sqlite3InitModule({ print: () => {}, printErr: () => {} });
+  return openSqliteWasmEventStore({ sqlite3: await wasmModule });
 }
 
 export interface RunResult {
@@ -49,7 +64,8 @@ export interface RunResult {
   executed: ExecutedStep[];
   dir: string;
   dbPath: string;
-  store: SqliteEventStore;
+  /** The device's log; check-run scans its bytes (the file and its WAL, or the wasm driver's export). */
+  store: SqlEventStore;
   cloud: MemoryCloud;
   kdf: ScryptKdf;
   scryptLogN: number;
@@ -63,7 +79,7 @@ export async function runPath(path: ModelPath, options: RunOptions = {}): Promis
   const scryptLogN = options.scryptLogN ?? MODEL_LOG_N;
   const dir = mkdtempSync(join(tmpdir(), 'wbe-model-'));
   const dbPath = join(dir, 'device.db');
-  const store = openSqliteEventStore({ path: dbPath });
+  const store = await openDeviceLog(options.storeKind, dbPath);
   const kdf = createNodeScrypt();
   const provider = path.input.provider as ProviderId;
   const clouds = createMemoryClouds({ account: ALICE });
