@@ -7,7 +7,9 @@
  * with the durability settings its platform offers; keep every secret out of the database's bytes
  * while a backup and a restore run through the real engine on it.
  *
- * op-sqlite is not here: its Node build does not load (test/log/op-sqlite-node.test.ts shows why).
+ * op-sqlite's driver runs here over a stand-in with the native library's executeSync contract on
+ * better-sqlite3 (test/support/op-sqlite-standin.ts): op-sqlite's own Node build does not load
+ * in Node (adapters/store/op-sqlite-driver.ts says what was measured).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,9 @@ import { openSqlEventStore, type SqlEventStore } from '../../adapters/store/sql-
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrateConnection } from '../../adapters/store/sqlite-migrations.ts';
 import { createSqliteWasmDriver, type Sqlite3Static } from '../../adapters/store/sqlite-wasm-driver.ts';
+import { createOpSqliteDriver } from '../../adapters/store/op-sqlite-driver.ts';
+import { openOpSqliteEventStore } from '../../adapters/store/op-sqlite-event-store.ts';
+import { openOpSqliteStandIn } from '../support/op-sqlite-standin.ts';
 import { openSqliteWasmEventStore } from '../../adapters/store/sqlite-wasm-event-store.ts';
 import { auditLog } from '../../src/audit/audit-log.ts';
 import { hashRow } from '../../src/log/row-hash.ts';
@@ -78,6 +83,26 @@ const DRIVERS: DriverUnderTest[] = [
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       return createBetterSqliteDriver(db, { durability: 'WAL, synchronous=FULL' });
+    },
+  },
+  {
+    name: 'op-sqlite (its executeSync contract, on a file)',
+    durableWords: /WAL, synchronous=FULL/,
+    async open() {
+      const dir = join(root, `o${++counter}`);
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(dir);
+      const store = await openOpSqliteEventStore({ db: openOpSqliteStandIn(join(dir, 'log.db')) });
+      return {
+        store,
+        bytes: async () => Buffer.concat(readdirSync(dir).map((name) => readFileSync(join(dir, name)))),
+        pragmas: () => pragmasOf(store.driver),
+      };
+    },
+    async bare() {
+      const db = openOpSqliteStandIn(join(root, `bare${++counter}.db`));
+      for (const pragma of ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON']) db.executeSync(`PRAGMA ${pragma}`);
+      return createOpSqliteDriver(db, { durability: 'WAL, synchronous=FULL' });
     },
   },
   {
@@ -207,7 +232,7 @@ describe.each(DRIVERS)('the SQLite event log on $name', (driver) => {
       const found = await pragmas();
       expect(found.synchronous).toBe(2); // FULL: every commit is flushed where the VFS can flush
       expect(found.foreign_keys).toBe(1);
-      if (driver.name.startsWith('better-sqlite3')) expect(found.journal_mode).toBe('wal');
+      if (!driver.name.startsWith('sqlite-wasm')) expect(found.journal_mode).toBe('wal');
       expect(store.driver.durability).toMatch(driver.durableWords);
     } finally {
       await store.close();
