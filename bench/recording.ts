@@ -27,7 +27,7 @@
  *              autocommitted transaction per transition, same pragmas). It keeps the last snapshot
  *              only: no history, no chain, no redaction. The machine (on every side) holds the
  *              context a real backup flow holds while it waits (storageFullContext).
- *   emmett     @event-driven-io/emmett-sqlite's event store as its API gives it:
+ *   emmett     @event-driven-io/emmett-sqlite's event store (bench/peers, lib/peers.ts) as its API gives it:
  *              getSQLiteEventStore({ fileName }).appendToStream(stream, [event]), one append per
  *              transition, the event carrying the engine's row (machine, states, event, payload,
  *              time). Its SQLite (node-sqlite3's own build) opens WAL with synchronous=FULL by
@@ -53,46 +53,19 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendToStream as emmettAppend, createEventStoreSchema, getSQLiteEventStore, sqliteConnection } from '@event-driven-io/emmett-sqlite';
-import { createActor, createMachine } from 'xstate';
+import { createActor } from 'xstate';
 import { createMemoryClouds } from '../adapters/cloud/memory.ts';
-import { backupMachineV3 } from '../machines/backup-v3.machine.ts';
 import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
 import { createBackupEngine, type BackupFlow } from '../src/engine/index.ts';
 import type { StoredRow, TransitionRecord } from '../src/ports/event-store.ts';
 import { rng } from '../scripts/synthetic-log.ts';
+import { bounceMachine } from './lib/bounce-machine.ts';
+import { loadEmmettSqlite, type EmmettSqlite } from './lib/peers.ts';
 import { median, now, round, sum } from './lib/stats.ts';
 import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
 
 const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-
-/**
- * What a backup flow holds while it waits after a full cloud: the real backup machine's own
- * initial context (version 3, from its input) with the fields a flow has set by then. Both the
- * engine and the XState peer run a machine holding it: the engine logs transitions (the context
- * is what replay derives), the peer serialises it in every snapshot.
- */
-function storageFullContext(): Record<string, unknown> {
-  const initial = createActor(backupMachineV3, { input: { provider: 'gdrive', walletName: 'Main' } }).getSnapshot().context as Record<string, unknown>;
-  return { ...initial, words: 12, account: 'alice@example.com', epoch: 1, walletId: 'w-3f2a9c1d5e7b8a60', neededBytes: 1337, failure: 'storage-full' };
-}
-
-/** Two waiting states, RETRY goes from one to the other: one person's input, one transition. */
-const bounceMachine = createMachine({
-  id: 'backup',
-  context: storageFullContext(),
-  initial: 'uploading',
-  states: {
-    uploading: {
-      initial: 'storageFull',
-      states: {
-        storageFull: { meta: { waitsFor: ['RETRY'] }, on: { RETRY: 'networkError' } },
-        networkError: { meta: { waitsFor: ['RETRY'] }, on: { RETRY: 'storageFull' } },
-      },
-    },
-  },
-});
 
 type Synchronous = 'FULL' | 'OFF';
 
@@ -287,8 +260,8 @@ function emmettEvent(rowOf: () => StoredRow) {
 }
 
 /** emmett-sqlite's event store through its public API (a connection per call: see the header). */
-function emmettSide(dir: string, rowOf: () => StoredRow): Side {
-  const store = getSQLiteEventStore({ fileName: join(dir, 'emmett.db'), schema: { autoMigration: 'CreateOrUpdate' } });
+function emmettSide(emmett: EmmettSqlite, dir: string, rowOf: () => StoredRow): Side {
+  const store = emmett.getSQLiteEventStore({ fileName: join(dir, 'emmett.db'), schema: { autoMigration: 'CreateOrUpdate' } });
   return {
     op: async () => {
       await store.appendToStream('backup-flow1', [emmettEvent(rowOf)]);
@@ -298,13 +271,13 @@ function emmettSide(dir: string, rowOf: () => StoredRow): Side {
 }
 
 /** emmett's append on one connection kept open, with this pass's synchronous setting. */
-async function emmettOpenSide(dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Promise<Side> {
-  const connection = sqliteConnection({ fileName: join(dir, 'emmett-open.db') });
+async function emmettOpenSide(emmett: EmmettSqlite, dir: string, synchronous: Synchronous, rowOf: () => StoredRow): Promise<Side> {
+  const connection = emmett.sqliteConnection({ fileName: join(dir, 'emmett-open.db') });
   await connection.command(`PRAGMA synchronous = ${synchronous}`);
-  await createEventStoreSchema(connection);
+  await emmett.createEventStoreSchema(connection);
   return {
     op: async () => {
-      const result = await emmettAppend(connection, 'backup-flow1', 'backup', [emmettEvent(rowOf)]);
+      const result = await emmett.appendToStream(connection, 'backup-flow1', 'backup', [emmettEvent(rowOf)]);
       if (!result.success) throw new Error('emmett refused an append');
     },
     close: async () => {
@@ -313,7 +286,7 @@ async function emmettOpenSide(dir: string, synchronous: Synchronous, rowOf: () =
   };
 }
 
-async function openSides(dir: string, synchronous: Synchronous): Promise<PerSide<Side> & { lastRow(): StoredRow; snapshotBytes(): number }> {
+async function openSides(emmett: EmmettSqlite, dir: string, synchronous: Synchronous): Promise<PerSide<Side> & { lastRow(): StoredRow; snapshotBytes(): number }> {
   const engine = await engineSide(dir, synchronous);
   const xstatePersist = xstatePersistSide(dir, synchronous);
   return {
@@ -323,8 +296,8 @@ async function openSides(dir: string, synchronous: Synchronous): Promise<PerSide
     store: storeSide(dir, synchronous, engine.lastRow),
     xstate: xstateSide(dir, synchronous),
     xstatePersist,
-    emmett: emmettSide(dir, engine.lastRow),
-    emmettOpen: await emmettOpenSide(dir, synchronous, engine.lastRow),
+    emmett: emmettSide(emmett, dir, engine.lastRow),
+    emmettOpen: await emmettOpenSide(emmett, dir, synchronous, engine.lastRow),
     lastRow: engine.lastRow,
     snapshotBytes: xstatePersist.snapshotBytes,
   };
@@ -356,10 +329,10 @@ interface PassResult {
 /** More than the 1000 WAL pages after which SQLite checkpoints, on the side writing one page per row. */
 const WARMUP_ROWS = 1100;
 
-async function measurePass(synchronous: Synchronous, names: readonly SideName[], rounds: number, turn: number): Promise<PassResult> {
+async function measurePass(emmett: EmmettSqlite, synchronous: Synchronous, names: readonly SideName[], rounds: number, turn: number): Promise<PassResult> {
   const dir = mkdtempSync(join(tmpdir(), 'wbe-bench-recording-'));
   try {
-    const sides = await openSides(dir, synchronous);
+    const sides = await openSides(emmett, dir, synchronous);
     // Warm-up on the measured databases: past the first checkpoint each WAL has its steady size
     // and is rewritten in place, as in a long-lived log (before it, every commit grows the file).
     for (const name of names) for (let i = 0; i < WARMUP_ROWS; i++) await sides[name].op();
@@ -412,10 +385,11 @@ export async function benchRecording(options: BenchOptions): Promise<FigureResul
   const rounds = options.quick ? 20 : 40;
   const turn = options.quick ? 40 : 100;
   options.log(`recording: ${rounds} rounds, each a turn of ${turn} durable rows on each of ${SIDE_NAMES.join(', ')} (synchronous=FULL)`);
-  const full = await measurePass('FULL', SIDE_NAMES, rounds, turn);
+  const emmett = loadEmmettSqlite(options.log);
+  const full = await measurePass(emmett, 'FULL', SIDE_NAMES, rounds, turn);
   options.log('recording: CPU-only pass (synchronous=OFF; emmett through its store cannot turn it off and is left out)');
   const cpuNames = SIDE_NAMES.filter((name) => name !== 'emmett');
-  const cpu = await measurePass('OFF', cpuNames, 4, options.quick ? 1000 : 2500);
+  const cpu = await measurePass(emmett, 'OFF', cpuNames, 4, options.quick ? 1000 : 2500);
   const s = full.sides as PerSide<SideResult>;
   const row = (id: string, figure: string, side: SideResult, target: string, met: boolean | null): FigureRow => ({
     id,

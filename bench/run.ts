@@ -6,7 +6,7 @@
  *   npm run bench                     every figure, 1M-row audit log (3 to 5 minutes on 2 cores)
  *   npm run bench -- --quick          100k-row audit log, fewer rounds (development)
  *   npm run bench -- --json           the same, as one JSON object on stdout
- *   npm run bench -- --only recording,latency   some figures (recording, audit, latency, http, model, startup)
+ *   npm run bench -- --only recording,latency   some figures (recording, audit, latency, http, model, startup, drivers)
  *   npm run bench -- --write          a full run, its output also written into README.md and
  *                                     docs/benchmarks.md between their markers (lib/write-docs.ts)
  *
@@ -15,6 +15,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAudit } from './audit.ts';
+import { benchDrivers } from './drivers.ts';
 import { benchHttpLatency } from './http-latency.ts';
 import { benchLatency } from './latency.ts';
 import { machineInfo, machineLine } from './lib/machine.ts';
@@ -34,6 +35,7 @@ const FIGURES: Record<string, (options: BenchOptions) => Promise<FigureResult>> 
   http: benchHttpLatency,
   model: benchModel,
   startup: benchStartup,
+  drivers: benchDrivers,
 };
 
 async function main(): Promise<void> {

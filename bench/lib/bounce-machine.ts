@@ -1,0 +1,35 @@
+/**
+ * The machine the recording figures drive (recording.ts, drivers.ts): a backup machine that
+ * bounces between two waiting states on RETRY, so each `flow.retry()` is one transition and one
+ * durable row, holding the context a real backup flow holds while it waits.
+ */
+import { createActor, createMachine } from 'xstate';
+import { backupMachineV3 } from '../../machines/backup-v3.machine.ts';
+
+/**
+ * What a backup flow holds while it waits after a full cloud: the real backup machine's own
+ * initial context (version 3, from its input) with the fields a flow has set by then. Both the
+ * engine and the XState peer run a machine holding it: the engine logs transitions (the context
+ * is what replay derives), the peer serialises it in every snapshot.
+ */
+function storageFullContext(): Record<string, unknown> {
+  const initial = createActor(backupMachineV3, { input: { provider: 'gdrive', walletName: 'Main' } }).getSnapshot().context as Record<string, unknown>;
+  return { ...initial, words: 12, account: 'alice@example.com', epoch: 1, walletId: 'w-3f2a9c1d5e7b8a60', neededBytes: 1337, failure: 'storage-full' };
+}
+
+/** Two waiting states, RETRY goes from one to the other: one person's input, one transition. */
+export const bounceMachine = createMachine({
+  id: 'backup',
+  context: storageFullContext(),
+  initial: 'uploading',
+  states: {
+    uploading: {
+      initial: 'storageFull',
+      states: {
+        storageFull: { meta: { waitsFor: ['RETRY'] }, on: { RETRY: 'networkError' } },
+        networkError: { meta: { waitsFor: ['RETRY'] }, on: { RETRY: 'storageFull' } },
+      },
+    },
+  },
+});
+
