@@ -18,19 +18,14 @@ import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryClouds } from '../adapters/cloud/memory.ts';
-import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
-import type { SqlEventStore } from '../adapters/store/sql-event-store.ts';
 import { openSqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
 import type { Sqlite3Static } from '../adapters/store/sqlite-wasm-driver.ts';
 import { openSqliteWasmEventStore } from '../adapters/store/sqlite-wasm-event-store.ts';
-import { createBackupEngine } from '../src/engine/index.ts';
 import type { StoredRow } from '../src/ports/event-store.ts';
-import { bounceMachine } from './lib/bounce-machine.ts';
+import { bouncingEngine } from './lib/bounce-machine.ts';
 import { median, now, round } from './lib/stats.ts';
 import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
 
-const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const COLUMNS = 'flow_id, position, machine_id, machine_version, from_state, event_type, payload, to_state, at, prev_hash, hash';
 const TABLE = `CREATE TABLE events (seq INTEGER PRIMARY KEY, flow_id TEXT, position INTEGER, machine_id TEXT, machine_version INTEGER,
   from_state TEXT, event_type TEXT, payload TEXT, to_state TEXT, at TEXT, prev_hash TEXT, hash TEXT) STRICT`;
@@ -47,26 +42,9 @@ interface DriverSides {
   close(): Promise<void>;
 }
 
-/** The engine on a store, flowing through the bouncing machine; the last row it appended. */
-async function engineOn(store: SqlEventStore) {
-  const engine = createBackupEngine({
-    eventLog: store,
-    clouds: createMemoryClouds({ account: 'alice@example.com' }),
-    kdf: createNodeScrypt(),
-    device: { id: 'bench' },
-    machines: { backup: bounceMachine },
-  });
-  let last: StoredRow | null = null;
-  const subscription = engine.rows$.subscribe((row) => {
-    last = row;
-  });
-  const flow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC, walletName: 'Main' });
-  return { retry: async () => void (await flow.retry()), last: () => last!, stop: () => subscription.unsubscribe() };
-}
-
 async function betterSqliteSides(dir: string): Promise<DriverSides> {
   const store = openSqliteEventStore({ path: join(dir, 'engine.db') });
-  const engine = await engineOn(store);
+  const engine = await bouncingEngine(store);
   const db = new Database(join(dir, 'raw.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -76,7 +54,7 @@ async function betterSqliteSides(dir: string): Promise<DriverSides> {
     name: 'better-sqlite3',
     setting: 'a file, WAL, synchronous=FULL',
     engine: engine.retry,
-    raw: () => void insert.run(...valuesOf(engine.last())),
+    raw: () => void insert.run(...valuesOf(engine.lastRow())),
     close: async () => {
       engine.stop();
       await store.close();
@@ -87,7 +65,7 @@ async function betterSqliteSides(dir: string): Promise<DriverSides> {
 
 async function wasmSides(sqlite3: Sqlite3Static): Promise<DriverSides> {
   const store = await openSqliteWasmEventStore({ sqlite3 });
-  const engine = await engineOn(store);
+  const engine = await bouncingEngine(store);
   const db = new sqlite3.oo1.DB(':memory:', 'c');
   db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = FULL;');
   db.exec(TABLE);
@@ -97,7 +75,7 @@ async function wasmSides(sqlite3: Sqlite3Static): Promise<DriverSides> {
     setting: 'in memory (no OPFS in Node)',
     engine: engine.retry,
     raw: () => {
-      insert.bind(valuesOf(engine.last())).stepReset();
+      insert.bind(valuesOf(engine.lastRow())).stepReset();
     },
     close: async () => {
       engine.stop();

@@ -54,18 +54,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor } from 'xstate';
-import { createMemoryClouds } from '../adapters/cloud/memory.ts';
-import { createNodeScrypt } from '../adapters/kdf/node-scrypt.ts';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/store/sqlite-event-store.ts';
-import { createBackupEngine, type BackupFlow } from '../src/engine/index.ts';
 import type { StoredRow, TransitionRecord } from '../src/ports/event-store.ts';
 import { rng } from '../scripts/synthetic-log.ts';
-import { bounceMachine } from './lib/bounce-machine.ts';
+import { bounceMachine, bouncingEngine } from './lib/bounce-machine.ts';
 import { loadEmmettSqlite, type EmmettSqlite } from './lib/peers.ts';
 import { median, now, round, sum } from './lib/stats.ts';
 import type { BenchOptions, FigureResult, FigureRow } from './lib/types.ts';
 
-const MNEMONIC = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 
 type Synchronous = 'FULL' | 'OFF';
 
@@ -98,25 +94,12 @@ function openStore(path: string, synchronous: Synchronous): SqliteEventStore {
 
 async function engineSide(dir: string, synchronous: Synchronous): Promise<Side & { lastRow(): StoredRow }> {
   const store = openStore(join(dir, 'engine.db'), synchronous);
-  const engine = createBackupEngine({
-    eventLog: store,
-    clouds: createMemoryClouds({ account: 'alice@example.com' }),
-    kdf: createNodeScrypt(),
-    device: { id: 'bench' },
-    machines: { backup: bounceMachine },
-  });
-  let last: StoredRow | null = null;
-  const subscription = engine.rows$.subscribe((row) => {
-    last = row;
-  });
-  const flow: BackupFlow = await engine.backup({ provider: 'gdrive', mnemonic: MNEMONIC, walletName: 'Main' });
+  const engine = await bouncingEngine(store);
   return {
-    op: async () => {
-      await flow.retry();
-    },
-    lastRow: () => last!,
+    op: engine.retry,
+    lastRow: engine.lastRow,
     close: async () => {
-      subscription.unsubscribe();
+      engine.stop();
       await store.close();
     },
   };

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SqlConnection, SqlValue, SqliteDriver } from '../../src/ports/sqlite-driver.ts';
+import { checkList, MIGRATIONS, migrateConnection, type Migration, type MigrationOutcome } from './sqlite-migrations.ts';
 
 /** Statements on a better-sqlite3 database, each prepared the first time its SQL is seen. */
 export function betterSqliteConnection(db: Database.Database): SqlConnection {
@@ -59,4 +60,11 @@ export function createBetterSqliteDriver(db: Database.Database, options: BetterS
       if (db.open) db.close();
     },
   };
+}
+
+/** The log's migrations (sqlite-migrations.ts) on a better-sqlite3 database, in one IMMEDIATE transaction of their own. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
+  checkList(migrations);
+  const connection = betterSqliteConnection(db);
+  return db.transaction(() => migrateConnection(connection, db.name, migrations)).immediate();
 }

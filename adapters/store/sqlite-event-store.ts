@@ -13,9 +13,9 @@
 import Database from 'better-sqlite3';
 import { openReadOnlyDatabase } from './sqlite-read-only.ts';
 import { hash as nodeHash } from 'node:crypto';
-import { createBetterSqliteDriver } from './better-sqlite3-driver.ts';
+import { createBetterSqliteDriver, migrate } from './better-sqlite3-driver.ts';
 import { createSqlEventStore, type SqlEventStore } from './sql-event-store.ts';
-import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrate } from './sqlite-migrations.ts';
+import { LATEST_SCHEMA_VERSION, SchemaVersionError } from './sqlite-migrations.ts';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */

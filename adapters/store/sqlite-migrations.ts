@@ -17,9 +17,7 @@
  * UNIQUE(flow_id, position) index (sqlite-flow-row.ts). Rewriting the summary on every transition
  * cost each durable commit one more statement and two more pages (issue 6: recording).
  */
-import type Database from 'better-sqlite3';
 import type { SqlConnection } from '../../src/ports/sqlite-driver.ts';
-import { betterSqliteConnection } from './better-sqlite3-driver.ts';
 
 export interface Migration {
   readonly version: number;
@@ -106,7 +104,7 @@ export function userVersion(connection: SqlConnection): number {
   return connection.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
 }
 
-function checkList(migrations: readonly Migration[]): void {
+export function checkList(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`Migration list is broken: entry ${i} has version ${m.version}, expected ${i + 1}`);
   });
@@ -136,11 +134,4 @@ export function migrateConnection(connection: SqlConnection, label: string, migr
     applied.push(migration.version);
   }
   return { from, to: latest, applied };
-}
-
-/** migrateConnection on a better-sqlite3 database, in one IMMEDIATE transaction of its own. */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): MigrationOutcome {
-  checkList(migrations);
-  const connection = betterSqliteConnection(db);
-  return db.transaction(() => migrateConnection(connection, db.name, migrations)).immediate();
 }

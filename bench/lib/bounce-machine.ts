@@ -4,7 +4,11 @@
  * durable row, holding the context a real backup flow holds while it waits.
  */
 import { createActor, createMachine } from 'xstate';
+import { createMemoryClouds } from '../../adapters/cloud/memory.ts';
+import { createNodeScrypt } from '../../adapters/kdf/node-scrypt.ts';
 import { backupMachineV3 } from '../../machines/backup-v3.machine.ts';
+import { createBackupEngine } from '../../src/engine/index.ts';
+import type { EventStore, StoredRow } from '../../src/ports/event-store.ts';
 
 /**
  * What a backup flow holds while it waits after a full cloud: the real backup machine's own
@@ -33,3 +37,30 @@ export const bounceMachine = createMachine({
   },
 });
 
+
+/**
+ * The real engine (createBackupEngine + FlowRunner) on `store`, a backup flow whose machine is the
+ * bouncing one (the engine's test-only `machines` option): `retry()` is one transition, one
+ * durable row; `lastRow()` is the row it appended last (from rows$).
+ */
+export async function bouncingEngine(store: EventStore) {
+  const engine = createBackupEngine({
+    eventLog: store,
+    clouds: createMemoryClouds({ account: 'alice@example.com' }),
+    kdf: createNodeScrypt(),
+    device: { id: 'bench' },
+    machines: { backup: bounceMachine },
+  });
+  let last: StoredRow | null = null;
+  const subscription = engine.rows$.subscribe((row) => {
+    last = row;
+  });
+  const flow = await engine.backup({ provider: 'gdrive', mnemonic: 'legal winner thank year wave sausage worth useful legal winner thank yellow', walletName: 'Main' });
+  return {
+    retry: async (): Promise<void> => {
+      await flow.retry();
+    },
+    lastRow: (): StoredRow => last!,
+    stop: () => subscription.unsubscribe(),
+  };
+}

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteLogReader } from '../../adapters/store/sqlite-log-reader.ts';
-import { MIGRATIONS, migrate } from '../../adapters/store/sqlite-migrations.ts';
+import { MIGRATIONS } from '../../adapters/store/sqlite-migrations.ts';
+import { migrate } from '../../adapters/store/better-sqlite3-driver.ts';
 import { auditLog } from '../../src/audit/audit-log.ts';
 import { syntheticLog } from '../../scripts/synthetic-log.ts';
 

@@ -27,7 +27,7 @@ describe('the benchmark run the docs show', () => {
     expect(readme).toMatch(/^\n```\nwallet-backup-engine benchmarks, \d{4}-\d{2}-\d{2}, \d+ s\nmachine: /);
     expect(readme).not.toContain('--quick');
     // Every figure of a full run has its row (ids in bench/*.ts; the table prints their labels).
-    for (const label of ['1. Recording', '1a. Engine vs XState', '1b. Engine vs emmett', '2. Audit', '2a. ... the same audit, transition memo off', '3. Backup latency', '3b. Backup over the Drive emulator', '4. Model paths', '5. Start-up', '6. Browser bundle']) {
+    for (const label of ['1. Recording', '1a. Engine vs XState', '1b. Engine vs emmett', '2. Audit', '2a. ... the same audit, transition memo off', '3. Backup latency', '3b. Backup over the Drive emulator', '4. Model paths', '5. Start-up', '6. Browser bundle', '7. Recording on better-sqlite3', '7a. Recording on sqlite-wasm']) {
       expect(readme).toContain(label);
     }
   });

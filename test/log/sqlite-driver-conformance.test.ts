@@ -28,9 +28,10 @@ import { openOpSqliteStandIn } from '../support/op-sqlite-standin.ts';
 import { openSqliteWasmEventStore } from '../../adapters/store/sqlite-wasm-event-store.ts';
 import { auditLog } from '../../src/audit/audit-log.ts';
 import { hashRow } from '../../src/log/row-hash.ts';
-import { GENESIS_HASH, type StoredRow, type TransitionRecord } from '../../src/ports/event-store.ts';
+import { GENESIS_HASH, type StoredRow } from '../../src/ports/event-store.ts';
 import type { SqliteDriver } from '../../src/ports/sqlite-driver.ts';
 import { bindFirstBackup, engineOn, MNEMONIC_12, MNEMONIC_24, PASSWORD } from '../engine/engine-helpers.ts';
+import { record } from './log-fixtures.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'wbe-drivers-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -119,21 +120,6 @@ const DRIVERS: DriverUnderTest[] = [
     },
   },
 ];
-
-function record(flowId: string, position: number, over: Partial<TransitionRecord> = {}): TransitionRecord {
-  return {
-    flowId,
-    position,
-    machineId: 'backup',
-    machineVersion: 1,
-    fromState: position === 0 ? null : JSON.stringify(`s${position - 1}`),
-    eventType: position === 0 ? 'xstate.init' : 'NEXT',
-    payload: position === 0 ? JSON.stringify({ provider: 'icloud' }) : '{}',
-    toState: JSON.stringify(`s${position}`),
-    at: new Date(Date.UTC(2026, 11, 5, 0, 0, position)).toISOString(),
-    ...over,
-  };
-}
 
 async function rowsOf(store: SqlEventStore): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteEventStore } from '../../adapters/store/sqlite-event-store.ts';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaVersionError, migrate } from '../../adapters/store/sqlite-migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, SchemaVersionError } from '../../adapters/store/sqlite-migrations.ts';
+import { migrate } from '../../adapters/store/better-sqlite3-driver.ts';
 import { hashRow, verifyChain } from '../../src/log/row-hash.ts';
 import { GENESIS_HASH, type StoredRow } from '../../src/ports/event-store.ts';
 import {

@@ -12,7 +12,8 @@
  * The coverage test then checks that the engine, over HTTP, really took every one of those transitions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePaths, MODELS, stepsOfPath, type ExecutedStep, type ModelPath } from '../../src/model/index.ts';
+import { generatePaths, type ExecutedStep } from '../../src/model/index.ts';
+import { coveringPaths } from './harness/covering-paths.ts';
 import { startDriveEmulator, type DriveEmulator } from '../support/drive-fault-proxy.ts';
 import { checkRun, disposeRun } from './harness/check-run.ts';
 import { createHttpDriveCloud, type HttpCloud } from './harness/http-cloud.ts';
@@ -22,26 +23,8 @@ import { ALICE } from './harness/secrets.ts';
 const ALL = process.env.WBE_HTTP_PATHS === 'all';
 
 /** The Google Drive paths to run: all of them, or the shortest ones that cover their transitions. */
-function drivePaths(machineId: string): { paths: ModelPath[]; transitions: Set<string>; of: number } {
-  const model = MODELS.find((candidate) => candidate.id === machineId)!;
-  const all = generatePaths(machineId).filter((path) => path.input.provider === 'gdrive');
-  const taken = new Map(all.map((path) => [path, new Set(stepsOfPath(model.machine, path).flatMap((step) => step.transitions))]));
-  const transitions = new Set([...taken.values()].flatMap((keys) => [...keys]));
-  if (ALL) return { paths: all, transitions, of: all.length };
-  const chosen: ModelPath[] = [];
-  const left = new Set(transitions);
-  const byLength = [...all].sort((a, b) => a.steps.length - b.steps.length);
-  while (left.size > 0) {
-    let best: ModelPath | null = null;
-    let gain = 0;
-    for (const path of byLength) {
-      const adds = [...taken.get(path)!].filter((key) => left.has(key)).length;
-      if (adds > gain) [best, gain] = [path, adds];
-    }
-    chosen.push(best!);
-    for (const key of taken.get(best!)!) left.delete(key);
-  }
-  return { paths: chosen, transitions, of: all.length };
+function drivePaths(machineId: string) {
+  return coveringPaths(machineId, generatePaths(machineId).filter((path) => path.input.provider === 'gdrive'), ALL);
 }
 
 let emulator: DriveEmulator;

@@ -8,37 +8,15 @@
  * recorded through the wasm driver at least once. WBE_WASM_PATHS=all runs every path.
  */
 import { describe, expect, it } from 'vitest';
-import { generatePaths, MODELS, stepsOfPath, type ExecutedStep, type ModelPath } from '../../src/model/index.ts';
+import { generatePaths, MODELS, type ExecutedStep } from '../../src/model/index.ts';
+import { coveringPaths } from './harness/covering-paths.ts';
 import { checkRun, disposeRun } from './harness/check-run.ts';
 import { runPath } from './harness/run-path.ts';
 
 const ALL = process.env.WBE_WASM_PATHS === 'all';
 
-function coveringPaths(machineId: string): { paths: ModelPath[]; transitions: Set<string>; of: number } {
-  const model = MODELS.find((candidate) => candidate.id === machineId)!;
-  const all = generatePaths(machineId);
-  const taken = new Map(all.map((path) => [path, new Set(stepsOfPath(model.machine, path).flatMap((step) => step.transitions))]));
-  const transitions = new Set([...taken.values()].flatMap((keys) => [...keys]));
-  if (ALL) return { paths: all, transitions, of: all.length };
-  const chosen: ModelPath[] = [];
-  const left = new Set(transitions);
-  const byLength = [...all].sort((a, b) => a.steps.length - b.steps.length);
-  while (left.size > 0) {
-    let best: ModelPath | null = null;
-    let gain = 0;
-    for (const path of byLength) {
-      const adds = [...taken.get(path)!].filter((key) => left.has(key)).length;
-      if (adds > gain) [best, gain] = [path, adds];
-    }
-    chosen.push(best!);
-    for (const key of taken.get(best!)!) left.delete(key);
-  }
-  // A machine whose paths take no transition of their own (offlineCopy) still runs its paths.
-  return { paths: chosen.length > 0 ? chosen : all, transitions, of: all.length };
-}
-
 for (const machineId of MODELS.map((model) => model.id)) {
-  const { paths, transitions, of } = coveringPaths(machineId);
+  const { paths, transitions, of } = coveringPaths(machineId, generatePaths(machineId), ALL);
   const executed: ExecutedStep[] = [];
 
   describe(`${machineId} with the log in sqlite-wasm: ${paths.length} of its ${of} paths, covering its transitions`, () => {
