@@ -3,8 +3,10 @@
  * runs the engine with the event log in SQLite compiled to WebAssembly, persisted in the Origin
  * Private File System (opfs-sahpool VFS; test/browser/opfs-log-worker.ts, bundled by esbuild as an
  * app's bundler would). The worker backs up a wallet; the page is reloaded (the worker and its
- * SQLite are gone); a new worker opens the log from OPFS and finds the flow, done. The log is then
- * copied off as a database file, and `wallet-backup audit` and the inspector's replay read it.
+ * SQLite are gone); a new worker opens the log from OPFS and finds the flow, done, and audits the
+ * log in place in the browser (the streaming audit of ./machines over the store's rows). The log
+ * is then copied off as a database file, and `wallet-backup audit` and the inspector's replay
+ * read it, with the same rows.
  *
  * Everything is served from 127.0.0.1 by a static server of this test (the page, the bundle and
  * sqlite3.wasm); nothing is downloaded. Without a usable Chromium the test is skipped with the
@@ -90,7 +92,7 @@ const ask = <T>(command: string) => page.evaluate((c) => (window as unknown as {
 describe('the event log in OPFS, in Chromium', () => {
   beforeEach((ctx) => requireOrSkip(ctx, requirement));
 
-  it('E4: a flow the worker logged is found in the OPFS log after the page reloads; the copied-off file audits clean and replays in the inspector', async () => {
+  it('E4 E5: a flow the worker logged is found in the OPFS log after the page reloads and audits clean in place; the copied-off file audits clean and replays in the inspector', async () => {
     await page.goto(origin);
     const backup = await ask<{ flowId: string; outcome: string; durability: string }>('backup');
     expect(backup.outcome).toBe('done');
@@ -100,12 +102,16 @@ describe('the event log in OPFS, in Chromium', () => {
     const flows = await ask<Array<{ flowId: string; machineId: string; state: string }>>('flows');
     expect(flows).toEqual([expect.objectContaining({ flowId: backup.flowId, machineId: 'backup', state: JSON.stringify('done') })]);
 
+    const inPlace = await ask<{ ok: boolean; rows: number; flows: number; chain: boolean; errors: number }>('audit');
+    expect(inPlace).toMatchObject({ ok: true, flows: 1, chain: true, errors: 0 });
+    expect(inPlace.rows).toBeGreaterThan(5);
+
     const bytes = await ask<number[]>('export');
     const logFile = join(dir, 'from-the-browser.db');
     writeFileSync(logFile, Uint8Array.from(bytes));
     const audit = await runBinary(['audit', '--db', logFile, '--json'], cliEnv());
     expectExit(audit, 0);
-    expect(JSON.parse(audit.stdout)).toMatchObject({ audit: { ok: true, flows: 1 } });
+    expect(JSON.parse(audit.stdout)).toMatchObject({ audit: { ok: true, flows: 1, rows: inPlace.rows } });
 
     const inspector = await startInspectServer({ dbPath: logFile });
     try {
