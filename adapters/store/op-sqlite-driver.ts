@@ -2,7 +2,8 @@
  * The SQLite driver port (src/ports/sqlite-driver.ts) on op-sqlite (@op-engineering/op-sqlite,
  * React Native's JSI SQLite): statements through `executeSync`, which blocks the JS thread until
  * SQLite is done (its docs: "Sync version of the execute function"); a write is
- * `BEGIN IMMEDIATE` … `COMMIT` (`ROLLBACK` when the work throws), one at a time.
+ * `BEGIN IMMEDIATE` … `COMMIT` (`ROLLBACK` when the work throws), one at a time
+ * (begin-commit-driver.ts).
  *
  * Typed structurally from op-sqlite 18's declarations (src/types.ts: `DB.executeSync(query,
  * params?): QueryResult` with `rows`, `rowsAffected`, `insertId`; `DB.close()`), so the package is
@@ -19,6 +20,7 @@
  * unless the app says so; Android: the app's databases folder), as in Node.
  */
 import type { SqlConnection, SqlValue, SqliteDriver } from '../../src/ports/sqlite-driver.ts';
+import { createBeginCommitDriver } from './begin-commit-driver.ts';
 
 /** What this driver uses of op-sqlite's QueryResult. */
 export interface OpSqliteQueryResult {
@@ -74,29 +76,11 @@ export interface OpSqliteDriverOptions {
 
 /** The driver over an open op-sqlite database; closing the driver closes it. */
 export function createOpSqliteDriver(db: OpSqliteDatabase, options: OpSqliteDriverOptions): SqliteDriver {
-  const connection = connectionOf(db);
-  let open = true;
-  return {
+  return createBeginCommitDriver({
     name: 'op-sqlite',
     durability: options.durability,
-    async write(work) {
-      db.executeSync('BEGIN IMMEDIATE');
-      let result: ReturnType<typeof work>;
-      try {
-        result = work(connection);
-      } catch (error) {
-        db.executeSync('ROLLBACK');
-        throw error;
-      }
-      db.executeSync('COMMIT');
-      return result;
-    },
-    async read(work) {
-      return work(connection);
-    },
-    async close() {
-      if (open) db.close();
-      open = false;
-    },
-  };
+    connection: connectionOf(db),
+    execute: (sql) => void db.executeSync(sql),
+    close: () => db.close(),
+  });
 }

@@ -7,9 +7,10 @@
  * with the durability settings its platform offers; keep every secret out of the database's bytes
  * while a backup and a restore run through the real engine on it.
  *
- * op-sqlite's driver runs here over a stand-in with the native library's executeSync contract on
- * better-sqlite3 (test/support/op-sqlite-standin.ts): op-sqlite's own Node build does not load
- * in Node (adapters/store/op-sqlite-driver.ts says what was measured).
+ * op-sqlite's and expo-sqlite's drivers run here over stand-ins with each library's documented
+ * synchronous contract on better-sqlite3 (test/support/op-sqlite-standin.ts,
+ * expo-sqlite-standin.ts): neither native module runs in Node, and op-sqlite's own Node build does
+ * not load (adapters/store/op-sqlite-driver.ts says what was measured).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,9 @@ import { createSqliteWasmDriver, type Sqlite3Static } from '../../adapters/store
 import { createOpSqliteDriver } from '../../adapters/store/op-sqlite-driver.ts';
 import { openOpSqliteEventStore } from '../../adapters/store/op-sqlite-event-store.ts';
 import { openOpSqliteStandIn } from '../support/op-sqlite-standin.ts';
+import { createExpoSqliteDriver } from '../../adapters/store/expo-sqlite-driver.ts';
+import { openExpoSqliteEventStore } from '../../adapters/store/expo-sqlite-event-store.ts';
+import { openExpoSqliteStandIn } from '../support/expo-sqlite-standin.ts';
 import { openSqliteWasmEventStore } from '../../adapters/store/sqlite-wasm-event-store.ts';
 import { auditLog } from '../../src/audit/audit-log.ts';
 import { hashRow } from '../../src/log/row-hash.ts';
@@ -104,6 +108,26 @@ const DRIVERS: DriverUnderTest[] = [
       const db = openOpSqliteStandIn(join(root, `bare${++counter}.db`));
       for (const pragma of ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON']) db.executeSync(`PRAGMA ${pragma}`);
       return createOpSqliteDriver(db, { durability: 'WAL, synchronous=FULL' });
+    },
+  },
+  {
+    name: 'expo-sqlite (its synchronous calls, on a file)',
+    durableWords: /WAL, synchronous=FULL/,
+    async open() {
+      const dir = join(root, `e${++counter}`);
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(dir);
+      const store = await openExpoSqliteEventStore({ db: openExpoSqliteStandIn(join(dir, 'log.db')) });
+      return {
+        store,
+        bytes: async () => Buffer.concat([...readdirSync(dir).map((name) => readFileSync(join(dir, name))), await store.driver.exportBytes!()]),
+        pragmas: () => pragmasOf(store.driver),
+      };
+    },
+    async bare() {
+      const db = openExpoSqliteStandIn(join(root, `bare${++counter}.db`));
+      db.execSync('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
+      return createExpoSqliteDriver(db, { durability: 'WAL, synchronous=FULL' });
     },
   },
   {
@@ -202,6 +226,21 @@ describe.each(DRIVERS)('the SQLite event log on $name', (driver) => {
         await store.close();
       }
     }
+  });
+
+  it('E4: a write whose work throws is rolled back whole, and the next write goes through', async () => {
+    const bare = await driver.bare();
+    await bare.write((c) => c.exec('CREATE TABLE t (x INTEGER)'));
+    await expect(
+      bare.write((c) => {
+        c.run('INSERT INTO t VALUES (?)', [1]);
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(await bare.read((c) => c.all('SELECT x FROM t'))).toEqual([]);
+    await bare.write((c) => c.run('INSERT INTO t VALUES (?)', [2]));
+    expect(await bare.read((c) => c.all<{ x: number }>('SELECT x FROM t'))).toEqual([{ x: 2 }]);
+    await bare.close();
   });
 
   it('E4: a log newer than this code is refused, unchanged', async () => {

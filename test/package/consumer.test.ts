@@ -23,8 +23,8 @@ const NOT_FOR_EMBEDDERS = [
   '@viz-js/viz', '@statelyai/inspect', 'prebuild-install', 'node-gyp', 'bindings',
 ];
 
-/** The package's entries: '.', './machines', './records', './clouds', './node', './sqlite-wasm', './op-sqlite' (file names under dist/src). */
-const ENTRIES = ['index', 'machines', 'records', 'clouds', 'node', 'sqlite-wasm', 'op-sqlite'] as const;
+/** The package's entries: '.', './machines', './records', './clouds', './node', './sqlite-wasm', './op-sqlite', './expo-sqlite' (file names under dist/src). */
+const ENTRIES = ['index', 'machines', 'records', 'clouds', 'node', 'sqlite-wasm', 'op-sqlite', 'expo-sqlite'] as const;
 const specifier = (entry: (typeof ENTRIES)[number]) => (entry === 'index' ? 'wallet-backup-engine' : `wallet-backup-engine/${entry}`);
 
 let packed: Packed;
