@@ -35,7 +35,7 @@ import {
 } from '../../src/ports/event-store.ts';
 import type { SqlValue, SqliteDriver } from '../../src/ports/sqlite-driver.ts';
 import { canonicalText, recordProblem, sha256Hex, storedRow, tagsProblem } from '../../src/log/row-hash.ts';
-import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrateConnection, userVersion } from './sqlite-migrations.ts';
+import { LATEST_SCHEMA_VERSION, SchemaVersionError, migrateConnection, refuseNewerSchema, userVersion } from './sqlite-migrations.ts';
 import { FLOW_SUMMARY_SELECT, toSummary, type FlowRow } from './sqlite-flow-row.ts';
 
 export interface SqlEventStoreOptions {
@@ -46,11 +46,19 @@ export interface SqlEventStoreOptions {
   /** SHA-256 of a text as lowercase hex (default @noble/hashes; Node passes node:crypto's). */
   digest?: (text: string) => string;
   /**
+   * openSqlEventStore: pragmas to run once the log is known not to be newer than this code, before
+   * migrating, outside any transaction (a journal mode cannot change inside one).
+   */
+  pragmas?: string;
+  /**
    * Read only: nothing is migrated, and the driver's SQLite refuses every append; a log whose
    * schema is not the newest is refused (SchemaVersionError) for a writer to migrate first.
    */
   readOnly?: boolean;
 }
+
+/** The pragmas of a log on a platform with shared memory (WAL), for openSqlEventStore's `pragmas`. */
+export const WAL_FULL_PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;';
 
 export type SqlEventStore = EventStore & {
   readonly driver: SqliteDriver;
@@ -135,8 +143,16 @@ function flowQuery(filter: FlowFilter): { sql: string; params: string[] } {
   return { sql: `${FLOW_SUMMARY_SELECT} ${where} ORDER BY f.rowid`, params: used.map((field) => filter[field] as string) };
 }
 
-/** The event log over `driver`, migrated to the newest schema unless opened read-only. */
+/**
+ * The event log over `driver`, migrated to the newest schema unless opened read-only. A log newer
+ * than this code is refused before `pragmas` or anything else writes to it; the driver is then
+ * left open and unchanged for its caller. Once opened, the store's close() closes the driver.
+ */
 export async function openSqlEventStore(driver: SqliteDriver, options: SqlEventStoreOptions): Promise<SqlEventStore> {
+  await driver.read((connection) => {
+    refuseNewerSchema(options.label, userVersion(connection));
+    if (options.pragmas !== undefined) connection.exec(options.pragmas);
+  });
   const schemaVersion =
     options.readOnly === true
       ? await driver.read((connection) => userVersion(connection))
@@ -154,13 +170,12 @@ export function createSqlEventStore(driver: SqliteDriver, options: SqlEventStore
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new TypeError('pageSize must be a positive integer');
   const digest = options.digest ?? sha256Hex;
   const schemaVersion = options.schemaVersion;
+  refuseNewerSchema(options.label, schemaVersion);
   if (schemaVersion !== LATEST_SCHEMA_VERSION) {
     throw new SchemaVersionError(
       schemaVersion,
       LATEST_SCHEMA_VERSION,
-      schemaVersion > LATEST_SCHEMA_VERSION
-        ? `The event log ${options.label} has schema version ${schemaVersion}, newer than this build supports (${LATEST_SCHEMA_VERSION}). Use a newer wallet-backup-engine; the log was not changed.`
-        : `The event log ${options.label} has schema version ${schemaVersion}; opened read-only it cannot be migrated to ${LATEST_SCHEMA_VERSION}. Run any backup command on it once (or use audit, which reads every version).`,
+      `The event log ${options.label} has schema version ${schemaVersion}; opened read-only it cannot be migrated to ${LATEST_SCHEMA_VERSION}. Run any backup command on it once (or use audit, which reads every version).`,
     );
   }
 

@@ -15,7 +15,7 @@ import { openReadOnlyDatabase } from './sqlite-read-only.ts';
 import { hash as nodeHash } from 'node:crypto';
 import { createBetterSqliteDriver, migrate } from './better-sqlite3-driver.ts';
 import { createSqlEventStore, type SqlEventStore } from './sql-event-store.ts';
-import { LATEST_SCHEMA_VERSION, SchemaVersionError } from './sqlite-migrations.ts';
+import { LATEST_SCHEMA_VERSION, SchemaVersionError, refuseNewerSchema } from './sqlite-migrations.ts';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -37,15 +37,7 @@ function openDatabase(path: string, readOnly: boolean): Database.Database {
   const db = readOnly ? openReadOnlyDatabase(path) : new Database(path);
   try {
     // Refuse a too-new database before any pragma below writes to it.
-    const found = db.pragma('user_version', { simple: true }) as number;
-    if (found > LATEST_SCHEMA_VERSION) {
-      throw new SchemaVersionError(
-        found,
-        LATEST_SCHEMA_VERSION,
-        `The event log ${path} has schema version ${found}, newer than this build supports ` +
-          `(${LATEST_SCHEMA_VERSION}). Use a newer wallet-backup-engine; the log was not changed.`,
-      );
-    }
+    refuseNewerSchema(path, db.pragma('user_version', { simple: true }) as number);
     return db;
   } catch (error) {
     db.close();

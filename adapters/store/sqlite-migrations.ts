@@ -99,6 +99,21 @@ export class SchemaVersionError extends Error {
 
 export type MigrationOutcome = { from: number; to: number; applied: number[] };
 
+/** The error for a log whose schema is newer than this code knows (it is left unchanged). */
+export function newerSchemaError(label: string, found: number, supported: number = LATEST_SCHEMA_VERSION): SchemaVersionError {
+  return new SchemaVersionError(
+    found,
+    supported,
+    `The event log ${label} has schema version ${found}, newer than this build supports (${supported}). ` +
+      'Use a newer wallet-backup-engine; the log was not changed.',
+  );
+}
+
+/** Throws newerSchemaError when `found` is newer than this code: call it before any pragma writes to the log. */
+export function refuseNewerSchema(label: string, found: number): void {
+  if (found > LATEST_SCHEMA_VERSION) throw newerSchemaError(label, found);
+}
+
 /** The database's PRAGMA user_version: the last migration applied. */
 export function userVersion(connection: SqlConnection): number {
   return connection.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
@@ -119,14 +134,7 @@ export function migrateConnection(connection: SqlConnection, label: string, migr
   checkList(migrations);
   const latest = migrations.length;
   const from = userVersion(connection);
-  if (from > latest) {
-    throw new SchemaVersionError(
-      from,
-      latest,
-      `The event log ${label} has schema version ${from}, newer than this build supports (${latest}). ` +
-        'Use a newer wallet-backup-engine; the log was not changed.',
-    );
-  }
+  if (from > latest) throw newerSchemaError(label, from, latest);
   const applied: number[] = [];
   for (const migration of migrations.slice(from)) {
     connection.exec(migration.up);

@@ -13,7 +13,6 @@
  * WebAssembly itself. SHA-256 is @noble/hashes's (no node:crypto in a browser).
  */
 import { openSqlEventStore, type SqlEventStore } from './sql-event-store.ts';
-import { LATEST_SCHEMA_VERSION, SchemaVersionError } from './sqlite-migrations.ts';
 import { createSqliteWasmDriver, type Sqlite3Static, type WasmDatabase } from './sqlite-wasm-driver.ts';
 
 export interface SqliteWasmEventStoreOptions {
@@ -34,6 +33,7 @@ const OPFS_DURABILITY =
   "origin's private file system before append resolves, and survives reloads and browser restarts " +
   'unless the site data is cleared or evicted';
 const MEMORY_DURABILITY = 'in memory: nothing survives closing the store';
+const COMMON_PRAGMAS = 'PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;';
 
 /** Opens (creating and migrating if needed) the event log in SQLite compiled to WebAssembly. */
 export async function openSqliteWasmEventStore(options: SqliteWasmEventStoreOptions): Promise<SqlEventStore> {
@@ -48,23 +48,6 @@ export async function openSqliteWasmEventStore(options: SqliteWasmEventStoreOpti
   } else {
     db = new sqlite3.oo1.DB(':memory:', 'c');
   }
-  try {
-    // Refuse a too-new database before any pragma below writes to it.
-    const found = Number(db.selectValue('PRAGMA user_version') ?? 0);
-    if (found > LATEST_SCHEMA_VERSION) {
-      throw new SchemaVersionError(
-        found,
-        LATEST_SCHEMA_VERSION,
-        `The event log ${filename} has schema version ${found}, newer than this build supports (${LATEST_SCHEMA_VERSION}). Use a newer wallet-backup-engine; the log was not changed.`,
-      );
-    }
-    // opfs-sahpool has no shared memory, so no WAL: a rollback journal, flushed at every commit.
-    db.exec(options.storage === 'opfs' ? 'PRAGMA journal_mode = DELETE' : 'PRAGMA journal_mode = MEMORY');
-    db.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;');
-  } catch (error) {
-    db.close();
-    throw error;
-  }
   const driver = createSqliteWasmDriver(sqlite3, db, {
     durability: options.storage === 'opfs' ? OPFS_DURABILITY : MEMORY_DURABILITY,
     ...(exportBytes !== undefined ? { exportBytes } : {}),
@@ -72,10 +55,12 @@ export async function openSqliteWasmEventStore(options: SqliteWasmEventStoreOpti
   try {
     return await openSqlEventStore(driver, {
       label: options.storage === 'opfs' ? `${filename} (OPFS)` : ':memory: (sqlite-wasm)',
+      // opfs-sahpool has no shared memory, so no WAL: a rollback journal, flushed at every commit.
+      pragmas: `PRAGMA journal_mode = ${options.storage === 'opfs' ? 'DELETE' : 'MEMORY'}; ${COMMON_PRAGMAS}`,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     });
   } catch (error) {
-    await driver.close();
+    await driver.close(); // this opener made the database: it does not outlive a failed open
     throw error;
   }
 }
